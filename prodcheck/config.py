@@ -1,0 +1,258 @@
+"""prodcheck.yml: load, validate against the shipped schema, turn into frozen settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prodcheck.errors import ConfigError
+from prodcheck.model import Provider
+from prodcheck.yamlfile import Located, dotted, read_yaml_file, schema_errors
+
+CONFIG_FILENAME = "prodcheck.yml"
+DEFAULT_ENTITLED = ("active", "trialing")
+OPTIONAL_COLUMNS = (
+    "plan",
+    "email",
+    "deleted_at",
+    "access_expires_at",
+    "comped",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    id: str
+    customer_id: str
+    has_access: str
+    plan: str | None = None
+    email: str | None = None
+    deleted_at: str | None = None
+    access_expires_at: str | None = None
+    comped: str | None = None
+    updated_at: str | None = None
+
+    def items(self) -> tuple[tuple[str, str], ...]:
+        """(field, real column name) for every mapped column, in declaration order."""
+        return tuple(
+            (f.name, getattr(self, f.name)) for f in fields(self) if getattr(self, f.name)
+        )
+
+    @property
+    def mapped_optional(self) -> frozenset[str]:
+        return frozenset(name for name in OPTIONAL_COLUMNS if getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True)
+class BillingConfig:
+    provider: Provider
+    api_key_env: str | None = None
+    fixtures: Path | None = None
+    api_base: str | None = None
+    api_version: str | None = None
+    environment: str = "production"
+    requests_per_second: float | None = None
+    concurrency: int = 4
+    timeout_seconds: float = 30.0
+    max_retries: int = 6
+    events_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    table: str
+    columns: ColumnMapping
+    url_env: str | None = None
+    fixtures: Path | None = None
+    where: str | None = None
+    statement_timeout_seconds: float = 60.0
+    connect_timeout_seconds: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class PlansConfig:
+    prices: Mapping[str, str] = field(default_factory=dict)
+    tiers: tuple[str, ...] = ()
+
+    def tier_of(self, plan: str | None) -> int | None:
+        """Position of a plan in the tier order (0 = lowest), None when unknown."""
+        if plan is None or plan not in self.tiers:
+            return None
+        return self.tiers.index(plan)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    entitled_statuses: frozenset[str] = frozenset(DEFAULT_ENTITLED)
+    grace_period_days: int = 14
+    settle_window_minutes: int = 10
+    comped_accounts: frozenset[str] = frozenset()
+    metadata_user_id_key: str = "user_id"
+
+
+@dataclass(frozen=True, slots=True)
+class ContractsConfig:
+    packs: tuple[str, ...] | None = None  # None: every built-in pack
+    files: tuple[Path, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    disable: frozenset[str] = frozenset()
+    # Where each override came from, for errors naming an unknown rule id.
+    locations: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    rule: str
+    reason: str
+    subject: str | None = None
+    expires: date | None = None
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SlackConfig:
+    webhook_url_env: str
+    on: frozenset[str] = frozenset({"fail"})
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    billing: BillingConfig
+    database: DatabaseConfig
+    plans: PlansConfig = PlansConfig()
+    policy: Policy = Policy()
+    contracts: ContractsConfig = ContractsConfig()
+    suppressions: tuple[Suppression, ...] = ()
+    slack: SlackConfig | None = None
+    path: Path | None = None
+
+
+def find_config(explicit: Path | None, fixtures: Path | None) -> Path:
+    """--config wins; then ./prodcheck.yml; then the one inside the fixtures folder."""
+    if explicit is not None:
+        return explicit
+    here = Path(CONFIG_FILENAME)
+    if here.is_file():
+        return here
+    if fixtures is not None and (fixtures / CONFIG_FILENAME).is_file():
+        return fixtures / CONFIG_FILENAME
+    where = f" or in {fixtures}" if fixtures is not None else ""
+    raise ConfigError(
+        f"no {CONFIG_FILENAME} found in the current directory{where}. "
+        "Pass --config FILE, or create one with `prodcheck init`."
+    )
+
+
+def load_config(path: Path) -> Config:
+    located = read_yaml_file(path, ConfigError, "config file")
+    if not isinstance(located.data, dict):
+        raise ConfigError(
+            f"{path}:1: the config must be a mapping with `billing:` and `database:` sections."
+        )
+    errors = schema_errors(located, "config.schema.json")
+    errors += _semantic_errors(located)
+    if errors:
+        count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
+        raise ConfigError(f"{path}: invalid config ({count}):", details=tuple(errors))
+    return _build(located, path)
+
+
+def _semantic_errors(located: Located) -> list[str]:
+    """What JSON Schema cannot say: plans in the price map missing from the tier order."""
+    plans = located.data.get("plans") or {}
+    tiers = plans.get("tiers") or []
+    prices = plans.get("prices") or {}
+    errors = []
+    if tiers and isinstance(prices, dict):
+        for price_id, plan in prices.items():
+            if isinstance(plan, str) and plan not in tiers:
+                key = ("plans", "prices", price_id)
+                errors.append(
+                    f"{located.where(key)}: {dotted(key)}: plan '{plan}' is not in plans.tiers "
+                    f"({', '.join(tiers)}): add it to the tier order or fix the name"
+                )
+    return errors
+
+
+def _relative(base: Path, value: str | None) -> Path | None:
+    if value is None:
+        return None
+    candidate = Path(value)
+    return candidate if candidate.is_absolute() else base / candidate
+
+
+def _build(located: Located, path: Path) -> Config:
+    data: dict[str, Any] = located.data
+    base = path.parent
+    billing_data = dict(data["billing"])
+    billing_data["provider"] = Provider(billing_data["provider"])
+    billing_data["fixtures"] = _relative(base, billing_data.get("fixtures"))
+    billing = BillingConfig(**billing_data)
+
+    database_data = dict(data["database"])
+    database_data["columns"] = ColumnMapping(**database_data["columns"])
+    database_data["fixtures"] = _relative(base, database_data.get("fixtures"))
+    database = DatabaseConfig(**database_data)
+
+    plans_data = data.get("plans") or {}
+    plans = PlansConfig(
+        prices=dict(plans_data.get("prices") or {}), tiers=tuple(plans_data.get("tiers") or ())
+    )
+
+    policy_data = data.get("policy") or {}
+    policy = Policy(
+        entitled_statuses=frozenset(policy_data.get("entitled_statuses", DEFAULT_ENTITLED)),
+        grace_period_days=policy_data.get("grace_period_days", 14),
+        settle_window_minutes=policy_data.get("settle_window_minutes", 10),
+        comped_accounts=frozenset(str(a) for a in policy_data.get("comped_accounts", ())),
+        metadata_user_id_key=policy_data.get("metadata_user_id_key", "user_id"),
+    )
+
+    contracts_data = data.get("contracts") or {}
+    locations = {
+        rule: located.where(("contracts", "severity", rule))
+        for rule in contracts_data.get("severity") or {}
+    }
+    for index, rule in enumerate(contracts_data.get("disable") or ()):
+        locations.setdefault(rule, located.where(("contracts", "disable", index)))
+    contracts = ContractsConfig(
+        packs=tuple(contracts_data["packs"]) if "packs" in contracts_data else None,
+        files=tuple(p for p in (_relative(base, f) for f in contracts_data.get("files", ())) if p),
+        severity=dict(contracts_data.get("severity") or {}),
+        disable=frozenset(contracts_data.get("disable") or ()),
+        locations=locations,
+    )
+
+    suppressions = tuple(
+        Suppression(
+            rule=item["rule"],
+            reason=item["reason"],
+            subject=item.get("subject"),
+            expires=date.fromisoformat(item["expires"]) if "expires" in item else None,
+            location=located.where(("suppressions", index)),
+        )
+        for index, item in enumerate(data.get("suppressions") or ())
+    )
+    slack_data = (data.get("notify") or {}).get("slack")
+    slack = (
+        SlackConfig(
+            webhook_url_env=slack_data["webhook_url_env"],
+            on=frozenset(slack_data.get("on", ("fail",))),
+        )
+        if slack_data
+        else None
+    )
+    return Config(
+        billing=billing,
+        database=database,
+        plans=plans,
+        policy=policy,
+        contracts=contracts,
+        suppressions=suppressions,
+        slack=slack,
+        path=path,
+    )

@@ -1,0 +1,224 @@
+"""The normalized snapshot: what both sides look like once adapters are done.
+
+Vendor objects never cross the adapter boundary; these frozen dataclasses do.
+Money is always an integer number of minor units with its currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Provider(StrEnum):
+    STRIPE = "stripe"
+    PADDLE = "paddle"
+
+
+class SubscriptionStatus(StrEnum):
+    """Union of Stripe's and Paddle's subscription statuses."""
+
+    ACTIVE = "active"
+    TRIALING = "trialing"
+    PAST_DUE = "past_due"
+    CANCELED = "canceled"
+    UNPAID = "unpaid"
+    INCOMPLETE = "incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: int  # minor units (cents)
+    currency: str  # lower-case ISO 4217
+
+    def format(self) -> str:
+        return format_money(self.amount, self.currency)
+
+
+_ZERO_DECIMAL = frozenset(
+    "bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split()
+)
+_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "cad": "CA$", "aud": "A$"}
+
+
+def format_money(amount: int, currency: str) -> str:
+    """`123456, usd` -> `$1,234.56`; zero-decimal currencies have no cents."""
+    currency = currency.lower()
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if currency in _ZERO_DECIMAL:
+        number = f"{amount:,}"
+    else:
+        whole, cents = divmod(amount, 100)
+        number = f"{whole:,}" if cents == 0 else f"{whole:,}.{cents:02d}"
+    symbol = _SYMBOLS.get(currency)
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency.upper()}"
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionItem:
+    id: str
+    price_id: str
+    quantity: int
+    unit_amount: int | None  # minor units per interval, None when unknown (metered)
+    currency: str
+    interval: str  # day | week | month | year
+    interval_count: int
+    current_period_start: datetime | None = None
+    current_period_end: datetime | None = None
+    created: datetime | None = None
+
+    @property
+    def monthly_amount(self) -> int | None:
+        """Price x quantity normalized to a month, rounded to the minor unit."""
+        if self.unit_amount is None:
+            return None
+        per_interval = self.unit_amount * self.quantity
+        count = max(self.interval_count, 1)
+        # Exact rational arithmetic, then one rounding: a yearly $120 is $10/mo.
+        numerator, denominator = {
+            "day": (per_interval * 365, 12 * count),
+            "week": (per_interval * 52, 12 * count),
+            "month": (per_interval, count),
+            "year": (per_interval, 12 * count),
+        }.get(self.interval, (per_interval, count))
+        return (numerator * 2 + denominator) // (2 * denominator)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: str
+    customer_id: str
+    status: SubscriptionStatus
+    items: tuple[SubscriptionItem, ...]
+    created: datetime | None = None
+    current_period_start: datetime | None = None
+    current_period_end: datetime | None = None
+    cancel_at_period_end: bool = False
+    cancel_at: datetime | None = None
+    canceled_at: datetime | None = None
+    ended_at: datetime | None = None
+    trial_start: datetime | None = None
+    trial_end: datetime | None = None
+    # Price ids the subscription will move to once a pending update is paid.
+    pending_update_price_ids: tuple[str, ...] = ()
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    provider: Provider = Provider.STRIPE
+
+    @property
+    def price_ids(self) -> tuple[str, ...]:
+        return tuple(item.price_id for item in self.items)
+
+    @property
+    def period_start(self) -> datetime | None:
+        """Item-level period (API 2025-03-31+) first, the subscription's as fallback."""
+        starts = [i.current_period_start for i in self.items if i.current_period_start]
+        return min(starts) if starts else self.current_period_start
+
+    @property
+    def period_end(self) -> datetime | None:
+        ends = [i.current_period_end for i in self.items if i.current_period_end]
+        return max(ends) if ends else self.current_period_end
+
+    @property
+    def monthly_amount(self) -> Money | None:
+        """Sum over items in the subscription's currency; None if any item is unpriced."""
+        if not self.items:
+            return None
+        total = 0
+        for item in self.items:
+            amount = item.monthly_amount
+            if amount is None:
+                return None
+            total += amount
+        return Money(total, self.items[0].currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: str
+    email: str | None = None
+    name: str | None = None
+    created: datetime | None = None
+    deleted: bool = False
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulePhase:
+    start: datetime | None
+    end: datetime | None
+    price_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionSchedule:
+    id: str
+    subscription_id: str | None
+    customer_id: str | None
+    status: str
+    created: datetime | None
+    phases: tuple[SchedulePhase, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    type: str
+    created: datetime | None
+    object_id: str | None
+    pending_webhooks: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BillingState:
+    provider: Provider
+    customers: tuple[Customer, ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
+    schedules: tuple[SubscriptionSchedule, ...] = ()
+    events: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One row of the app's accounts table, through the config's column mapping."""
+
+    id: str
+    customer_id: str | None
+    has_access: bool
+    plan: str | None = None
+    email: str | None = None
+    deleted_at: datetime | None = None
+    access_expires_at: datetime | None = None
+    comped: bool = False
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    accounts: tuple[Account, ...]
+    # Optional columns the config maps (email, deleted_at, ...): rules that
+    # need an unmapped one are skipped with a note, never silently.
+    mapped_columns: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What was read: shown in every report so a reader knows what was checked."""
+
+    side: str  # billing | database
+    kind: str  # fixture | stripe | paddle | postgres | sqlite
+    location: str  # a folder, a redacted URL, an API mode
+    counts: Mapping[str, int]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    billing: BillingState
+    accounts: AccountState
+    sources: tuple[SourceInfo, ...] = ()

@@ -1,0 +1,164 @@
+"""One result model that every reporter reads: findings, verdict, summary."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+from prodcheck.model import Money, SourceInfo
+
+REPORT_SCHEMA_VERSION = "1.0"
+
+
+class Severity(StrEnum):
+    FAIL = "fail"
+    WARN = "warn"
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILED = 1
+    NOT_CHECKED = 2
+
+
+def exit_code_for(verdict: Verdict, *, strict: bool) -> ExitCode:
+    if verdict is Verdict.ERROR:
+        return ExitCode.NOT_CHECKED
+    if verdict is Verdict.FAIL or (verdict is Verdict.WARN and strict):
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    kind: str  # account | subscription | customer | price | email | event
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    title: str
+    severity: Severity
+    subject: Subject
+    message: str
+    fix: str
+    refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    monthly_amount: Money | None = None
+    # How the finding relates to a baseline or suppression: new | known | suppressed.
+    status: str = "new"
+    suppression_reason: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs for the same problem: rule and subject, nothing volatile."""
+        return fingerprint(self.rule, self.subject)
+
+    @property
+    def sort_key(self) -> tuple[int, str, str, str]:
+        return (SEVERITY_ORDER[self.severity], self.rule, self.subject.kind, self.subject.id)
+
+
+def fingerprint(rule: str, subject: Subject) -> str:
+    raw = f"{rule}\x1f{subject.kind}\x1f{subject.id}".encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRule:
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SettlingSubject:
+    """A subject left out because a webhook may still be in flight for it."""
+
+    kind: str
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSummary:
+    rule: str
+    title: str
+    severity: Severity
+    count: int
+    monthly: tuple[Money, ...]  # per currency, sorted by currency
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    verdict: Verdict
+    findings: tuple[Finding, ...]
+    now: datetime
+    rules_run: tuple[str, ...] = ()
+    skipped_rules: tuple[SkippedRule, ...] = ()
+    settling: tuple[SettlingSubject, ...] = ()
+    sources: tuple[SourceInfo, ...] = ()
+    errors: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    config_path: str | None = None
+    version: str = ""
+
+    @property
+    def active_findings(self) -> tuple[Finding, ...]:
+        """Findings that count towards the verdict (not suppressed, not baselined)."""
+        return tuple(f for f in self.findings if f.status == "new")
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.active_findings if f.severity is severity)
+
+    def by_rule(self) -> tuple[RuleSummary, ...]:
+        """Counts and revenue at stake per rule, worst severity first."""
+        groups: dict[str, list[Finding]] = {}
+        for f in self.active_findings:
+            groups.setdefault(f.rule, []).append(f)
+        summaries = []
+        for rule, findings in groups.items():
+            summaries.append(
+                RuleSummary(
+                    rule=rule,
+                    title=findings[0].title,
+                    severity=findings[0].severity,
+                    count=len(findings),
+                    monthly=sum_money(f.monthly_amount for f in findings),
+                )
+            )
+        return tuple(sorted(summaries, key=lambda s: (SEVERITY_ORDER[s.severity], s.rule)))
+
+    def monthly_at_stake(self) -> tuple[Money, ...]:
+        return sum_money(f.monthly_amount for f in self.active_findings)
+
+
+def sum_money(amounts: Iterable[Money | None]) -> tuple[Money, ...]:
+    totals: dict[str, int] = {}
+    for money in amounts:
+        if money is not None:
+            totals[money.currency] = totals.get(money.currency, 0) + money.amount
+    return tuple(Money(amount, currency) for currency, amount in sorted(totals.items()))
+
+
+def verdict_for(findings: tuple[Finding, ...], errors: tuple[str, ...]) -> Verdict:
+    if errors:
+        return Verdict.ERROR
+    active = [f for f in findings if f.status == "new"]
+    if any(f.severity is Severity.FAIL for f in active):
+        return Verdict.FAIL
+    if active:
+        return Verdict.WARN
+    return Verdict.PASS

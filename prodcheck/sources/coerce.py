@@ -1,0 +1,104 @@
+"""Typed values from loosely typed input (JSON, CSV, driver rows), or a clear error.
+
+Used by every normalizer so that fixtures and live sources read values the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+_TRUE = frozenset({"true", "t", "1", "yes", "y", "on"})
+_FALSE = frozenset({"false", "f", "0", "no", "n", "off"})
+
+
+class CoercionError(ValueError):
+    """A value that cannot be read as the expected type; the caller adds the place."""
+
+
+def to_bool(value: Any, *, null: bool | None = None) -> bool | None:
+    """`true`/`"false"`/`1`/`"t"` ... to bool; None and "" to `null`."""
+    if value is None or value == "":
+        return null
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+    raise CoercionError(f"expected a boolean (true/false, 1/0), got {value!r}")
+
+
+def to_str(value: Any) -> str | None:
+    """Ids and names: "" and None are null, numbers become their decimal text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise CoercionError(f"expected text or an id, got {value!r}")
+    if isinstance(value, int | str):
+        return str(value).strip() or None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    raise CoercionError(f"expected text or an id, got {value!r}")
+
+
+def to_int(value: Any, *, default: int | None = None) -> int | None:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise CoercionError(f"expected an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise CoercionError(f"expected an integer, got {value!r}")
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """Epoch seconds (Stripe), ISO 8601 (Paddle, CSV), or a driver's datetime; UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, bool):
+        raise CoercionError(f"expected a timestamp, got {value!r}")
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(text), tz=UTC)
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise CoercionError(
+                f"expected a timestamp (ISO 8601 or epoch seconds), got {value!r}"
+            ) from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise CoercionError(f"expected a timestamp, got {value!r}")
+
+
+def object_id(value: Any) -> str | None:
+    """A reference that the API returns as an id, or as the expanded object."""
+    if isinstance(value, dict):
+        return to_str(value.get("id"))
+    return to_str(value)
+
+
+def metadata(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CoercionError(f"expected an object of key/value pairs, got {value!r}")
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}

@@ -1,0 +1,188 @@
+"""Fixture sources: provider-shaped JSON and DB rows as JSON or CSV, from a folder.
+
+Layout (DESIGN.md): stripe/{customers,subscriptions,events,subscription_schedules}.json,
+paddle/{customers,subscriptions}.json, db/<table>.json or db/<table>.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from prodcheck.config import BillingConfig, DatabaseConfig
+from prodcheck.errors import DataError, FixtureError
+from prodcheck.model import AccountState, BillingState, Provider, SourceInfo
+from prodcheck.sources import paddle_normalize, stripe_normalize
+from prodcheck.sources.rows import accounts_from_rows, missing_columns
+
+COLLECTIONS = {
+    Provider.STRIPE: ("customers", "subscriptions", "events", "subscription_schedules"),
+    Provider.PADDLE: ("customers", "subscriptions"),
+}
+REQUIRED = frozenset({"customers", "subscriptions"})
+
+
+def read_json_list(path: Path) -> list[Any]:
+    """A JSON array, or a list object (`{"object": "list", "data": [...]}` or Paddle's
+    `{"data": [...]}`), as a list."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FixtureError(f"{path}: fixture file not found.") from None
+    except json.JSONDecodeError as exc:
+        raise FixtureError(
+            f"{path}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}. Fix the file."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(f"{path}: cannot read fixture: {exc}") from None
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        if data.get("has_more"):
+            raise FixtureError(
+                f"{path}: the list object says has_more=true: the fixture holds only one page. "
+                "Record every page (prodcheck snapshot does)."
+            )
+        return list(data["data"])
+    if isinstance(data, list):
+        return data
+    raise FixtureError(
+        f"{path}: expected a JSON array of objects or a list object with `data`, "
+        f"got {type(data).__name__}."
+    )
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+class FixtureBilling:
+    def __init__(self, folder: Path, config: BillingConfig) -> None:
+        self.folder = folder
+        self.provider = config.provider
+
+    def fetch(self, needs: frozenset[str]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+        """The raw provider objects per collection, and the file each came from."""
+        base = self.folder / self.provider.value
+        if not base.is_dir():
+            raise FixtureError(
+                f"{base}: no {self.provider.value}/ folder in the fixtures. Billing is "
+                f"'{self.provider.value}' in the config: add {self.provider.value}/customers.json "
+                "and subscriptions.json, or fix billing.provider."
+            )
+        raw: dict[str, list[dict[str, Any]]] = {}
+        origins: dict[str, str] = {}
+        for name in COLLECTIONS[self.provider]:
+            path = base / f"{name}.json"
+            if not path.is_file():
+                if name in REQUIRED:
+                    raise FixtureError(f"{path}: fixture file not found; it is required.")
+                if name in needs:
+                    raise FixtureError(
+                        f"{path}: fixture file not found; the contracts in use read {name}. "
+                        "Add the file (an empty [] is fine) or disable those rules."
+                    )
+                continue
+            raw[name] = read_json_list(path)
+            origins[name] = _display(path, self.folder)
+        return raw, origins
+
+    def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
+        raw, origins = self.fetch(needs)
+        normalizer = (
+            stripe_normalize.normalize
+            if self.provider is Provider.STRIPE
+            else paddle_normalize.normalize
+        )
+        try:
+            state = normalizer(raw, origins)
+        except FixtureError:
+            raise
+        except DataError as exc:
+            raise FixtureError(exc.message, details=exc.details) from None
+        info = SourceInfo(
+            side="billing",
+            kind="fixture",
+            location=str(self.folder / self.provider.value),
+            counts={name: len(objects) for name, objects in sorted(raw.items())},
+        )
+        return state, info
+
+
+class FixtureAccounts:
+    def __init__(self, folder: Path, config: DatabaseConfig) -> None:
+        self.folder = folder
+        self.config = config
+
+    def _file(self) -> Path:
+        table = self.config.table
+        candidates = [table, table.split(".")[-1]]
+        for name in candidates:
+            for suffix in (".json", ".csv"):
+                path = self.folder / "db" / f"{name}{suffix}"
+                if path.is_file():
+                    return path
+        raise FixtureError(
+            f"{self.folder / 'db' / (table + '.json')}: fixture file not found. The config's "
+            f"database.table is '{table}': add db/{table}.json (an array of rows) or "
+            f"db/{table}.csv."
+        )
+
+    def fetch(self) -> tuple[list[dict[str, Any]], Path]:
+        path = self._file()
+        if path.suffix == ".csv":
+            return _read_csv(path), path
+        rows = read_json_list(path)
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise FixtureError(f"{path}[{index}]: expected a row object, got {row!r}.")
+        return rows, path
+
+    def load(self) -> tuple[AccountState, SourceInfo]:
+        rows, path = self.fetch()
+        shown = _display(path, self.folder)
+        columns: set[str] = set()
+        for row in rows:
+            columns.update(row)
+        missing = missing_columns(columns, self.config.columns) if rows else []
+        if missing:
+            raise FixtureError(
+                f"{shown}: no column for {', '.join(missing)} in any row. Fix "
+                "database.columns in the config or the fixture's keys."
+            )
+        csv_file = path.suffix == ".csv"
+        try:
+            state = accounts_from_rows(
+                rows,
+                self.config.columns,
+                shown,
+                first_row_number=2 if csv_file else 0,
+                row_label="{origin}:{number}" if csv_file else "{origin}[{number}]",
+            )
+        except DataError as exc:
+            raise FixtureError(exc.message, details=exc.details) from None
+        info = SourceInfo(
+            side="database", kind="fixture", location=shown, counts={"accounts": len(rows)}
+        )
+        return state, info
+
+
+def _read_csv(path: Path) -> list[dict[str, Any]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            rows = []
+            for row in reader:
+                if None in row:
+                    raise FixtureError(
+                        f"{path}:{reader.line_num}: more values than header columns."
+                    )
+                rows.append(dict(row))
+            return rows
+    except csv.Error as exc:
+        raise FixtureError(f"{path}: malformed CSV: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise FixtureError(f"{path}: not UTF-8 text: {exc}") from None

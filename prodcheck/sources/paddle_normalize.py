@@ -1,0 +1,133 @@
+"""Paddle Billing API objects -> the normalized model. Pure: no I/O, no SDK import.
+
+Paddle differs from Stripe in ways that matter here: amounts are strings in
+the lowest denomination, timestamps are RFC 3339, the period lives in
+`current_billing_period`, and `scheduled_change` (action `cancel` or `pause`)
+plays the role of Stripe's cancel_at_period_end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from prodcheck.model import (
+    BillingState,
+    Customer,
+    Provider,
+    Subscription,
+    SubscriptionItem,
+    SubscriptionStatus,
+)
+from prodcheck.sources.base import RawBilling
+from prodcheck.sources.coerce import metadata, to_datetime, to_int, to_str
+from prodcheck.sources.normalize_common import (
+    ObjectError,
+    convert_all,
+    field,
+    raise_if_errors,
+    required,
+)
+
+_STATUSES = {
+    "active": SubscriptionStatus.ACTIVE,
+    "trialing": SubscriptionStatus.TRIALING,
+    "past_due": SubscriptionStatus.PAST_DUE,
+    "paused": SubscriptionStatus.PAUSED,
+    "canceled": SubscriptionStatus.CANCELED,
+}
+
+
+def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> BillingState:
+    origins = origins or {}
+    errors: list[str] = []
+    customers = convert_all(
+        raw.get("customers", []),
+        _customer,
+        origins.get("customers", "Paddle customers"),
+        errors,
+    )
+    subscriptions = convert_all(
+        raw.get("subscriptions", []),
+        _subscription,
+        origins.get("subscriptions", "Paddle subscriptions"),
+        errors,
+    )
+    raise_if_errors(errors, "Paddle objects")
+    return BillingState(
+        provider=Provider.PADDLE, customers=customers, subscriptions=subscriptions
+    )
+
+
+def _customer(obj: Mapping[str, Any]) -> Customer:
+    return Customer(
+        id=required(obj, "id", to_str),
+        email=field(obj, "email", to_str),
+        name=field(obj, "name", to_str),
+        created=field(obj, "created_at", to_datetime),
+        deleted=obj.get("status") == "archived",
+        metadata=field(obj, "custom_data", metadata),
+    )
+
+
+def _item(obj: Mapping[str, Any], period: Mapping[str, Any]) -> SubscriptionItem:
+    price = obj.get("price")
+    if not isinstance(price, dict):
+        raise ObjectError("price", "is missing")
+    unit_price = price.get("unit_price") or {}
+    cycle = price.get("billing_cycle") or {}
+    return SubscriptionItem(
+        id=required(price, "id", to_str),  # Paddle items have no id of their own
+        price_id=required(price, "id", to_str),
+        quantity=field(obj, "quantity", lambda v: to_int(v, default=1)) or 0,
+        unit_amount=field(unit_price, "amount", to_int),
+        currency=(required(unit_price, "currency_code", to_str)).lower(),
+        interval=to_str(cycle.get("interval")) or "month",
+        interval_count=to_int(cycle.get("frequency")) or 1,
+        current_period_start=to_datetime(period.get("starts_at")),
+        current_period_end=to_datetime(period.get("ends_at")),
+        created=field(obj, "created_at", to_datetime),
+    )
+
+
+def _trial_bounds(items: list[Mapping[str, Any]]) -> tuple[Any, Any]:
+    for item in items:
+        trial = item.get("trial_dates")
+        if isinstance(trial, dict):
+            return to_datetime(trial.get("starts_at")), to_datetime(trial.get("ends_at"))
+    return None, None
+
+
+def _subscription(obj: Mapping[str, Any]) -> Subscription:
+    status = _STATUSES.get(str(obj.get("status")))
+    if status is None:
+        raise ObjectError("status", f"unknown Paddle subscription status {obj.get('status')!r}")
+    period = obj.get("current_billing_period") or {}
+    raw_items = obj.get("items")
+    if not isinstance(raw_items, list):
+        raise ObjectError("items", "expected a list")
+    items = []
+    for index, item in enumerate(raw_items):
+        try:
+            items.append(_item(item, period))
+        except ObjectError as exc:
+            raise ObjectError(f"items[{index}]", str(exc)) from None
+    change = obj.get("scheduled_change") if isinstance(obj.get("scheduled_change"), dict) else {}
+    ends_at_period_end = change.get("action") in ("cancel", "pause")
+    trial_start, trial_end = _trial_bounds(raw_items)
+    return Subscription(
+        id=required(obj, "id", to_str),
+        customer_id=required(obj, "customer_id", to_str),
+        status=status,
+        items=tuple(items),
+        created=field(obj, "created_at", to_datetime),
+        current_period_start=to_datetime(period.get("starts_at")),
+        current_period_end=to_datetime(period.get("ends_at")),
+        cancel_at_period_end=ends_at_period_end,
+        cancel_at=to_datetime(change.get("effective_at")) if ends_at_period_end else None,
+        canceled_at=field(obj, "canceled_at", to_datetime),
+        trial_start=trial_start,
+        trial_end=trial_end,
+        metadata=field(obj, "custom_data", metadata),
+        provider=Provider.PADDLE,
+    )

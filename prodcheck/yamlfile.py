@@ -1,0 +1,161 @@
+"""YAML loading that remembers where every key came from, and schema validation
+that reports every error at once as `file:line: key.path: what is expected`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from prodcheck.errors import ProdcheckError
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Parsed YAML data plus the line (1-based) of each key path."""
+
+    data: Any
+    lines: dict[KeyPath, int]
+    filename: str
+
+    def line_of(self, path: KeyPath) -> int:
+        """The line of the deepest known prefix of `path`."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+    def where(self, path: KeyPath) -> str:
+        return f"{self.filename}:{self.line_of(path)}"
+
+
+def dotted(path: KeyPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(top level)"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe loader that refuses duplicate keys: the second silently wins otherwise."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), lines)
+
+
+def load_yaml(text: str, filename: str, error: type[ProdcheckError]) -> Located:
+    """Parse YAML, raising `error` with file and line on a syntax error."""
+    try:
+        node = yaml.compose(text, Loader=_UniqueKeyLoader)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise error(
+            f"{filename}{line}: invalid YAML: {exc.problem or exc}. "
+            "Fix the syntax (indentation, quotes, colons) and run again."
+        ) from None
+    except yaml.YAMLError as exc:
+        raise error(f"{filename}: invalid YAML: {exc}") from None
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return Located(data=data, lines=lines, filename=filename)
+
+
+def read_yaml_file(path: Path, error: type[ProdcheckError], what: str) -> Located:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: {what} not found. Check the path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read {what}: {exc}") from None
+    return load_yaml(text, str(path), error)
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    text = resources.files("prodcheck.schemas").joinpath(name).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _describe(err: jsonschema.ValidationError) -> tuple[KeyPath, str]:
+    path: KeyPath = tuple(err.absolute_path)
+    if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(k for k in err.instance if k not in allowed)
+        if extra:
+            key = extra[0]
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            suggestion = f"did you mean '{hint[0]}'? " if hint else ""
+            return (*path, key), (
+                f"unknown key '{key}': {suggestion}allowed keys are {', '.join(allowed)}"
+            )
+    if err.validator == "required":
+        return path, f"{err.message}: add it"
+    if err.validator == "enum":
+        options = ", ".join(json.dumps(v) for v in err.validator_value)
+        return path, f"{json.dumps(err.instance)} is not allowed: use one of {options}"
+    if err.validator == "type":
+        return path, f"expected {err.validator_value}, got {json.dumps(err.instance)}"
+    description = err.schema.get("description") if isinstance(err.schema, dict) else None
+    extra_hint = f" ({description})" if description else ""
+    return path, f"{err.message}{extra_hint}"
+
+
+def schema_errors(located: Located, schema_name: str) -> list[str]:
+    """Every schema violation as `file:line: key.path: message`, in file order."""
+    validator = jsonschema.Draft202012Validator(load_schema(schema_name))
+    found: list[tuple[int, str]] = []
+    for err in _leaf_errors(validator.iter_errors(located.data)):
+        path, message = _describe(err)
+        found.append((located.line_of(path), f"{located.where(path)}: {dotted(path)}: {message}"))
+    return [text for _, text in sorted(set(found))]
+
+
+def _leaf_errors(errors: Iterator[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
+    """For oneOf/anyOf, report the most relevant sub-error instead of a blob."""
+    for err in errors:
+        if err.context:
+            best = jsonschema.exceptions.best_match(err.context)
+            yield best
+        else:
+            yield err
