@@ -1,0 +1,298 @@
+"""Live accounts tables: pick the backend from the URL, plus what every backend shares.
+
+The URL lives in the environment variable the config names (`database.url_env`),
+never in the config. Backends are imported only when a URL asks for them, so
+fixture runs never load a database driver.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Generator, Mapping
+from contextlib import closing
+from typing import Any, NamedTuple, Protocol, cast
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+from prodcheck.config import ColumnMapping, DatabaseConfig
+from prodcheck.errors import ConfigError, CredentialError, ProdcheckError
+from prodcheck.model import AccountState, SourceInfo
+from prodcheck.sources.base import AccountSource
+from prodcheck.sources.rows import accounts_from_rows
+
+# URL scheme -> backend module (STYLE.md #3: a plain dict, imported lazily).
+BACKENDS = {
+    "postgres": "prodcheck.sources.postgres",
+    "postgresql": "prodcheck.sources.postgres",
+    "sqlite": "prodcheck.sources.sqlite",
+}
+NOT_YET = frozenset({"mysql", "mariadb"})
+
+
+class Check(NamedTuple):
+    """One line of `prodcheck doctor`: what was checked, whether it passed, what to do."""
+
+    name: str
+    ok: bool
+    message: str
+
+
+class Backend(Protocol):
+    """What a backend module provides (postgres.py, sqlite.py)."""
+
+    def accounts(self, config: DatabaseConfig, env: Mapping[str, str]) -> AccountSource: ...
+
+    def probe(self, config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]: ...
+
+    def describe_tables(self, url: str) -> dict[str, list[tuple[str, str]]]: ...
+
+
+def split_scheme(url: str) -> tuple[str, str]:
+    """(backend scheme, URL without a SQLAlchemy-style driver suffix).
+
+    `postgresql+psycopg://u@h/db` -> ("postgresql", "postgresql://u@h/db"), so a
+    URL copied from an app's settings works as it is.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ConfigError(
+            f"the database URL is not a URL (got {redact_url(url)!r}): use "
+            "postgresql://user:password@host:5432/dbname or sqlite:///path/to/app.db"
+        )
+    base = scheme.split("+", 1)[0].lower()
+    return base, f"{base}://{rest}"
+
+
+def _backend(url: str) -> tuple[Backend, str]:
+    scheme, clean = split_scheme(url)
+    if scheme in NOT_YET:
+        raise ConfigError(
+            f"{scheme}:// databases are not supported yet: use postgres or sqlite, "
+            "or record the table as fixtures (db/<table>.json)."
+        )
+    if scheme not in BACKENDS:
+        raise ConfigError(
+            f"unknown database URL scheme '{scheme}://': use postgresql:// or sqlite:///."
+        )
+    return cast(Backend, importlib.import_module(BACKENDS[scheme])), clean
+
+
+def database_url(config: DatabaseConfig, env: Mapping[str, str]) -> str:
+    """The URL from the environment variable the config names, or an error saying what to set."""
+    if not config.url_env:
+        raise ConfigError(
+            "database.url_env is not set: name the environment variable that holds the "
+            "database URL (e.g. url_env: DATABASE_URL), or use database.fixtures."
+        )
+    url = env.get(config.url_env, "").strip()
+    if not url:
+        raise CredentialError(
+            f"environment variable {config.url_env} is not set or empty: export it with the "
+            "database URL (ideally of a read-only role), e.g. "
+            f"{config.url_env}=postgresql://prodcheck_ro@host:5432/app"
+        )
+    return url
+
+
+def open_accounts_source(config: DatabaseConfig, env: Mapping[str, str]) -> AccountSource:
+    backend, _ = _backend(database_url(config, env))
+    return backend.accounts(config, env)
+
+
+def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
+    """`prodcheck doctor`'s database checks, in order; a failed check that the later
+    ones depend on (no URL, no connection, no table) ends the list."""
+    try:
+        backend, _ = _backend(database_url(config, env))
+    except ProdcheckError as exc:
+        return [Check(f"env {config.url_env or 'database.url_env'}", False, exc.message)]
+    return backend.probe(config, env)
+
+
+def describe_tables(url: str) -> dict[str, list[tuple[str, str]]]:
+    """`prodcheck init`: every readable table -> [(column, type)], read-only."""
+    backend, clean = _backend(url)
+    return backend.describe_tables(clean)
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password (and any password-like query value) replaced by ***."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            userinfo, _, hostport = netloc.rpartition("@")
+            netloc = f"{userinfo.split(':', 1)[0]}:***@{hostport}"
+        query = urlencode(
+            [
+                (key, "***" if "password" in key.lower() else value)
+                for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            ],
+            safe="*",
+        )
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    except ValueError:
+        # Not parseable as a URL: show nothing rather than risk a secret.
+        return "<database URL>"
+
+
+def scrub(message: str, url: str) -> str:
+    """A driver message with every copy of the URL's password removed (defence in depth:
+    drivers do not echo passwords today, and must never make prodcheck print one)."""
+    try:
+        parts = urlsplit(url)
+        secrets = [parts.password] if parts.password else []
+        secrets += [v for k, v in parse_qsl(parts.query) if "password" in k.lower() and v]
+    except ValueError:
+        return message
+    for secret in secrets:
+        for form in {secret, unquote(secret)}:
+            message = message.replace(form, "***")
+    return message
+
+
+def split_table(table: str) -> tuple[str, ...]:
+    """`billing.users` -> ("billing", "users"); `User` -> ("User",). Case is kept."""
+    parts = tuple(table.split("."))
+    if len(parts) > 2 or not all(parts):
+        raise ConfigError(
+            f"database.table '{table}' is not a table name: use `table` or `schema.table`."
+        )
+    return parts
+
+
+def selected_columns(mapping: ColumnMapping) -> list[str]:
+    """The real column names to read, each once (two fields may share a column)."""
+    return list(dict.fromkeys(column for _, column in mapping.items()))
+
+
+def close_matches(name: str, candidates: list[str]) -> list[str]:
+    """Candidates that differ only in case first (Prisma's `stripeCustomerId` typed
+    `stripecustomerid`), then the ones difflib finds similar."""
+    lowered = {c.lower(): c for c in candidates}
+    same_but_case = [c for c in candidates if c.lower() == name.lower() and c != name]
+    similar = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=3)]
+    return list(dict.fromkeys(same_but_case + [s for s in similar if s != name]))
+
+
+def missing_table_message(table: str, where: str, tables: list[str]) -> str:
+    matches = close_matches(table, tables)
+    hint = f" Close matches: {', '.join(matches)}." if matches else ""
+    return (
+        f"table '{table}' not found in {where}.{hint} Fix database.table in the config "
+        "(write schema.table when it is not in the default schema)."
+    )
+
+
+def missing_columns_message(
+    table: str, mapping: ColumnMapping, missing: list[str], actual: list[str]
+) -> str:
+    fields = {column: name for name, column in mapping.items()}
+    lines = []
+    for column in missing:
+        matches = close_matches(column, actual)
+        hint = f" (close matches: {', '.join(matches)})" if matches else ""
+        lines.append(f"{fields[column]} -> '{column}'{hint}")
+    shown = ", ".join(actual[:40]) + (" ..." if len(actual) > 40 else "")
+    return (
+        f"table '{table}' has no column {'; '.join(lines)}. Its columns are: {shown}. "
+        "Fix database.columns in the config."
+    )
+
+
+# field -> accepted column kind -> note shown by doctor ("" when nothing to add).
+_IDS = {"text": "", "integer": "", "uuid": ""}
+_FLAGS = {"boolean": "", "integer": "read as 0/1"}
+_TIMES = {
+    "timestamp": "",
+    "text": "read as ISO 8601 text",
+    "integer": "read as epoch seconds (not milliseconds)",
+}
+ACCEPTED_KINDS: dict[str, dict[str, str]] = {
+    "id": _IDS,
+    "customer_id": _IDS,
+    "has_access": _FLAGS,
+    "comped": _FLAGS,
+    "plan": {"text": "", "enum": "", "integer": "compared as text with plans.prices"},
+    "email": {"text": ""},
+    "deleted_at": _TIMES,
+    "access_expires_at": _TIMES,
+    "updated_at": _TIMES,
+}
+
+
+def type_check(field: str, column: str, kind: str, type_name: str) -> Check:
+    """Whether a column's type suits the field it is mapped to. `kind` is the backend's
+    reading of the type: boolean, integer, numeric, text, uuid, enum, timestamp, other,
+    or untyped (SQLite columns declared without a type hold anything)."""
+    name = f"column {field} -> {column}"
+    accepted = ACCEPTED_KINDS[field]
+    if kind == "untyped":
+        return Check(name, True, "no declared type: values are read as stored")
+    if kind in accepted:
+        note = accepted[kind]
+        return Check(name, True, f"{type_name}: {note}" if note else type_name)
+    wanted = " or ".join(sorted(accepted))
+    return Check(
+        name,
+        False,
+        f"{type_name} does not suit {field} (expected {wanted}): map another column "
+        "or change the column's type.",
+    )
+
+
+def column_checks(
+    config: DatabaseConfig, actual: Mapping[str, tuple[str, str]], *, ignore_case: bool = False
+) -> list[Check]:
+    """One check per mapped column. `actual`: real column -> (kind, type name);
+    SQLite matches names ignoring case, as SQLite itself does."""
+    fold = str.lower if ignore_case else str
+    by_name = {fold(column): column for column in actual}
+    checks = []
+    for field, column in config.columns.items():
+        real = by_name.get(fold(column))
+        if real is None:
+            message = missing_columns_message(config.table, config.columns, [column], list(actual))
+            checks.append(Check(f"column {field} -> {column}", False, message))
+        else:
+            checks.append(type_check(field, column, *actual[real]))
+    return checks
+
+
+def query_failure(config: DatabaseConfig, reason: str, *, timed_out: bool) -> str:
+    """What to do when the SELECT itself failed; with a where set, the where is the
+    likely culprit since the table and columns were checked just before."""
+    if timed_out:
+        return (
+            f"reading {config.table} took longer than database.statement_timeout_seconds "
+            f"({config.statement_timeout_seconds}s): raise it, or narrow database.where"
+        )
+    if config.where:
+        return (
+            f"database.where ({config.where!r}) failed: {reason}. It must be one SQL "
+            "condition on the table's columns, e.g. deleted_at IS NULL"
+        )
+    return f"reading {config.table} failed: {reason}"
+
+
+def load_accounts(
+    rows: Generator[dict[str, Any], None, None], config: DatabaseConfig, kind: str, location: str
+) -> tuple[AccountState, SourceInfo]:
+    """A live backend's fetched rows through the same `accounts_from_rows` as fixtures."""
+    with closing(rows):
+        state = accounts_from_rows(
+            rows,
+            config.columns,
+            config.table,
+            first_row_number=1,
+            row_label="{origin} row {number}",
+        )
+    notes = [f"table {config.table}"] + ([f"where {config.where}"] if config.where else [])
+    info = SourceInfo(
+        side="database",
+        kind=kind,
+        location=location,
+        counts={"accounts": len(state.accounts)},
+        notes=tuple(notes),
+    )
+    return state, info

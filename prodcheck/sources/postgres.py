@@ -1,0 +1,329 @@
+"""The accounts table in PostgreSQL, read in one consistent, read-only snapshot.
+
+Why prodcheck cannot write through this module:
+- every session is one `REPEATABLE READ READ ONLY` transaction, rolled back at
+  the end, with a transaction-local statement_timeout and a connect_timeout;
+- every query goes through the extended protocol (bound parameters or a
+  server-side cursor), which refuses a second statement, so `database.where`
+  (a parameterless condition from the config) can only narrow the rows read:
+  `1=1; DELETE FROM users` is an error, and so is `COMMIT`;
+- identifiers from the config are quoted with `psycopg.sql.Identifier`.
+A role that can only SELECT is still recommended; `probe` says how to make one.
+psycopg is imported inside the functions so that fixture runs never load it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator, Mapping
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from prodcheck.config import DatabaseConfig
+from prodcheck.errors import ProdcheckError, SourceError
+from prodcheck.model import AccountState, SourceInfo
+from prodcheck.sources.database import (
+    Check,
+    column_checks,
+    database_url,
+    load_accounts,
+    missing_columns_message,
+    missing_table_message,
+    query_failure,
+    redact_url,
+    scrub,
+    selected_columns,
+    split_scheme,
+    split_table,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg.rows import TupleRow
+    from psycopg.sql import Composable, Composed
+
+    Connection = psycopg.Connection[TupleRow]
+
+# Rows per round trip of the server-side cursor: large enough that latency does
+# not dominate, small enough that memory stays flat on a million rows.
+FETCH_BATCH = 5_000
+_KINDS = {"B": "boolean", "S": "text", "E": "enum"}
+_INTEGERS = frozenset({"int2", "int4", "int8"})
+_TIMESTAMPS = frozenset({"timestamp", "timestamptz", "date"})
+_DESCRIBE = """
+SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+       n.nspname = current_schema()
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\\_%%'
+  AND has_table_privilege(c.oid, 'SELECT')
+ORDER BY n.nspname, c.relname, a.attnum
+"""
+_PRIVILEGES = """
+SELECT has_table_privilege(current_user, c.oid, 'INSERT,UPDATE,DELETE'), r.rolsuper,
+       c.relrowsecurity,
+       c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls
+         AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))
+FROM pg_class c, pg_roles r WHERE c.oid = %s AND r.rolname = current_user
+"""
+_GRANTS = (
+    "CREATE ROLE prodcheck_ro LOGIN PASSWORD '<choose one>'; "
+    "GRANT CONNECT ON DATABASE {database} TO prodcheck_ro; "
+    "GRANT USAGE ON SCHEMA {schema} TO prodcheck_ro; GRANT SELECT ON {table} TO prodcheck_ro;"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    oid: int
+    schema: str
+    name: str
+    columns: dict[str, tuple[str, str]]  # real column name -> (kind, type as Postgres shows it)
+
+
+def _reason(exc: Exception) -> str:
+    """The server's one-line message when there is one, else the driver's, on one line."""
+    primary = getattr(getattr(exc, "diag", None), "message_primary", None)
+    return " ".join(str(primary or exc).split()).rstrip(".")
+
+
+@contextmanager
+def _session(
+    url: str, origin: str, *, connect_timeout: int = 10, statement_timeout: float = 60.0
+) -> Iterator[Connection]:
+    try:
+        import psycopg
+    except ImportError:
+        raise SourceError("PostgreSQL needs psycopg: pip install 'prodcheck[postgres]'.") from None
+    try:
+        conn = psycopg.connect(url, connect_timeout=connect_timeout, application_name="prodcheck")
+        # Applied by the BEGIN psycopg sends before the first query.
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        # Transaction-local set_config rather than a startup option, which poolers
+        # such as PgBouncer reject.
+        timeout = f"{max(int(statement_timeout * 1000), 1)}ms"
+        conn.execute("SELECT set_config('statement_timeout', %s, true)", (timeout,))
+    except psycopg.Error as exc:
+        lowered = str(exc).lower()
+        if "password" in lowered or "authentication" in lowered or "role" in lowered:
+            what = "fix the user and password in it (or the server's pg_hba.conf)"
+        elif "does not exist" in lowered:
+            what = "fix the database name in it"
+        else:
+            what = "make sure the server runs and its host and port are reachable from here"
+        raise SourceError(
+            scrub(
+                f"cannot connect to PostgreSQL at {redact_url(url)} (from {origin}): "
+                f"{_reason(exc)}. Check {origin}: {what}.",
+                url,
+            )
+        ) from None
+    try:
+        yield conn
+    finally:
+        with suppress(psycopg.Error):
+            conn.rollback()
+        conn.close()
+
+
+@contextmanager
+def read_only_connection(config: DatabaseConfig, env: Mapping[str, str]) -> Iterator[Connection]:
+    """A connection inside the read-only snapshot transaction that `fetch` reads through."""
+    _, url = split_scheme(database_url(config, env))
+    with _session(
+        url,
+        f"${config.url_env}",
+        connect_timeout=config.connect_timeout_seconds,
+        statement_timeout=config.statement_timeout_seconds,
+    ) as conn:
+        yield conn
+
+
+def _kind(category: str, type_name: str) -> str:
+    if category == "N":
+        return "integer" if type_name in _INTEGERS else "numeric"
+    if category == "D":
+        return "timestamp" if type_name in _TIMESTAMPS else "other"
+    return "uuid" if type_name == "uuid" else _KINDS.get(category, "other")
+
+
+def _describe(conn: Connection) -> dict[str, list[tuple[str, str]]]:
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for schema, table, column, type_name, in_current_schema in conn.execute(_DESCRIBE):
+        name = table if in_current_schema else f"{schema}.{table}"
+        tables.setdefault(name, []).append((column, type_name))
+    return tables
+
+
+def _lookup_table(conn: Connection, table: str) -> _Table:
+    from psycopg import sql
+
+    quoted = sql.Identifier(*split_table(table)).as_string(conn)
+    found = conn.execute(
+        "SELECT c.oid, n.nspname, c.relname FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(%s)",
+        (quoted,),
+    ).fetchone()
+    if found is None:
+        path = conn.execute("SELECT current_setting('search_path')").fetchone()
+        where = f"database {conn.info.dbname} (search_path: {path[0] if path else '?'})"
+        raise SourceError(missing_table_message(table, where, list(_describe(conn))))
+    oid, schema, name = found
+    columns = conn.execute(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typcategory, t.typname "
+        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        (oid,),
+    ).fetchall()
+    return _Table(
+        oid, schema, name, {c: (_kind(cat, typ), shown) for c, shown, cat, typ in columns}
+    )
+
+
+class PostgresAccounts:
+    def __init__(self, config: DatabaseConfig, *, env: Mapping[str, str] = os.environ) -> None:
+        self.config = config
+        self.env = env
+
+    @property
+    def location(self) -> str:
+        return redact_url(split_scheme(database_url(self.config, self.env))[1])
+
+    def fetch(self) -> Generator[dict[str, Any], None, None]:
+        """Rows keyed by the real column names, streamed through a server-side cursor."""
+        with read_only_connection(self.config, self.env) as conn:
+            yield from self._rows(conn)
+
+    def load(self) -> tuple[AccountState, SourceInfo]:
+        return load_accounts(self.fetch(), self.config, "postgres", self.location)
+
+    def _select(self, table: _Table, what: Composable) -> Composed:
+        from psycopg import sql
+
+        query = sql.SQL("SELECT {} FROM {}").format(what, sql.Identifier(table.schema, table.name))
+        if self.config.where:
+            query += sql.SQL(" WHERE (") + sql.SQL(self.config.where) + sql.SQL(")")
+        return query
+
+    def _rows(self, conn: Connection) -> Iterator[dict[str, Any]]:
+        import psycopg
+        from psycopg import sql
+
+        config, columns = self.config, selected_columns(self.config.columns)
+        try:
+            table = _lookup_table(conn, config.table)
+            missing = [c for c in columns if c not in table.columns]
+            if missing:
+                raise SourceError(
+                    missing_columns_message(config.table, config.columns, missing, [*table.columns])
+                )
+            query = self._select(table, sql.SQL(", ").join(map(sql.Identifier, columns)))
+            # A stable order makes reports and recorded snapshots diff cleanly.
+            query += sql.SQL(" ORDER BY {}").format(sql.Identifier(config.columns.id))
+            with conn.cursor(name="prodcheck_accounts") as cursor:
+                cursor.itersize = FETCH_BATCH
+                cursor.execute(query)
+                for row in cursor:
+                    yield dict(zip(columns, row, strict=True))
+        except psycopg.Error as exc:
+            raise SourceError(self._failure(exc, conn)) from None
+
+    def _failure(self, exc: Exception, conn: Connection) -> str:
+        from psycopg import errors
+
+        if isinstance(exc, errors.InsufficientPrivilege):
+            what = (
+                f"role {conn.info.user} may not read {self.config.table}: {_reason(exc)}. "
+                "GRANT USAGE ON SCHEMA and SELECT ON the table to it"
+            )
+        elif isinstance(exc, errors.OperationalError | errors.InternalError):
+            what = f"reading {self.config.table} failed: {_reason(exc)}"
+        else:
+            timed_out = isinstance(exc, errors.QueryCanceled)
+            what = query_failure(self.config, _reason(exc), timed_out=timed_out)
+        url = database_url(self.config, self.env)
+        return scrub(f"PostgreSQL at {self.location}: {what}.", url)
+
+
+def accounts(config: DatabaseConfig, env: Mapping[str, str]) -> PostgresAccounts:
+    return PostgresAccounts(config, env=env)
+
+
+def describe_tables(url: str) -> dict[str, list[tuple[str, str]]]:
+    """Every table and view the role may read -> [(column, type)]; tables of the
+    default schema by bare name, others as schema.table (what database.table takes)."""
+    with _session(split_scheme(url)[1], "the database URL") as conn:
+        return _describe(conn)
+
+
+def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
+    """`prodcheck doctor`: URL, connection, table, column types, write privilege, rows."""
+    import psycopg
+    from psycopg import sql
+
+    try:
+        url = database_url(config, env)
+    except ProdcheckError as exc:
+        return [Check(f"env {config.url_env}", False, exc.message)]
+    checks = [Check(f"env {config.url_env}", True, f"set: {redact_url(url)}")]
+    source = PostgresAccounts(config, env=env)
+    with ExitStack() as stack:
+        try:
+            conn = stack.enter_context(read_only_connection(config, env))
+        except SourceError as exc:
+            return [*checks, Check("connect", False, exc.message)]
+        version = conn.info.parameter_status("server_version")
+        checks.append(Check("connect", True, f"PostgreSQL {version} as {conn.info.user}"))
+        try:
+            table = _lookup_table(conn, config.table)
+            checks.append(Check(f"table {config.table}", True, f"{table.schema}.{table.name}"))
+            checks += column_checks(config, table.columns)
+            checks += _privilege_checks(conn, table, config)
+            selected = conn.execute(source._select(table, sql.SQL("count(*)"))).fetchone()
+        except SourceError as exc:
+            return [*checks, Check(f"table {config.table}", False, exc.message)]
+        except psycopg.Error as exc:
+            return [*checks, Check("rows", False, source._failure(exc, conn))]
+        where = f" (where {config.where})" if config.where else ""
+        checks.append(Check("rows", True, f"{selected[0] if selected else 0:,} to check{where}"))
+    return checks
+
+
+def _privilege_checks(conn: Connection, table: _Table, config: DatabaseConfig) -> list[Check]:
+    from psycopg import sql
+
+    row = conn.execute(_PRIVILEGES, (table.oid,)).fetchone()
+    can_write, superuser, row_security, policies_apply = row or (True, False, False, False)
+    user, qualified = conn.info.user, sql.Identifier(table.schema, table.name).as_string(conn)
+    if can_write:
+        grants = _GRANTS.format(
+            database=sql.Identifier(conn.info.dbname).as_string(conn),
+            schema=sql.Identifier(table.schema).as_string(conn),
+            table=qualified,
+        )
+        checks = [
+            Check(
+                "read-only role",
+                False,
+                f"role {user}{' (a superuser)' if superuser else ''} can INSERT, UPDATE or "
+                f"DELETE on {qualified}. prodcheck reads in a read-only transaction, but a role "
+                "that cannot write makes that true by construction. Create one and put its "
+                f"URL in ${config.url_env}: {grants}",
+            )
+        ]
+    else:
+        checks = [Check("read-only role", True, f"role {user} cannot write to {qualified}")]
+    if row_security:
+        message = (
+            f"policies on {qualified} hide rows from role {user}, so prodcheck would check "
+            "only the rows they allow: ALTER ROLE ... BYPASSRLS, or use the table's owner"
+            if policies_apply
+            else f"enabled on {qualified}, but role {user} sees every row"
+        )
+        checks.append(Check("row-level security", not policies_apply, message))
+    return checks
