@@ -167,12 +167,20 @@ def selected_columns(mapping: ColumnMapping) -> list[str]:
 
 
 def close_matches(name: str, candidates: list[str]) -> list[str]:
-    """Candidates that differ only in case first (Prisma's `stripeCustomerId` typed
-    `stripecustomerid`), then the ones difflib finds similar."""
-    lowered = {c.lower(): c for c in candidates}
-    same_but_case = [c for c in candidates if c.lower() == name.lower() and c != name]
-    similar = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=3)]
-    return list(dict.fromkeys(same_but_case + [s for s in similar if s != name]))
+    """Candidates equal but for case or schema first (Prisma's `User` typed `user`,
+    `billing.users` typed `users`), then the ones difflib finds similar."""
+
+    def bare(candidate: str) -> str:
+        return candidate.rsplit(".", 1)[-1].lower()
+
+    by_bare: dict[str, list[str]] = {}
+    for candidate in candidates:
+        by_bare.setdefault(bare(candidate), []).append(candidate)
+    same = by_bare.get(bare(name), [])
+    similar = [
+        c for m in difflib.get_close_matches(bare(name), list(by_bare), n=3) for c in by_bare[m]
+    ]
+    return list(dict.fromkeys(c for c in same + similar if c != name))
 
 
 def missing_table_message(table: str, where: str, tables: list[str]) -> str:
