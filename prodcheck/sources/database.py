@@ -56,8 +56,9 @@ def split_scheme(url: str) -> tuple[str, str]:
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise ConfigError(
-            f"the database URL is not a URL (got {redact_url(url)!r}): use "
-            "postgresql://user:password@host:5432/dbname or sqlite:///path/to/app.db"
+            # Not echoed: a keyword DSN ("host=... password=...") would show its password.
+            "the database URL has no scheme:// (key=value connection strings are not "
+            "accepted): use postgresql://user:password@host:5432/dbname or sqlite:///path/app.db"
         )
     base = scheme.split("+", 1)[0].lower()
     return base, f"{base}://{rest}"

@@ -116,8 +116,9 @@ RESERVED_USER = Table(
     postgres_ddl="""
         CREATE TABLE "user" (
             id bigint PRIMARY KEY, "select" text, "user" boolean, "order" text, "from" date)""",
+    # SQLite names ignore case, so "user" would clash with "User": use another reserved word.
     sqlite_ddl="""
-        CREATE TABLE "user" (
+        CREATE TABLE "order" (
             id INTEGER PRIMARY KEY, "select" TEXT, "user" BOOLEAN, "order" TEXT, "from" DATE)""",
     columns=ColumnMapping(
         id="id", customer_id="select", has_access="user", plan="order", deleted_at="from"
@@ -132,10 +133,9 @@ RESERVED_USER = Table(
 TABLES = (BILLING_USERS, PRISMA_USER, RESERVED_USER)
 
 
-def insert_sql(table: Table, quote: str = '"') -> str:
+def insert_sql(table: Table, name: str | None = None) -> str:
     """INSERT with %s (psycopg) placeholders; the caller swaps in ? for sqlite3."""
-    parts = table.name.split(".")
-    target = ".".join(f"{quote}{p}{quote}" for p in parts)
+    target = ".".join(f'"{part}"' for part in (name or table.name).split("."))
     columns = ", ".join(f'"{c}"' for c in table.rows[0])
     values = ", ".join("%s" for _ in table.rows[0])
     return f"INSERT INTO {target} ({columns}) VALUES ({values})"
