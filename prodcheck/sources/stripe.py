@@ -1,0 +1,283 @@
+"""The live Stripe source: every customer and subscription, read fast and read whole.
+
+`fetch` (I/O) returns Stripe-shaped JSON exactly as the API sent it, so the
+same `stripe_normalize.normalize` serves live runs, fixtures and snapshots.
+
+Transport is the official SDK's `StripeClient`, imported only when a live
+run starts. Its own retries stay off (`max_network_retries=0`): pacing and
+retrying happen in one shared `RequestBudget` around each call, because the
+SDK retries nothing by default and never a bare 429, and because a retry
+must count against the same per-second budget as every other request.
+Pages come back as raw JSON (`raw_request`), not SDK objects, so the
+normalizer sees exactly the pinned API version's shape.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Mapping
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from prodcheck.config import BillingConfig
+from prodcheck.model import BillingState, SourceInfo
+from prodcheck.sources import stripe_normalize
+from prodcheck.sources.credentials import display_url, read_key
+from prodcheck.sources.http_budget import RequestBudget, RetryPolicy
+from prodcheck.sources.progress import Progress
+from prodcheck.sources.stripe_access import (
+    RESTRICTED_KEY_ADVICE,
+    StripeKey,
+    classify_error,
+    classify_key,
+    explain,
+    key_notes,
+)
+from prodcheck.sources.stripe_slices import Listing, fetch_all
+
+if TYPE_CHECKING:
+    from stripe import StripeClient
+
+# The shapes stripe_normalize reads (item-level periods, price objects on items)
+# are those of this version; pinning it keeps an SDK upgrade from changing them.
+STRIPE_API_VERSION = "2025-03-31.basil"
+STRIPE_API_BASE = "https://api.stripe.com"
+# Under both the 25 requests/s of test mode and the 25/s per-endpoint default.
+DEFAULT_REQUESTS_PER_SECOND = 20.0
+CONNECT_TIMEOUT = 10.0
+EVENTS_RETAINED_DAYS = 30
+
+Raw = dict[str, list[dict[str, Any]]]
+
+
+class StripeBilling:
+    def __init__(
+        self,
+        config: BillingConfig,
+        *,
+        env: Mapping[str, str] = os.environ,
+        progress: Progress | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.config = config
+        self.env = env
+        self.progress = progress
+        self.retry = retry or RetryPolicy(max_retries=config.max_retries)
+        self.notes: tuple[str, ...] = ()
+
+    @property
+    def base(self) -> str:
+        return display_url(self.config.api_base or STRIPE_API_BASE)
+
+    @property
+    def api_version(self) -> str:
+        return self.config.api_version or STRIPE_API_VERSION
+
+    def _key(self) -> tuple[str, StripeKey]:
+        variable = self.config.api_key_env
+        key = read_key(self.env, variable, "Stripe", RESTRICTED_KEY_ADVICE)
+        return key, classify_key(key, variable or "")
+
+    def fetch(self, needs: frozenset[str]) -> tuple[Raw, dict[str, str]]:
+        """Raw Stripe objects per collection, complete, and where each came from."""
+        key, kind = self._key()
+        variable = self.config.api_key_env or ""
+        client = make_client(self.config, key)
+        budget = RequestBudget(
+            self.config.requests_per_second or DEFAULT_REQUESTS_PER_SECOND, policy=self.retry
+        )
+        listings = self._listings(needs)
+        started = time.monotonic()
+
+        def fetch_page(resource: str, params: dict[str, Any]) -> Mapping[str, Any]:
+            try:
+                return budget.call(lambda: list_page(client, resource, params), classify_error)
+            except Exception as exc:
+                if budget.aborted:
+                    raise
+                raise explain(exc, resource, key=key, variable=variable, base=self.base) from None
+
+        def on_page(name: str, objects: int) -> None:
+            if self.progress is not None:
+                self.progress.add(name.split(":")[0], objects)
+
+        try:
+            fetched = fetch_all(
+                listings,
+                fetch_page,
+                concurrency=self.config.concurrency,
+                follow_ups=_item_continuations,
+                on_page=on_page,
+                on_abort=budget.abort,
+            )
+        finally:
+            if self.progress is not None:
+                self.progress.finish()
+        raw = _stitch_items(fetched)
+        elapsed = time.monotonic() - started
+        self.notes = (
+            f"Stripe API version {self.api_version}",
+            *key_notes(kind, variable),
+            _pace_note(budget, elapsed, self.config.concurrency),
+        )
+        origins = {name: f"Stripe API /v1/{name}" for name in raw}
+        return raw, origins
+
+    def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
+        raw, origins = self.fetch(needs)
+        state = stripe_normalize.normalize(raw, origins)
+        _, kind = self._key()
+        mode = f"{kind.mode} mode" if kind.mode != "unknown" else "unknown mode"
+        info = SourceInfo(
+            side="billing",
+            kind="stripe",
+            location=f"Stripe API ({mode}) at {self.base}",
+            counts={name: len(objects) for name, objects in sorted(raw.items())},
+            notes=self.notes,
+        )
+        return state, info
+
+    def _listings(self, needs: frozenset[str]) -> list[Listing]:
+        # `status=all`: the default list hides canceled subscriptions, and a
+        # canceled subscription behind an account that still has access is the
+        # finding that matters most. Items carry full price objects already
+        # (`price` is not expandable on items), so nothing is expanded.
+        listings = [
+            Listing("subscriptions", "subscriptions", {"status": "all"}),
+            Listing("customers", "customers", {}),
+        ]
+        if "events" in needs:
+            days = min(self.config.events_days, EVENTS_RETAINED_DAYS)
+            since = int(time.time()) - days * 86_400
+            listings.append(Listing("events", "events", {}, gte=since))
+        if "subscription_schedules" in needs:
+            listings.append(Listing("subscription_schedules", "subscription_schedules", {}))
+        return listings
+
+
+def make_client(config: BillingConfig, key: str) -> StripeClient:
+    import stripe
+
+    # Bounded timeouts: connect quickly or fail, and never wait on a page forever.
+    http_client = stripe.RequestsClient(
+        timeout=(min(CONNECT_TIMEOUT, config.timeout_seconds), config.timeout_seconds)
+    )
+    bases: Any = {"api": config.api_base.rstrip("/")} if config.api_base else None
+    return stripe.StripeClient(
+        key,
+        stripe_version=config.api_version or STRIPE_API_VERSION,
+        base_addresses=bases,
+        max_network_retries=0,
+        http_client=http_client,
+    )
+
+
+def list_page(client: StripeClient, resource: str, params: dict[str, Any]) -> Mapping[str, Any]:
+    """One page of GET /v1/<resource> as the raw JSON list object.
+
+    `raw_request` rather than the typed `client.v1.<resource>.list`: the typed
+    call also builds a StripeObject tree of every page, about 50 ms of CPU per
+    100 subscriptions, which under the GIL caps a fetch near 20 pages/s, and the
+    normalizer wants the plain JSON anyway. Errors are the same StripeError types.
+    """
+    response = client.raw_request("get", f"/v1/{resource}", **params)
+    data = response.data
+    if not isinstance(data, Mapping):
+        raise TypeError(f"GET /v1/{resource} did not answer with a JSON object")
+    return data
+
+
+def _item_continuations(listing: Listing, obj: dict[str, Any]) -> Iterable[Listing]:
+    """A subscription's embedded items list stops after a few; read the rest."""
+    if listing.resource != "subscriptions":
+        return ()
+    items = obj.get("items")
+    if not isinstance(items, dict) or not items.get("has_more"):
+        return ()
+    data = items.get("data") or []
+    last = data[-1].get("id") if data and isinstance(data[-1], dict) else None
+    sub_id = str(obj.get("id"))
+    return (
+        Listing(
+            f"items:{sub_id}",
+            "subscription_items",
+            {"subscription": sub_id},
+            sliceable=False,
+            cursor=last,
+        ),
+    )
+
+
+def _stitch_items(fetched: dict[str, list[dict[str, Any]]]) -> Raw:
+    """Put continued item lists back into their subscriptions: one complete list each."""
+    raw = {name: objects for name, objects in fetched.items() if not name.startswith("items:")}
+    for sub in raw.get("subscriptions", []):
+        rest = fetched.get(f"items:{sub.get('id')}")
+        if rest is None:
+            continue
+        items = dict(sub["items"])
+        embedded = list(items.get("data") or [])
+        seen = {item.get("id") for item in embedded}
+        embedded.extend(item for item in rest if item.get("id") not in seen)
+        items.update(data=embedded, has_more=False, total_count=len(embedded))
+        sub["items"] = items
+    return raw
+
+
+def _pace_note(budget: RequestBudget, elapsed: float, concurrency: int) -> str:
+    retries = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in budget.retries.items())
+    rate = budget.requests / max(elapsed, 1e-9)
+    return (
+        f"{budget.requests} requests in {elapsed:.1f}s ({rate:.1f}/s; budget {budget.rate:g}/s,"
+        f" {concurrency} threads" + (f"; retried: {retries})" if retries else ")")
+    )
+
+
+Check = tuple[str, bool, str]
+PROBED = ("customers", "subscriptions", "subscription_schedules", "events")
+
+
+def probe(config: BillingConfig, env: Mapping[str, str] = os.environ) -> list[Check]:
+    """For `doctor`: (check, ok, what was found or what to fix), stopping at the first
+    failure that makes later checks meaningless. One request per list, no backoff marathon."""
+    import stripe
+
+    from prodcheck.errors import CredentialError
+
+    variable = config.api_key_env or ""
+    try:
+        key = read_key(env, config.api_key_env, "Stripe", RESTRICTED_KEY_ADVICE)
+        kind = classify_key(key, variable)
+    except CredentialError as exc:
+        name = "api key" if "environment variable" in exc.message or not variable else "key kind"
+        return [(name, False, exc.message)]
+    checks: list[Check] = [("api key", True, f"${variable} is set")]
+    warning = next((n for n in key_notes(kind, variable) if n.startswith("warning")), None)
+    checks.append(("key kind", kind.restricted is not None, warning or kind.description))
+
+    client = make_client(config, key)
+    policy = RetryPolicy(max_retries=1, base_delay=0.2, max_connection_retries=0)
+    budget = RequestBudget(DEFAULT_REQUESTS_PER_SECOND, policy=policy)
+    base = display_url(config.api_base or STRIPE_API_BASE)
+    reached = False
+    for resource in PROBED:
+        try:
+            budget.call(partial(list_page, client, resource, {"limit": 1}), classify_error)
+        except Exception as exc:
+            message = explain(exc, resource, key=key, variable=variable, base=base).message
+            cause = getattr(exc, "last", exc)
+            if isinstance(cause, stripe.APIConnectionError):
+                return [*checks, ("reachable", False, message)]
+            if not reached:
+                checks.append(("reachable", True, f"{base} answered"))
+                reached = True
+            if isinstance(cause, stripe.AuthenticationError):
+                return [*checks, ("key accepted", False, message)]
+            checks.append((f"read {resource}", False, message))
+            continue
+        if not reached:
+            checks.append(("reachable", True, f"{base} answered"))
+            reached = True
+        checks.append((f"read {resource}", True, f"GET /v1/{resource} allowed"))
+    return checks
