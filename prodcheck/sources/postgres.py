@@ -101,34 +101,39 @@ def _session(
         raise SourceError("PostgreSQL needs psycopg: pip install 'prodcheck[postgres]'.") from None
     try:
         conn = psycopg.connect(url, connect_timeout=connect_timeout, application_name="prodcheck")
-        # Applied by the BEGIN psycopg sends before the first query.
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        conn.read_only = True
-        # Transaction-local set_config rather than a startup option, which poolers
-        # such as PgBouncer reject.
-        timeout = f"{max(int(statement_timeout * 1000), 1)}ms"
-        conn.execute("SELECT set_config('statement_timeout', %s, true)", (timeout,))
     except psycopg.Error as exc:
-        lowered = str(exc).lower()
-        if "password" in lowered or "authentication" in lowered or "role" in lowered:
-            what = "fix the user and password in it (or the server's pg_hba.conf)"
-        elif "does not exist" in lowered:
-            what = "fix the database name in it"
-        else:
-            what = "make sure the server runs and its host and port are reachable from here"
-        raise SourceError(
-            scrub(
-                f"cannot connect to PostgreSQL at {redact_url(url)} (from {origin}): "
-                f"{_reason(exc)}. Check {origin}: {what}.",
-                url,
-            )
-        ) from None
+        raise SourceError(_connect_failure(exc, url, origin)) from None
     try:
+        try:
+            # Applied by the BEGIN psycopg sends before the first query.
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            # Transaction-local set_config rather than a startup option, which poolers
+            # such as PgBouncer reject.
+            timeout = f"{max(int(statement_timeout * 1000), 1)}ms"
+            conn.execute("SELECT set_config('statement_timeout', %s, true)", (timeout,))
+        except psycopg.Error as exc:
+            raise SourceError(_connect_failure(exc, url, origin)) from None
         yield conn
     finally:
         with suppress(psycopg.Error):
             conn.rollback()
         conn.close()
+
+
+def _connect_failure(exc: Exception, url: str, origin: str) -> str:
+    lowered = str(exc).lower()
+    if "password" in lowered or "authentication" in lowered or "role" in lowered:
+        what = "fix the user and password in it (or the server's pg_hba.conf)"
+    elif "does not exist" in lowered:
+        what = "fix the database name in it"
+    else:
+        what = "make sure the server runs and its host and port are reachable from here"
+    return scrub(
+        f"cannot connect to PostgreSQL at {redact_url(url)} (from {origin}): "
+        f"{_reason(exc)}. Check {origin}: {what}.",
+        url,
+    )
 
 
 @contextmanager
