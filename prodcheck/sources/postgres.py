@@ -246,7 +246,9 @@ class PostgresAccounts:
                 f"role {conn.info.user} may not read {self.config.table}: {_reason(exc)}. "
                 "GRANT USAGE ON SCHEMA and SELECT ON the table to it"
             )
-        elif isinstance(exc, errors.OperationalError | errors.InternalError):
+        elif isinstance(exc, errors.OperationalError) and not isinstance(exc, errors.QueryCanceled):
+            # The connection or the server failed, not the query (QueryCanceled is a
+            # subclass: that one is the statement timeout).
             what = f"reading {self.config.table} failed: {_reason(exc)}"
         else:
             timed_out = isinstance(exc, errors.QueryCanceled)

@@ -185,7 +185,7 @@ def test_a_where_cannot_smuggle_in_a_write(pg_tables: str, where: str) -> None:
 def test_a_where_calling_a_writing_function_is_refused(pg_tables: str) -> None:
     run(pg_tables, "CREATE SEQUENCE IF NOT EXISTS billing.probe_seq")
     config = BILLING_USERS.config(where="nextval('billing.probe_seq') > 0")
-    with pytest.raises(SourceError, match="read-only transaction"):
+    with pytest.raises(SourceError, match=r"database\.where .* read-only transaction"):
         PostgresAccounts(config, env=env(pg_tables)).load()
     with connect(pg_tables) as conn:
         assert conn.execute("SELECT is_called FROM billing.probe_seq").fetchone()[0] is False
@@ -262,3 +262,17 @@ def test_importing_the_adapters_does_not_import_psycopg() -> None:
         "assert 'psycopg' not in sys.modules, 'psycopg imported eagerly'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_statement_timeout_applies_and_says_what_to_raise(pg_tables: str) -> None:
+    config = BILLING_USERS.config(where="pg_sleep(5) IS NOT NULL", statement_timeout_seconds=0.2)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"longer than database\.statement_timeout_seconds"):
+        PostgresAccounts(config, env=env(pg_tables)).load()
+    assert time.monotonic() - started < 3
+
+
+def test_a_table_the_role_may_not_read_says_what_to_grant(readonly_role: str) -> None:
+    with pytest.raises(SourceError, match="may not read User: permission denied") as caught:
+        PostgresAccounts(PRISMA_USER.config(), env=env(readonly_role)).load()
+    assert "GRANT" in str(caught.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -162,3 +163,15 @@ def test_describe_tables(db_file: Path) -> None:
 
 def test_quote_doubles_embedded_quotes() -> None:
     assert quote('we"ird', "t") == '"we""ird"."t"'
+
+
+def test_statement_timeout_interrupts_a_slow_query(db_file: Path) -> None:
+    slow = (
+        "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) "
+        "SELECT count(*) FROM c) > 0"
+    )
+    config = PRISMA_USER.config(where=slow, statement_timeout_seconds=0.2)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"longer than database\.statement_timeout_seconds"):
+        SqliteAccounts(config, env=env(db_file)).load()
+    assert time.monotonic() - started < 3
