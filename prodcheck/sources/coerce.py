@@ -74,11 +74,11 @@ def to_datetime(value: Any) -> datetime | None:
     if isinstance(value, bool):
         raise CoercionError(f"expected a timestamp, got {value!r}")
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC)
+        return _from_epoch(value)
     if isinstance(value, str):
         text = value.strip()
         if text.lstrip("-").isdigit():
-            return datetime.fromtimestamp(int(text), tz=UTC)
+            return _from_epoch(int(text))
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -102,3 +102,12 @@ def metadata(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise CoercionError(f"expected an object of key/value pairs, got {value!r}")
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def _from_epoch(value: float) -> datetime:
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        raise CoercionError(
+            f"expected epoch seconds, got {value!r} (out of range; milliseconds? divide by 1000)"
+        ) from None

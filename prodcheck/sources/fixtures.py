@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from prodcheck.bundled import display_path
 from prodcheck.config import BillingConfig, DatabaseConfig
 from prodcheck.errors import DataError, FixtureError
 from prodcheck.model import AccountState, BillingState, Provider, SourceInfo
@@ -52,13 +53,6 @@ def read_json_list(path: Path) -> list[Any]:
     )
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
-
-
 class FixtureBilling:
     def __init__(self, folder: Path, config: BillingConfig) -> None:
         self.folder = folder
@@ -80,14 +74,11 @@ class FixtureBilling:
             if not path.is_file():
                 if name in REQUIRED:
                     raise FixtureError(f"{path}: fixture file not found; it is required.")
-                if name in needs:
-                    raise FixtureError(
-                        f"{path}: fixture file not found; the contracts in use read {name}. "
-                        "Add the file (an empty [] is fine) or disable those rules."
-                    )
+                # Optional collections may be absent: rules that need them are then
+                # reported as skipped, never silently passed.
                 continue
             raw[name] = read_json_list(path)
-            origins[name] = _display(path, self.folder)
+            origins[name] = display_path(path)
         return raw, origins
 
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
@@ -106,7 +97,7 @@ class FixtureBilling:
         info = SourceInfo(
             side="billing",
             kind="fixture",
-            location=str(self.folder / self.provider.value),
+            location=display_path(self.folder / self.provider.value),
             counts={name: len(objects) for name, objects in sorted(raw.items())},
         )
         return state, info
@@ -143,7 +134,7 @@ class FixtureAccounts:
 
     def load(self) -> tuple[AccountState, SourceInfo]:
         rows, path = self.fetch()
-        shown = _display(path, self.folder)
+        shown = display_path(path)
         columns: set[str] = set()
         for row in rows:
             columns.update(row)

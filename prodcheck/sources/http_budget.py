@@ -166,6 +166,16 @@ class RequestBudget:
                 attempt += 1
 
 
+def pace_note(budget: RequestBudget, elapsed: float, concurrency: int) -> str:
+    """How the fetch went, for SourceInfo.notes: requests, rate, budget, retries."""
+    retries = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in budget.retries.items())
+    rate = budget.requests / max(elapsed, 1e-9)
+    return (
+        f"{budget.requests} requests in {elapsed:.1f}s ({rate:.1f}/s; budget {budget.rate:g}/s,"
+        f" {concurrency} threads" + (f"; retried: {retries})" if retries else ")")
+    )
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Retry-After in seconds; HTTP dates are not used by these APIs and count as absent."""
     if not value:

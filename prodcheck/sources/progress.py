@@ -17,14 +17,14 @@ from typing import TextIO
 class Progress:
     def __init__(
         self,
-        label: str,
+        label: str = "fetching",
         *,
         stream: TextIO | None = None,
         quiet: bool = False,
         interval: float = 0.2,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.label = label
+        self.label = label  # adapters name their source when a fetch starts
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = not quiet and _is_tty(self.stream)
         self.interval = interval
@@ -35,6 +35,12 @@ class Progress:
         self._width = 0
         self.objects: dict[str, int] = {}
         self.pages = 0
+
+    def begin(self, label: str) -> None:
+        """A fetch starts: name the source and restart the rate's clock."""
+        with self._lock:
+            self.label = label
+            self._started = self._clock()
 
     def add(self, collection: str, objects: int, pages: int = 1) -> None:
         """Count a fetched page; redraws at most every `interval` seconds."""

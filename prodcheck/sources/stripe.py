@@ -21,10 +21,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from prodcheck.config import BillingConfig
+from prodcheck.errors import CredentialError
 from prodcheck.model import BillingState, SourceInfo
 from prodcheck.sources import stripe_normalize
 from prodcheck.sources.credentials import display_url, read_key
-from prodcheck.sources.http_budget import RequestBudget, RetryPolicy
+from prodcheck.sources.database import Check
+from prodcheck.sources.http_budget import RequestBudget, RetryPolicy, pace_note
 from prodcheck.sources.progress import Progress
 from prodcheck.sources.stripe_access import (
     RESTRICTED_KEY_ADVICE,
@@ -88,6 +90,8 @@ class StripeBilling:
             self.config.requests_per_second or DEFAULT_REQUESTS_PER_SECOND, policy=self.retry
         )
         listings = self._listings(needs)
+        if self.progress is not None:
+            self.progress.begin("Stripe")
         started = time.monotonic()
 
         def fetch_page(resource: str, params: dict[str, Any]) -> Mapping[str, Any]:
@@ -119,7 +123,7 @@ class StripeBilling:
         self.notes = (
             f"Stripe API version {self.api_version}",
             *key_notes(kind, variable),
-            _pace_note(budget, elapsed, self.config.concurrency),
+            pace_note(budget, elapsed, self.config.concurrency),
         )
         origins = {name: f"Stripe API /v1/{name}" for name in raw}
         return raw, origins
@@ -225,59 +229,49 @@ def _stitch_items(fetched: dict[str, list[dict[str, Any]]]) -> Raw:
     return raw
 
 
-def _pace_note(budget: RequestBudget, elapsed: float, concurrency: int) -> str:
-    retries = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in budget.retries.items())
-    rate = budget.requests / max(elapsed, 1e-9)
-    return (
-        f"{budget.requests} requests in {elapsed:.1f}s ({rate:.1f}/s; budget {budget.rate:g}/s,"
-        f" {concurrency} threads" + (f"; retried: {retries})" if retries else ")")
-    )
-
-
-Check = tuple[str, bool, str]
 PROBED = ("customers", "subscriptions", "subscription_schedules", "events")
 
 
 def probe(config: BillingConfig, env: Mapping[str, str] = os.environ) -> list[Check]:
-    """For `doctor`: (check, ok, what was found or what to fix), stopping at the first
-    failure that makes later checks meaningless. One request per list, no backoff marathon."""
+    """`prodcheck doctor`'s Stripe checks, in order: key present, key kind, API
+    reachable, key accepted, read access per list. A failure that makes the later
+    checks meaningless ends the list. One request per list, no long backoff."""
     import stripe
-
-    from prodcheck.errors import CredentialError
 
     variable = config.api_key_env or ""
     try:
         key = read_key(env, config.api_key_env, "Stripe", RESTRICTED_KEY_ADVICE)
+    except CredentialError as exc:
+        return [Check("api key", False, exc.message)]
+    checks = [Check("api key", True, f"${variable} is set")]
+    try:
         kind = classify_key(key, variable)
     except CredentialError as exc:
-        name = "api key" if "environment variable" in exc.message or not variable else "key kind"
-        return [(name, False, exc.message)]
-    checks: list[Check] = [("api key", True, f"${variable} is set")]
+        return [*checks, Check("key kind", False, exc.message)]
     warning = next((n for n in key_notes(kind, variable) if n.startswith("warning")), None)
-    checks.append(("key kind", kind.restricted is not None, warning or kind.description))
+    checks.append(Check("key kind", kind.restricted is not None, warning or kind.description))
 
     client = make_client(config, key)
     policy = RetryPolicy(max_retries=1, base_delay=0.2, max_connection_retries=0)
     budget = RequestBudget(DEFAULT_REQUESTS_PER_SECOND, policy=policy)
     base = display_url(config.api_base or STRIPE_API_BASE)
-    reached = False
     for resource in PROBED:
+        error: Exception | None = None
         try:
             budget.call(partial(list_page, client, resource, {"limit": 1}), classify_error)
         except Exception as exc:
-            message = explain(exc, resource, key=key, variable=variable, base=base).message
-            cause = getattr(exc, "last", exc)
-            if isinstance(cause, stripe.APIConnectionError):
-                return [*checks, ("reachable", False, message)]
-            if not reached:
-                checks.append(("reachable", True, f"{base} answered"))
-                reached = True
-            if isinstance(cause, stripe.AuthenticationError):
-                return [*checks, ("key accepted", False, message)]
-            checks.append((f"read {resource}", False, message))
+            error = exc
+        cause = getattr(error, "last", error)
+        if isinstance(cause, stripe.APIConnectionError):
+            message = explain(cause, resource, key=key, variable=variable, base=base).message
+            return [*checks, Check("reachable", False, message)]
+        if len(checks) == 2:
+            checks.append(Check("reachable", True, f"{base} answered"))
+        if error is None:
+            checks.append(Check(f"read {resource}", True, f"GET /v1/{resource} allowed"))
             continue
-        if not reached:
-            checks.append(("reachable", True, f"{base} answered"))
-            reached = True
-        checks.append((f"read {resource}", True, f"GET /v1/{resource} allowed"))
+        message = explain(error, resource, key=key, variable=variable, base=base).message
+        if isinstance(cause, stripe.AuthenticationError):
+            return [*checks, Check("key accepted", False, message)]
+        checks.append(Check(f"read {resource}", False, message))
     return checks

@@ -1,0 +1,122 @@
+"""`check`, `validate` and `demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from prodcheck.bundled import scenarios_dir
+from prodcheck.cli.output import FORMATS, emit, environment, pair_outputs, use_color
+from prodcheck.config import find_config, load_config
+from prodcheck.errors import ConfigError, ProdcheckError
+from prodcheck.reporters.terminal import render, render_color
+from prodcheck.results import exit_code_for
+from prodcheck.runner import CheckRequest, error_report, load_checked_rules, parse_now, run_check
+from prodcheck.scenario import read_scenario
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="prodcheck.yml to use (default: ./prodcheck.yml, else the one in --fixtures DIR).",
+)
+
+
+@click.command()
+@config_option
+@click.option(
+    "--fixtures",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Read both sides from a fixture folder instead of live sources.",
+)
+@click.option(
+    "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+    help="Output format; repeat with --output for several reports in one run. "
+    "Default: terminal (github when GITHUB_ACTIONS=true).",
+)
+@click.option(
+    "--output", "outputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the matching --format to FILE instead of stdout.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
+@click.option("--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs).")
+@click.option("--quiet", is_flag=True, help="No progress display on stderr.")
+def check(
+    config_path: Path | None,
+    fixtures: Path | None,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    strict: bool,
+    now_text: str | None,
+    quiet: bool,
+) -> None:
+    """Compare the database with billing and report every disagreement."""
+    env = environment()
+    pairs = pair_outputs(formats, outputs, env)
+    now = parse_now(now_text, "--now") if now_text else None
+    if fixtures is not None and not fixtures.is_dir():
+        raise ConfigError(f"--fixtures {fixtures}: no such folder.")
+    request = CheckRequest(config_path=config_path, fixtures=fixtures, now=now, quiet=quiet)
+    try:
+        _, report = run_check(request, env)
+    except ProdcheckError as exc:
+        # Structured outputs still get a report saying "error", so a pipeline
+        # reading the JSON never mistakes a failed run for a clean one.
+        structured = [(f, o) for f, o in pairs if f != "terminal"]
+        if structured:
+            emit(error_report(str(exc), now, config_path), structured, env)
+        raise
+    emit(report, pairs, env)
+    raise SystemExit(exit_code_for(report.verdict, strict=strict))
+
+
+@click.command()
+@config_option
+@click.option("--fixtures", type=click.Path(path_type=Path, file_okay=False), hidden=True)
+def validate(config_path: Path | None, fixtures: Path | None) -> None:
+    """Validate the config and every contract it loads; read no data."""
+    path = find_config(config_path, fixtures)
+    config = load_config(path)
+    rules = load_checked_rules(config)
+    packs = sorted({rule.pack for rule in rules})
+    click.echo(f"{path}: valid · {len(rules)} rules in {len(packs)} packs ({', '.join(packs)})")
+
+
+DEMO_INTRO = """\
+prodcheck demo: a small SaaS app ("Acme Notes") billed through Stripe.
+Its users table says who has paid access and on which plan; Stripe says who
+actually pays. Webhooks keep the two in sync, and here some of them failed.
+prodcheck reads both sides from bundled fixtures (no keys, no network):
+"""
+
+DEMO_NEXT = """\
+What this shows: every finding names the account and the Stripe objects
+involved, says what to fix, and counts the monthly revenue at stake. The run
+exits 1 because of the FAIL findings; in CI that blocks the merge.
+
+Next steps:
+  prodcheck rules                      every rule, with its rationale
+  prodcheck check --fixtures DIR       your own scenario folders
+  prodcheck init                       a prodcheck.yml for your live sources
+"""
+
+
+@click.command()
+def demo() -> None:
+    """Run a bundled failing scenario and explain what it shows."""
+    env = environment()
+    folder = scenarios_dir() / "demo"
+    scenario = read_scenario(folder)
+    assert scenario is not None  # required=True raises instead
+    click.echo(DEMO_INTRO)
+    click.echo(f"  {scenario.description}\n")
+    request = CheckRequest(config_path=folder / "prodcheck.yml", fixtures=folder, now=scenario.now)
+    _, report = run_check(request, env)
+    text = render_color(report) if use_color(env) else render(report)
+    click.echo(text)
+    click.echo(DEMO_NEXT, nl=False)
+    raise SystemExit(exit_code_for(report.verdict, strict=False))
+
+
+COMMANDS = [check, validate, demo]

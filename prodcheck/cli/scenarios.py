@@ -1,0 +1,52 @@
+"""`prodcheck test`: the user's regression scenarios, compared with their `expect:`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from prodcheck.cli.output import environment
+from prodcheck.errors import ConfigError
+from prodcheck.results import ExitCode
+from prodcheck.testing import find_scenarios, run_scenario
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="One config for every scenario (default: each folder's prodcheck.yml).",
+)
+def test_command(paths: tuple[Path, ...], config_path: Path | None) -> None:
+    """Run every scenario folder in PATHS and compare with its scenario.yml `expect`."""
+    folders = find_scenarios(paths)
+    if not folders:
+        raise ConfigError(
+            f"no scenario.yml found under {', '.join(map(str, paths))}: a scenario folder "
+            "holds fixtures and a scenario.yml with `expect:`."
+        )
+    env = environment()
+    failed = errored = 0
+    for folder in folders:
+        result = run_scenario(folder, config_path, env)
+        if result.error:
+            errored += 1
+            click.echo(f"ERROR {folder}")
+            for line in result.error.splitlines():
+                click.echo(f"      {line}")
+        elif not result.ok:
+            failed += 1
+            click.echo(f"FAIL  {folder}")
+            for line in result.differences:
+                click.echo(f"      {line}")
+        else:
+            click.echo(f"ok    {folder}")
+    passed = len(folders) - failed - errored
+    click.echo(f"\n{len(folders)} scenarios: {passed} ok, {failed} mismatched, {errored} could not run")
+    if errored:
+        raise SystemExit(ExitCode.NOT_CHECKED)
+    raise SystemExit(ExitCode.FAILED if failed else ExitCode.OK)
+
+
+COMMANDS = [test_command]

@@ -1,0 +1,177 @@
+"""Facts about one account: what billing says it should have, next to what it has."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from prodcheck.engine.entitlement import days_past_due, grace_expired
+from prodcheck.engine.index import Index
+from prodcheck.model import Account, Money, Subscription, SubscriptionStatus
+from prodcheck.results import sum_money
+
+SECONDS_PER_DAY = 86_400.0
+
+
+def subscription_plan(index: Index, subscription: Subscription) -> tuple[str | None, int | None]:
+    """The highest-tier mapped plan among a subscription's prices."""
+    best: tuple[str | None, int | None] = (None, None)
+    for price_id in subscription.price_ids:
+        plan = index.plan_of(price_id)
+        if plan is None:
+            continue
+        tier = index.tier_of(plan)
+        if best[0] is None or (tier is not None and (best[1] is None or tier > best[1])):
+            best = (plan, tier)
+    return best
+
+
+def subscription_summary(index: Index, subscription: Subscription) -> dict[str, Any]:
+    plan, tier = subscription_plan(index, subscription)
+    return {
+        "id": subscription.id,
+        "status": subscription.status.value,
+        "customer_id": subscription.customer_id,
+        "price_ids": list(subscription.price_ids),
+        "plan": plan,
+        "tier": tier,
+        "entitles": subscription.id in index.entitling,
+        "cancel_at_period_end": subscription.cancel_at_period_end,
+        "period_start": subscription.period_start,
+        "period_end": subscription.period_end,
+        "days_past_due": days_past_due(subscription, index.now),
+        "had_trial": had_trial(subscription),
+        "monthly_amount": subscription.monthly_amount,
+    }
+
+
+def had_trial(subscription: Subscription) -> bool:
+    return subscription.trial_start is not None or subscription.status is SubscriptionStatus.TRIALING
+
+
+def _rank(index: Index, subscription: Subscription) -> tuple[int, int, float]:
+    """Orders a customer's subscriptions by how much they say about access now."""
+    _, tier = subscription_plan(index, subscription)
+    created = subscription.created.timestamp() if subscription.created else 0.0
+    return (1 if subscription.id in index.entitling else 0, tier if tier is not None else -1, created)
+
+
+def _pick_candidate(index: Index, subscriptions: tuple[Subscription, ...]) -> Subscription | None:
+    """The entitling subscription of the highest tier; failing that, a past_due one whose
+    grace ran out; failing that, the most recent one."""
+    if not subscriptions:
+        return None
+    expired = [s for s in subscriptions if grace_expired(s, index.config.policy, index.now)]
+    if expired and not any(s.id in index.entitling for s in subscriptions):
+        return max(expired, key=lambda s: _rank(index, s))
+    return max(subscriptions, key=lambda s: _rank(index, s))
+
+
+def _monthly(entitling: list[Subscription], candidate: Subscription | None) -> Money | None:
+    totals = sum_money(s.monthly_amount for s in entitling)
+    if len(totals) == 1:
+        return totals[0]
+    return candidate.monthly_amount if candidate else None
+
+
+def _days_between(a: datetime | None, b: datetime | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return abs((a - b).total_seconds()) / SECONDS_PER_DAY
+
+
+def _stale_downgrade(index: Index, subscriptions: list[Subscription]) -> dict[str, Any] | None:
+    """A schedule that will move an entitling subscription to a lower tier although the
+    current price was set after the schedule was created."""
+    for subscription in subscriptions:
+        _, current_tier = subscription_plan(index, subscription)
+        if current_tier is None:
+            continue
+        for schedule in index.schedules_by_subscription.get(subscription.id, ()):
+            if schedule.status not in ("active", "not_started") or schedule.created is None:
+                continue
+            for phase in schedule.phases:
+                if phase.start is None or phase.start <= index.now:
+                    continue
+                plans = [index.plan_of(p) for p in phase.price_ids]
+                tiers = [t for t in (index.tier_of(p) for p in plans) if t is not None]
+                if not tiers or max(tiers) >= current_tier:
+                    continue
+                price_set = [i.created for i in subscription.items if i.created is not None]
+                if price_set and max(price_set) > schedule.created:
+                    return {
+                        "schedule_id": schedule.id,
+                        "subscription_id": subscription.id,
+                        "to_plan": next(p for p in plans if p is not None),
+                        "from_plan": subscription_plan(index, subscription)[0],
+                        "effective": phase.start,
+                    }
+    return None
+
+
+def account_facts(index: Index, account: Account) -> dict[str, Any]:
+    subscriptions = index.subscriptions_of(account.customer_id)
+    entitling = [s for s in subscriptions if s.id in index.entitling]
+    candidate = _pick_candidate(index, subscriptions)
+    customer = index.customers.get(account.customer_id or "")
+    user_key = index.config.policy.metadata_user_id_key
+    candidate_facts = subscription_summary(index, candidate) if candidate else None
+
+    billing_plan, billing_tier = None, None
+    for subscription in entitling:
+        plan, tier = subscription_plan(index, subscription)
+        if billing_plan is None or (tier is not None and (billing_tier is None or tier > billing_tier)):
+            billing_plan, billing_tier = plan, tier
+
+    pending_plans = [
+        (plan, index.tier_of(plan))
+        for s in entitling
+        for plan in (index.plan_of(p) for p in s.pending_update_price_ids)
+        if plan is not None
+    ]
+    pending_plan = max(pending_plans, key=lambda p: p[1] if p[1] is not None else -1)[0] if pending_plans else None
+    period_end = max((s.period_end for s in entitling if s.period_end), default=None)
+    in_grace_only = bool(entitling) and all(s.status is SubscriptionStatus.PAST_DUE for s in entitling)
+
+    return {
+        "account": {
+            "id": account.id,
+            "customer_id": account.customer_id,
+            "has_access": account.has_access,
+            "plan": account.plan,
+            "email": account.email,
+            "deleted": account.deleted_at is not None,
+            "deleted_at": account.deleted_at,
+            "access_expires_at": account.access_expires_at,
+            "comped": index.is_comped(account),
+            "updated_at": account.updated_at,
+        },
+        "customer": {
+            "exists": customer is not None and not customer.deleted,
+            "id": account.customer_id,
+            "email": customer.email if customer else None,
+            "metadata_user_id": customer.metadata.get(user_key) if customer else None,
+        },
+        "has_customer_id": account.customer_id is not None,
+        "entitled": bool(entitling),
+        "entitling_subscriptions": [s.id for s in entitling],
+        "entitling_count": len(entitling),
+        "subscription_count": len(subscriptions),
+        "subscription_statuses": sorted({s.status.value for s in subscriptions}),
+        "candidate": candidate_facts,
+        "in_grace": in_grace_only,
+        "grace_expired": not entitling and candidate is not None and grace_expired(candidate, index.config.policy, index.now),
+        "days_past_due": candidate_facts["days_past_due"] if candidate_facts else None,
+        "billing_plan": billing_plan,
+        "billing_tier": billing_tier,
+        "db_tier": index.tier_of(account.plan),
+        "plan_matches": billing_plan is not None and account.plan == billing_plan,
+        "unknown_prices": sorted({p for s in entitling for p in s.price_ids if index.plan_of(p) is None}),
+        "pending_plan": pending_plan,
+        "stale_downgrade": _stale_downgrade(index, entitling) if index.has_schedules else None,
+        "billing_period_end": period_end,
+        "expiry_gap_days": _days_between(account.access_expires_at, period_end),
+        "access_expired": account.access_expires_at is not None and account.access_expires_at < index.now,
+        "trial_count": sum(1 for s in subscriptions if had_trial(s)),
+        "monthly_amount": _monthly(entitling, candidate),
+    }

@@ -1,0 +1,119 @@
+"""Rules x subjects -> findings. Each subject's facts are computed once and shared
+by every rule about that subject kind."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from jinja2 import TemplateError
+
+from prodcheck.config import Config
+from prodcheck.engine.contracts import Rule
+from prodcheck.engine.facts import SUBJECTS, monthly_amount_of
+from prodcheck.engine.index import Index
+from prodcheck.errors import ConfigError, ContractError
+from prodcheck.results import Finding, SettlingSubject, Severity, SkippedRule
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    findings: tuple[Finding, ...]
+    rules_run: tuple[str, ...]
+    skipped: tuple[SkippedRule, ...]
+    settling: tuple[SettlingSubject, ...]
+
+
+def apply_overrides(rules: Sequence[Rule], config: Config) -> list[Rule]:
+    """Severity overrides and disabled rules from the config; unknown ids are errors."""
+    known = {rule.id for rule in rules}
+    overrides = config.contracts
+    unknown = sorted((set(overrides.severity) | overrides.disable) - known)
+    if unknown:
+        raise ConfigError(
+            "the config names rules that are not loaded:",
+            details=tuple(
+                f"{overrides.locations.get(rule_id, config.path)}: unknown rule id '{rule_id}' "
+                "(see `prodcheck rules` for the ids; is its pack in contracts.packs?)"
+                for rule_id in unknown
+            ),
+        )
+    result = []
+    for rule in rules:
+        if rule.id in overrides.disable:
+            continue
+        severity = overrides.severity.get(rule.id)
+        result.append(replace(rule, severity=Severity(severity)) if severity else rule)
+    return result
+
+
+def _render(rule: Rule, field: str, context: dict[str, Any], subject_id: str) -> str:
+    template = rule.message if field == "message" else rule.fix
+    try:
+        return str(template.render(context)).strip()
+    except (TemplateError, TypeError) as exc:
+        raise ContractError(
+            f"{rule.source}: rule {rule.id}: the {field} template failed for {rule.subject} "
+            f"{subject_id}: {exc}. Guard optional facts with `is not none`."
+        ) from None
+
+
+def _skip_reason(rule: Rule, index: Index) -> str | None:
+    missing = sorted(rule.requires - index.mapped_columns)
+    if missing:
+        return (
+            f"needs the {', '.join(missing)} column{'s' if len(missing) > 1 else ''}: map "
+            f"{'them' if len(missing) > 1 else 'it'} under database.columns to enable this rule"
+        )
+    if "events" in rule.needs and not index.has_events:
+        return "needs Stripe events, which this billing source does not provide"
+    if "subscription_schedules" in rule.needs and not index.has_schedules:
+        return "needs subscription schedules, which this billing source does not provide"
+    return None
+
+
+def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
+    active: dict[str, list[Rule]] = {}
+    skipped: list[SkippedRule] = []
+    for rule in rules:
+        reason = _skip_reason(rule, index)
+        if reason:
+            skipped.append(SkippedRule(rule.id, reason))
+        else:
+            active.setdefault(rule.subject, []).append(rule)
+
+    columns = dict(index.config.database.columns.items())
+    base_context = {"columns": columns, "policy": index.config.policy, "now": index.now}
+    findings: list[Finding] = []
+    settling: list[SettlingSubject] = []
+    for kind in sorted(active):
+        kind_rules = active[kind]
+        for item in SUBJECTS[kind](index):
+            if item.settling:
+                settling.append(
+                    SettlingSubject(kind, item.subject.id, "changed within the settle window")
+                )
+                continue
+            fired = [rule for rule in kind_rules if rule.when(item.facts)]
+            superseded = {s for rule in fired for s in rule.supersedes}
+            for rule in fired:
+                if rule.id in superseded:
+                    continue
+                context = {**base_context, **item.facts, "subject": item.subject}
+                findings.append(
+                    Finding(
+                        rule=rule.id,
+                        title=rule.title,
+                        severity=rule.severity,
+                        subject=item.subject,
+                        message=_render(rule, "message", context, item.subject.id),
+                        fix=_render(rule, "fix", context, item.subject.id),
+                        refs=item.refs,
+                        monthly_amount=monthly_amount_of(item.facts),
+                    )
+                )
+    findings.sort(key=lambda f: f.sort_key)
+    settling.sort(key=lambda s: (s.kind, s.id))
+    rules_run = tuple(sorted(r.id for group in active.values() for r in group))
+    return Evaluation(tuple(findings), rules_run, tuple(sorted(skipped, key=lambda s: s.rule)), tuple(settling))

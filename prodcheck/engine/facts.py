@@ -1,0 +1,226 @@
+"""Subjects and their facts, computed once per snapshot and tested on their own.
+
+A rule names a subject kind; the builders below yield one fact mapping per
+subject. Adding a rule is adding YAML; adding a fact is one line here (plus its
+entry in FACTS, which documents it and lets contracts be checked at load time).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from prodcheck.engine.account_facts import account_facts, had_trial, subscription_summary
+from prodcheck.engine.index import Index
+from prodcheck.model import Money
+from prodcheck.results import Subject, sum_money
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectFacts:
+    subject: Subject
+    facts: dict[str, Any]
+    refs: dict[str, tuple[str, ...]]
+    settling: bool = False
+
+
+# Every fact a condition may name, per subject kind, with what it means.
+# Dotted names reach into nested facts (`candidate.status`).
+FACTS: dict[str, dict[str, str]] = {
+    "account": {
+        "account": "the row: id, customer_id, has_access, plan, email, deleted, deleted_at, "
+        "access_expires_at, comped, updated_at",
+        "customer": "billing's customer: exists, id, email, metadata_user_id",
+        "has_customer_id": "the row references a billing customer",
+        "entitled": "some subscription of the customer entitles it now (policy, grace)",
+        "entitling_subscriptions": "ids of the subscriptions that entitle it",
+        "entitling_count": "how many subscriptions entitle it",
+        "subscription_count": "how many subscriptions the customer has, any status",
+        "subscription_statuses": "the distinct statuses of the customer's subscriptions",
+        "candidate": "the subscription that decides access: id, status, plan, tier, "
+        "price_ids, days_past_due, period_end, entitles, monthly_amount",
+        "in_grace": "entitled only through past_due subscriptions within the grace period",
+        "grace_expired": "not entitled, and a past_due subscription is beyond the grace period",
+        "days_past_due": "days since the candidate's current period started, when past_due",
+        "billing_plan": "the highest-tier plan among entitling subscriptions' prices",
+        "billing_tier": "position of billing_plan in plans.tiers (0 = lowest)",
+        "db_tier": "position of the row's plan in plans.tiers",
+        "plan_matches": "the row's plan equals billing_plan",
+        "unknown_prices": "entitling prices missing from plans.prices",
+        "pending_plan": "plan of a pending (unpaid) subscription update",
+        "stale_downgrade": "a schedule downgrading after a later upgrade: schedule_id, "
+        "subscription_id, from_plan, to_plan, effective",
+        "billing_period_end": "latest current period end among entitling subscriptions",
+        "expiry_gap_days": "days between the row's access expiry and billing_period_end",
+        "access_expired": "the row's access expiry is in the past",
+        "trial_count": "subscriptions of the customer that had a trial",
+        "monthly_amount": "revenue at stake per month",
+    },
+    "subscription": {
+        "subscription": "id, status, customer_id, price_ids, plan, tier, entitles, "
+        "cancel_at_period_end, period_end, days_past_due, had_trial, monthly_amount",
+        "entitles": "the subscription entitles its customer now",
+        "customer_exists": "billing knows the subscription's customer",
+        "account_count": "accounts whose customer id is the subscription's customer",
+        "account_ids": "those accounts' ids",
+        "monthly_amount": "the subscription's monthly amount",
+    },
+    "customer": {
+        "customer": "id, exists, email",
+        "account_count": "accounts referencing this customer id (whole table)",
+        "account_ids": "those accounts' ids",
+        "entitling_count": "the customer's entitling subscriptions",
+        "entitling_subscriptions": "their ids",
+        "trial_count": "subscriptions of the customer that had a trial",
+        "monthly_amount": "monthly amount of the entitling subscriptions",
+    },
+    "price": {
+        "price": "id",
+        "mapped": "the price is in plans.prices",
+        "plan": "the mapped plan, if any",
+        "subscriptions": "entitling subscriptions using the price",
+        "subscription_count": "how many",
+        "monthly_amount": "their monthly amount",
+    },
+    "person": {
+        "person": "id (lower-cased email, or the customer id when there is no email), email",
+        "customer_ids": "customers sharing the email",
+        "customer_count": "how many",
+        "trial_count": "trials across those customers",
+        "trial_subscriptions": "ids of the subscriptions that had a trial",
+    },
+}
+
+
+def _account_subjects(index: Index) -> Iterator[SubjectFacts]:
+    for account in index.accounts:
+        facts = account_facts(index, account)
+        refs = {"account": (account.id,)}
+        if account.customer_id:
+            refs["customer"] = (account.customer_id,)
+        subs = facts["entitling_subscriptions"] or (
+            [facts["candidate"]["id"]] if facts["candidate"] else []
+        )
+        if subs:
+            refs["subscription"] = tuple(subs)
+        settling = account.id in index.settling_accounts or (
+            account.customer_id in index.settling_customers
+        )
+        yield SubjectFacts(Subject("account", account.id), facts, refs, settling)
+
+
+def _subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
+    for customer_id, subscriptions in index.subscriptions_by_customer.items():
+        accounts = index.accounts_by_customer.get(customer_id, ())
+        for subscription in subscriptions:
+            summary = subscription_summary(index, subscription)
+            facts = {
+                "subscription": summary,
+                "entitles": summary["entitles"],
+                "customer_exists": customer_id in index.customers,
+                "account_count": len(accounts),
+                "account_ids": sorted(a.id for a in accounts),
+                "monthly_amount": subscription.monthly_amount,
+            }
+            refs = {
+                "subscription": (subscription.id,),
+                "customer": (customer_id,),
+                "price": subscription.price_ids,
+            }
+            settling = customer_id in index.settling_customers
+            yield SubjectFacts(Subject("subscription", subscription.id), facts, refs, settling)
+
+
+def _customer_subjects(index: Index) -> Iterator[SubjectFacts]:
+    ids = set(index.accounts_by_customer) | set(index.subscriptions_by_customer)
+    for customer_id in sorted(ids):
+        accounts = index.accounts_by_customer.get(customer_id, ())
+        subscriptions = index.subscriptions_of(customer_id)
+        entitling = [s for s in subscriptions if s.id in index.entitling]
+        customer = index.customers.get(customer_id)
+        totals = sum_money(s.monthly_amount for s in entitling)
+        facts = {
+            "customer": {
+                "id": customer_id,
+                "exists": customer is not None,
+                "email": customer.email if customer else None,
+            },
+            "account_count": len(accounts),
+            "account_ids": sorted(a.id for a in accounts),
+            "entitling_count": len(entitling),
+            "entitling_subscriptions": [s.id for s in entitling],
+            "trial_count": sum(1 for s in subscriptions if had_trial(s)),
+            "monthly_amount": totals[0] if len(totals) == 1 else None,
+        }
+        refs = {"customer": (customer_id,)}
+        if accounts:
+            refs["account"] = tuple(sorted(a.id for a in accounts))
+        if entitling:
+            refs["subscription"] = tuple(s.id for s in entitling)
+        settling = customer_id in index.settling_customers
+        yield SubjectFacts(Subject("customer", customer_id), facts, refs, settling)
+
+
+def _price_subjects(index: Index) -> Iterator[SubjectFacts]:
+    by_price: dict[str, list[Any]] = defaultdict(list)
+    for subscriptions in index.subscriptions_by_customer.values():
+        for subscription in subscriptions:
+            if subscription.id in index.entitling:
+                for price_id in dict.fromkeys(subscription.price_ids):
+                    by_price[price_id].append(subscription)
+    for price_id, subscriptions in by_price.items():
+        totals = sum_money(s.monthly_amount for s in subscriptions)
+        ids = sorted(s.id for s in subscriptions)
+        facts = {
+            "price": {"id": price_id},
+            "mapped": index.plan_of(price_id) is not None,
+            "plan": index.plan_of(price_id),
+            "subscriptions": ids,
+            "subscription_count": len(ids),
+            "monthly_amount": totals[0] if len(totals) == 1 else None,
+        }
+        refs = {"price": (price_id,), "subscription": tuple(ids)}
+        yield SubjectFacts(Subject("price", price_id), facts, refs)
+
+
+def _person_subjects(index: Index) -> Iterator[SubjectFacts]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    emails: dict[str, str | None] = {}
+    for customer_id in index.subscriptions_by_customer:
+        customer = index.customers.get(customer_id)
+        email = customer.email.strip().lower() if customer and customer.email else None
+        key = email or customer_id
+        groups[key].append(customer_id)
+        emails[key] = email
+    for key, customer_ids in groups.items():
+        trials = [
+            s.id for c in sorted(customer_ids) for s in index.subscriptions_of(c) if had_trial(s)
+        ]
+        facts = {
+            "person": {"id": key, "email": emails[key]},
+            "customer_ids": sorted(customer_ids),
+            "customer_count": len(customer_ids),
+            "trial_count": len(trials),
+            "trial_subscriptions": trials,
+        }
+        refs = {"customer": tuple(sorted(customer_ids)), "subscription": tuple(trials)}
+        accounts = sorted(a.id for c in customer_ids for a in index.accounts_by_customer.get(c, ()))
+        if accounts:
+            refs["account"] = tuple(accounts)
+        yield SubjectFacts(Subject("person", key), facts, refs)
+
+
+SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
+    "account": _account_subjects,
+    "subscription": _subscription_subjects,
+    "customer": _customer_subjects,
+    "price": _price_subjects,
+    "person": _person_subjects,
+}
+
+
+def monthly_amount_of(facts: dict[str, Any]) -> Money | None:
+    amount = facts.get("monthly_amount")
+    return amount if isinstance(amount, Money) else None

@@ -1,0 +1,110 @@
+"""The join, built once per snapshot: every lookup after this is a dict access.
+
+account <-> customer (by customer id) <-> subscriptions (by customer id);
+subscription -> schedules; price -> plan and tier. Nothing here is quadratic:
+each collection is walked once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from prodcheck.config import Config
+from prodcheck.engine.entitlement import entitles
+from prodcheck.model import Account, Customer, Snapshot, Subscription, SubscriptionSchedule
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    config: Config
+    now: datetime
+    accounts: tuple[Account, ...]
+    customers: dict[str, Customer]
+    subscriptions_by_customer: dict[str, tuple[Subscription, ...]]
+    accounts_by_customer: dict[str, tuple[Account, ...]]
+    schedules_by_subscription: dict[str, tuple[SubscriptionSchedule, ...]]
+    entitling: frozenset[str]  # ids of subscriptions that entitle now
+    settling_customers: frozenset[str]
+    settling_accounts: frozenset[str]
+    mapped_columns: frozenset[str]
+    has_events: bool
+    has_schedules: bool
+
+    def plan_of(self, price_id: str) -> str | None:
+        return self.config.plans.prices.get(price_id)
+
+    def tier_of(self, plan: str | None) -> int | None:
+        return self.config.plans.tier_of(plan)
+
+    def subscriptions_of(self, customer_id: str | None) -> tuple[Subscription, ...]:
+        if customer_id is None:
+            return ()
+        return self.subscriptions_by_customer.get(customer_id, ())
+
+    def is_comped(self, account: Account) -> bool:
+        return account.comped or account.id in self.config.policy.comped_accounts
+
+
+def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
+    billing = snapshot.billing
+    by_customer: dict[str, list[Subscription]] = defaultdict(list)
+    for subscription in billing.subscriptions:
+        by_customer[subscription.customer_id].append(subscription)
+    accounts_by_customer: dict[str, list[Account]] = defaultdict(list)
+    for account in snapshot.accounts.accounts:
+        if account.customer_id:
+            accounts_by_customer[account.customer_id].append(account)
+    schedules: dict[str, list[SubscriptionSchedule]] = defaultdict(list)
+    for schedule in billing.schedules:
+        if schedule.subscription_id:
+            schedules[schedule.subscription_id].append(schedule)
+    policy = config.policy
+    entitling = frozenset(s.id for s in billing.subscriptions if entitles(s, policy, now))
+    settling_customers, settling_accounts = _settling(snapshot, config, now)
+    return Index(
+        config=config,
+        now=now,
+        accounts=snapshot.accounts.accounts,
+        customers={c.id: c for c in billing.customers},
+        subscriptions_by_customer={k: tuple(v) for k, v in by_customer.items()},
+        accounts_by_customer={k: tuple(v) for k, v in accounts_by_customer.items()},
+        schedules_by_subscription={k: tuple(v) for k, v in schedules.items()},
+        entitling=entitling,
+        settling_customers=settling_customers,
+        settling_accounts=settling_accounts,
+        mapped_columns=snapshot.accounts.mapped_columns,
+        has_events="events" in _collections(snapshot),
+        has_schedules="subscription_schedules" in _collections(snapshot),
+    )
+
+
+def _collections(snapshot: Snapshot) -> set[str]:
+    names: set[str] = set()
+    for source in snapshot.sources:
+        if source.side == "billing":
+            names.update(source.counts)
+    return names
+
+
+def _settling(snapshot: Snapshot, config: Config, now: datetime) -> tuple[frozenset[str], frozenset[str]]:
+    """Subjects a webhook may still be in flight for: billing objects created or
+    changed (per recent events) and DB rows updated within the settle window."""
+    window = timedelta(minutes=config.policy.settle_window_minutes)
+    if not window:
+        return frozenset(), frozenset()
+    since = now - window
+
+    def recent(moment: datetime | None) -> bool:
+        return moment is not None and since <= moment <= now + timedelta(minutes=1)
+
+    billing = snapshot.billing
+    customers = {c.id for c in billing.customers if recent(c.created)}
+    subscription_customer = {s.id: s.customer_id for s in billing.subscriptions}
+    customers.update(s.customer_id for s in billing.subscriptions if recent(s.created))
+    for event in billing.events:
+        if recent(event.created) and event.object_id:
+            customers.add(subscription_customer.get(event.object_id, event.object_id))
+    accounts = {a.id for a in snapshot.accounts.accounts if recent(a.updated_at)}
+    return frozenset(customers), frozenset(accounts)

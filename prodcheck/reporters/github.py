@@ -1,0 +1,68 @@
+"""`--format github`: workflow-command annotations, within GitHub's caps.
+
+GitHub shows at most 10 error and 10 warning annotations per step. When there
+are more, the worst (largest monthly amount, then rule and subject) get nine
+places and one summary annotation counts the rest. The Markdown job summary
+comes from reporters/markdown.py; the CLI appends it to $GITHUB_STEP_SUMMARY.
+"""
+
+from __future__ import annotations
+
+from prodcheck.results import Finding, Report, Severity
+
+MAX_PER_LEVEL = 10
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(level: str, title: str, message: str, file: str | None) -> str:
+    props = [f"title={escape_property(title)}"]
+    if file:
+        props.insert(0, f"file={escape_property(file)}")
+    return f"::{level} {','.join(props)}::{escape_data(message)}"
+
+
+def _worst_first(findings: list[Finding]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (-(f.monthly_amount.amount if f.monthly_amount else 0), f.rule, f.subject.id),
+    )
+
+
+def render(report: Report) -> str:
+    lines: list[str] = []
+    file = report.config_path
+    for error in report.errors:
+        lines.append(_command("error", "prodcheck could not check", error, file))
+    for severity, level in ((Severity.FAIL, "error"), (Severity.WARN, "warning")):
+        findings = _worst_first([f for f in report.active_findings if f.severity is severity])
+        cap = MAX_PER_LEVEL if len(findings) <= MAX_PER_LEVEL else MAX_PER_LEVEL - 1
+        for finding in findings[:cap]:
+            amount = f" ({finding.monthly_amount.format()}/mo)" if finding.monthly_amount else ""
+            title = f"{finding.rule}: {finding.subject.kind} {finding.subject.id}{amount}"
+            lines.append(_command(level, title, f"{finding.message}\nFix: {finding.fix}", file))
+        rest = findings[cap:]
+        if rest:
+            rules = sorted({f.rule for f in rest})
+            lines.append(
+                _command(
+                    level,
+                    f"prodcheck: {len(rest)} more {severity.value} findings",
+                    f"{len(rest)} more findings not annotated ({', '.join(rules)}); "
+                    "see the job summary or the JSON report.",
+                    file,
+                )
+            )
+    at_stake = " + ".join(f"{m.format()}/mo" for m in report.monthly_at_stake())
+    lines.append(
+        f"prodcheck verdict: {report.verdict.value.upper()} · "
+        f"{report.count(Severity.FAIL)} failures, {report.count(Severity.WARN)} warnings"
+        + (f" · {at_stake} at stake" if at_stake else "")
+    )
+    return "\n".join(lines) + "\n"

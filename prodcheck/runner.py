@@ -1,0 +1,120 @@
+"""One check, end to end: config -> sources -> snapshot -> engine -> report.
+
+The CLI calls these; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prodcheck import __version__
+from prodcheck.bundled import contracts_dir, display_path
+from prodcheck.config import Config, find_config, load_config
+from prodcheck.engine.contracts import Rule, load_rules
+from prodcheck.engine.evaluate import apply_overrides, evaluate
+from prodcheck.engine.index import build_index
+from prodcheck.errors import ConfigError
+from prodcheck.model import Snapshot
+from prodcheck.results import Report, verdict_for
+from prodcheck.scenario import read_scenario
+from prodcheck.sources import open_accounts, open_billing
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    config_path: Path | None = None
+    fixtures: Path | None = None
+    now: datetime | None = None
+    quiet: bool = False
+
+
+def parse_now(text: str, where: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"{where}: '{text}' is not an ISO 8601 timestamp; use e.g. 2026-01-31T12:00:00Z."
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def resolve_now(request: CheckRequest) -> datetime:
+    """--now, then the scenario's `now`, then the clock."""
+    if request.now is not None:
+        return request.now
+    if request.fixtures is not None:
+        scenario = read_scenario(request.fixtures, required=False)
+        if scenario is not None and scenario.now is not None:
+            return scenario.now
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def load_checked_rules(config: Config) -> list[Rule]:
+    rules = load_rules(contracts_dir(), config.contracts.packs, config.contracts.files)
+    return apply_overrides(rules, config)
+
+
+def _check_sources_configured(config: Config, fixtures: Path | None) -> None:
+    path = config.path
+    if fixtures is None and config.billing.fixtures is None and not config.billing.api_key_env:
+        raise ConfigError(
+            f"{path}: billing has neither `api_key_env` (live) nor `fixtures`: add one, "
+            "or pass --fixtures DIR."
+        )
+    if fixtures is None and config.database.fixtures is None and not config.database.url_env:
+        raise ConfigError(
+            f"{path}: database has neither `url_env` (live) nor `fixtures`: add one, "
+            "or pass --fixtures DIR."
+        )
+
+
+def load_snapshot(
+    config: Config, rules: list[Rule], fixtures: Path | None, env: Mapping[str, str], quiet: bool
+) -> Snapshot:
+    _check_sources_configured(config, fixtures)
+    needs = frozenset(n for rule in rules for n in rule.needs)
+    billing, billing_info = open_billing(config, fixtures, env, quiet=quiet).load(needs)
+    accounts, accounts_info = open_accounts(config, fixtures, env).load()
+    return Snapshot(billing=billing, accounts=accounts, sources=(billing_info, accounts_info))
+
+
+def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Report]:
+    config_path = find_config(request.config_path, request.fixtures)
+    config = load_config(config_path)
+    rules = load_checked_rules(config)
+    now = resolve_now(request)
+    snapshot = load_snapshot(config, rules, request.fixtures, env, request.quiet)
+    return config, evaluate_snapshot(config, rules, snapshot, now)
+
+
+def evaluate_snapshot(config: Config, rules: list[Rule], snapshot: Snapshot, now: datetime) -> Report:
+    evaluation = evaluate(rules, build_index(snapshot, config, now))
+    notes = tuple(note for source in snapshot.sources for note in source.notes)
+    return Report(
+        verdict=verdict_for(evaluation.findings, ()),
+        findings=evaluation.findings,
+        now=now,
+        rules_run=evaluation.rules_run,
+        skipped_rules=evaluation.skipped,
+        settling=evaluation.settling,
+        sources=snapshot.sources,
+        notes=notes,
+        config_path=display_path(config.path) if config.path else None,
+        version=__version__,
+    )
+
+
+def error_report(message: str, now: datetime | None, config_path: Any = None) -> Report:
+    """A report for a run that could not check: verdict error, never pass."""
+    return Report(
+        verdict=verdict_for((), (message,)),
+        findings=(),
+        now=now or datetime.now(UTC).replace(microsecond=0),
+        errors=(message,),
+        config_path=display_path(config_path) if config_path else None,
+        version=__version__,
+    )
