@@ -16,7 +16,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .fake_http import Faults, FakeServer, Reply
+from .fake_http import FakeServer, Faults, Reply
 
 RESOURCES = ("customers", "subscriptions", "subscription_items", "events", "subscription_schedules")
 COMMON = {"limit", "starting_after", "created", "expand"}
@@ -171,7 +171,9 @@ class FakeStripe(FakeServer):
             items = out["items"]
             out["items"] = {
                 "object": "list",
-                "data": [dict(item, subscription=out["id"]) for item in items[: self.embedded_items]],
+                "data": [
+                    dict(item, subscription=out["id"]) for item in items[: self.embedded_items]
+                ],
                 "has_more": len(items) > self.embedded_items,
                 "total_count": len(items),
                 "url": f"/v1/subscription_items?subscription={out['id']}",

@@ -82,7 +82,9 @@ def schedule(schedule_id: str, sub_id: str, customer_id: str, created: int, pric
         "customer": customer_id,
         "status": "active",
         "created": created,
-        "phases": [{"start_date": created, "end_date": created + 30 * DAY, "items": [{"price": price_id}]}],
+        "phases": [
+            {"start_date": created, "end_date": created + 30 * DAY, "items": [{"price": price_id}]}
+        ],
     }
 
 

@@ -42,7 +42,9 @@ class Flaky:
 def test_pacing_holds_across_threads() -> None:
     budget = RequestBudget(50.0)
     started = time.monotonic()
-    threads = [threading.Thread(target=lambda: [budget.acquire() for _ in range(5)]) for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: [budget.acquire() for _ in range(5)]) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -63,9 +63,9 @@ def test_every_object_exactly_once(shape: str, concurrency: int) -> None:
     stamps = _distribution(shape, 1_200)
     objects = [customer(f"cus_{n:05d}", created) for n, created in enumerate(stamps)]
     api = MemoryStripe(objects)
-    result = fetch_all(
-        [Listing("customers", "customers", {})], api, concurrency=concurrency
-    )["customers"]
+    result = fetch_all([Listing("customers", "customers", {})], api, concurrency=concurrency)[
+        "customers"
+    ]
 
     assert sorted(obj["id"] for obj in result) == sorted(obj["id"] for obj in objects)
     served = Counter(api.fake.served["customers"])
