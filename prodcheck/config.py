@@ -38,9 +38,7 @@ class ColumnMapping:
 
     def items(self) -> tuple[tuple[str, str], ...]:
         """(field, real column name) for every mapped column, in declaration order."""
-        return tuple(
-            (f.name, getattr(self, f.name)) for f in fields(self) if getattr(self, f.name)
-        )
+        return tuple((f.name, getattr(self, f.name)) for f in fields(self) if getattr(self, f.name))
 
     @property
     def mapped_optional(self) -> frozenset[str]:

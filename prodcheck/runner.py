@@ -91,7 +91,9 @@ def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Re
     return config, evaluate_snapshot(config, rules, snapshot, now)
 
 
-def evaluate_snapshot(config: Config, rules: list[Rule], snapshot: Snapshot, now: datetime) -> Report:
+def evaluate_snapshot(
+    config: Config, rules: list[Rule], snapshot: Snapshot, now: datetime
+) -> Report:
     evaluation = evaluate(rules, build_index(snapshot, config, now))
     notes = tuple(note for source in snapshot.sources for note in source.notes)
     return Report(

@@ -54,7 +54,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -70,9 +70,7 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
@@ -91,7 +89,7 @@ def load_yaml(text: str, filename: str, error: type[ProdcheckError]) -> Located:
     """Parse YAML, raising `error` with file and line on a syntax error."""
     try:
         node = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -107,14 +105,16 @@ def load_yaml(text: str, filename: str, error: type[ProdcheckError]) -> Located:
     return Located(data=data, lines=lines, filename=filename)
 
 
-def read_yaml_file(path: Path, error: type[ProdcheckError], what: str) -> Located:
+def read_yaml_file(
+    path: Path, error: type[ProdcheckError], what: str, display: str | None = None
+) -> Located:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(f"{path}: {what} not found. Check the path.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read {what}: {exc}") from None
-    return load_yaml(text, str(path), error)
+    return load_yaml(text, display or str(path), error)
 
 
 @cache
@@ -127,7 +127,8 @@ def load_schema(name: str) -> dict[str, Any]:
 def _describe(err: jsonschema.ValidationError) -> tuple[KeyPath, str]:
     path: KeyPath = tuple(err.absolute_path)
     if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-        allowed = sorted(err.schema.get("properties", {}))
+        schema = err.schema if isinstance(err.schema, dict) else {}
+        allowed = sorted(schema.get("properties", {}))
         extra = sorted(k for k in err.instance if k not in allowed)
         if extra:
             key = extra[0]
@@ -139,7 +140,7 @@ def _describe(err: jsonschema.ValidationError) -> tuple[KeyPath, str]:
     if err.validator == "required":
         return path, f"{err.message}: add it"
     if err.validator == "enum":
-        options = ", ".join(json.dumps(v) for v in err.validator_value)
+        options = ", ".join(json.dumps(v) for v in list(err.validator_value))  # type: ignore[arg-type]
         return path, f"{json.dumps(err.instance)} is not allowed: use one of {options}"
     if err.validator == "type":
         return path, f"expected {err.validator_value}, got {json.dumps(err.instance)}"
@@ -158,7 +159,9 @@ def schema_errors(located: Located, schema_name: str) -> list[str]:
     return [text for _, text in sorted(set(found))]
 
 
-def _leaf_errors(errors: Iterator[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
+def _leaf_errors(
+    errors: Iterator[jsonschema.ValidationError],
+) -> Iterator[jsonschema.ValidationError]:
     """For oneOf/anyOf, report the most relevant sub-error instead of a blob."""
     for err in errors:
         if err.context:

@@ -31,16 +31,24 @@ config_option = click.option(
     help="Read both sides from a fixture folder instead of live sources.",
 )
 @click.option(
-    "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
     help="Output format; repeat with --output for several reports in one run. "
     "Default: terminal (github when GITHUB_ACTIONS=true).",
 )
 @click.option(
-    "--output", "outputs", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
     help="Write the matching --format to FILE instead of stdout.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
-@click.option("--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs).")
+@click.option(
+    "--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs)."
+)
 @click.option("--quiet", is_flag=True, help="No progress display on stderr.")
 def check(
     config_path: Path | None,

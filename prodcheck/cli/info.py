@@ -57,7 +57,8 @@ def _example(rule: Rule) -> list[str]:
             if finding.rule == rule.id:
                 return [
                     f"Example (scenarios/{name}):",
-                    f"  {finding.severity.value.upper()} {finding.subject.kind} {finding.subject.id}",
+                    f"  {finding.severity.value.upper()} {finding.subject.kind} "
+                    f"{finding.subject.id}",
                     f"  {finding.message}",
                     f"  fix: {finding.fix}",
                 ]
@@ -84,7 +85,9 @@ def _explain(rule: Rule) -> str:
     for kind in ("failing", "passing"):
         names = rule.examples.get(kind, ())
         if names:
-            lines.append(f"{kind.capitalize()} scenarios: {', '.join(f'scenarios/{n}' for n in names)}")
+            lines.append(
+                f"{kind.capitalize()} scenarios: {', '.join(f'scenarios/{n}' for n in names)}"
+            )
     example = _example(rule)
     if example:
         lines += ["", *example]
@@ -93,8 +96,12 @@ def _explain(rule: Rule) -> str:
 
 @click.command()
 @click.argument("rule_id", required=False)
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Include the config's own contract files, overrides and disabled rules.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Include the config's own contract files, overrides and disabled rules.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text")
 def rules(rule_id: str | None, config_path: Path | None, fmt: str) -> None:
     """List every rule, or explain RULE_ID: why it exists, when it fires, how to fix."""
@@ -102,9 +109,7 @@ def rules(rule_id: str | None, config_path: Path | None, fmt: str) -> None:
     if rule_id:
         match = [r for r in loaded if r.id == rule_id]
         if not match:
-            raise ConfigError(
-                f"unknown rule id '{rule_id}'. Run `prodcheck rules` for the list."
-            )
+            raise ConfigError(f"unknown rule id '{rule_id}'. Run `prodcheck rules` for the list.")
         click.echo(_explain(match[0]), nl=False)
         return
     if fmt == "markdown":

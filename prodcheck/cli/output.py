@@ -46,11 +46,7 @@ def pair_outputs(
 
 
 def use_color(env: Mapping[str, str]) -> bool:
-    return (
-        sys.stdout.isatty()
-        and "NO_COLOR" not in env
-        and env.get("TERM") != "dumb"
-    )
+    return sys.stdout.isatty() and "NO_COLOR" not in env and env.get("TERM") != "dumb"
 
 
 def emit(report: Report, pairs: list[tuple[str, Path | None]], env: Mapping[str, str]) -> None:

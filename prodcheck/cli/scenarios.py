@@ -13,9 +13,13 @@ from prodcheck.testing import find_scenarios, run_scenario
 
 
 @click.command("test")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True)
+)
 @click.option(
-    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="One config for every scenario (default: each folder's prodcheck.yml).",
 )
 def test_command(paths: tuple[Path, ...], config_path: Path | None) -> None:
@@ -43,7 +47,9 @@ def test_command(paths: tuple[Path, ...], config_path: Path | None) -> None:
         else:
             click.echo(f"ok    {folder}")
     passed = len(folders) - failed - errored
-    click.echo(f"\n{len(folders)} scenarios: {passed} ok, {failed} mismatched, {errored} could not run")
+    click.echo(
+        f"\n{len(folders)} scenarios: {passed} ok, {failed} mismatched, {errored} could not run"
+    )
     if errored:
         raise SystemExit(ExitCode.NOT_CHECKED)
     raise SystemExit(ExitCode.FAILED if failed else ExitCode.OK)

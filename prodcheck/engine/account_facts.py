@@ -46,14 +46,20 @@ def subscription_summary(index: Index, subscription: Subscription) -> dict[str, 
 
 
 def had_trial(subscription: Subscription) -> bool:
-    return subscription.trial_start is not None or subscription.status is SubscriptionStatus.TRIALING
+    return (
+        subscription.trial_start is not None or subscription.status is SubscriptionStatus.TRIALING
+    )
 
 
 def _rank(index: Index, subscription: Subscription) -> tuple[int, int, float]:
     """Orders a customer's subscriptions by how much they say about access now."""
     _, tier = subscription_plan(index, subscription)
     created = subscription.created.timestamp() if subscription.created else 0.0
-    return (1 if subscription.id in index.entitling else 0, tier if tier is not None else -1, created)
+    return (
+        1 if subscription.id in index.entitling else 0,
+        tier if tier is not None else -1,
+        created,
+    )
 
 
 def _pick_candidate(index: Index, subscriptions: tuple[Subscription, ...]) -> Subscription | None:
@@ -120,7 +126,9 @@ def account_facts(index: Index, account: Account) -> dict[str, Any]:
     billing_plan, billing_tier = None, None
     for subscription in entitling:
         plan, tier = subscription_plan(index, subscription)
-        if billing_plan is None or (tier is not None and (billing_tier is None or tier > billing_tier)):
+        if billing_plan is None or (
+            tier is not None and (billing_tier is None or tier > billing_tier)
+        ):
             billing_plan, billing_tier = plan, tier
 
     pending_plans = [
@@ -129,9 +137,15 @@ def account_facts(index: Index, account: Account) -> dict[str, Any]:
         for plan in (index.plan_of(p) for p in s.pending_update_price_ids)
         if plan is not None
     ]
-    pending_plan = max(pending_plans, key=lambda p: p[1] if p[1] is not None else -1)[0] if pending_plans else None
+    pending_plan = (
+        max(pending_plans, key=lambda p: p[1] if p[1] is not None else -1)[0]
+        if pending_plans
+        else None
+    )
     period_end = max((s.period_end for s in entitling if s.period_end), default=None)
-    in_grace_only = bool(entitling) and all(s.status is SubscriptionStatus.PAST_DUE for s in entitling)
+    in_grace_only = bool(entitling) and all(
+        s.status is SubscriptionStatus.PAST_DUE for s in entitling
+    )
 
     return {
         "account": {
@@ -160,18 +174,23 @@ def account_facts(index: Index, account: Account) -> dict[str, Any]:
         "subscription_statuses": sorted({s.status.value for s in subscriptions}),
         "candidate": candidate_facts,
         "in_grace": in_grace_only,
-        "grace_expired": not entitling and candidate is not None and grace_expired(candidate, index.config.policy, index.now),
+        "grace_expired": not entitling
+        and candidate is not None
+        and grace_expired(candidate, index.config.policy, index.now),
         "days_past_due": candidate_facts["days_past_due"] if candidate_facts else None,
         "billing_plan": billing_plan,
         "billing_tier": billing_tier,
         "db_tier": index.tier_of(account.plan),
         "plan_matches": billing_plan is not None and account.plan == billing_plan,
-        "unknown_prices": sorted({p for s in entitling for p in s.price_ids if index.plan_of(p) is None}),
+        "unknown_prices": sorted(
+            {p for s in entitling for p in s.price_ids if index.plan_of(p) is None}
+        ),
         "pending_plan": pending_plan,
         "stale_downgrade": _stale_downgrade(index, entitling) if index.has_schedules else None,
         "billing_period_end": period_end,
         "expiry_gap_days": _days_between(account.access_expires_at, period_end),
-        "access_expired": account.access_expires_at is not None and account.access_expires_at < index.now,
+        "access_expired": account.access_expires_at is not None
+        and account.access_expires_at < index.now,
         "trial_count": sum(1 for s in subscriptions if had_trial(s)),
         "monthly_amount": _monthly(entitling, candidate),
     }

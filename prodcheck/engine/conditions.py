@@ -97,7 +97,8 @@ def compile_condition(condition: Any, where: str = "when") -> Predicate:
             if not isinstance(items, list) or not items:
                 raise ConditionError(f"{where}.{combinator}: expected a non-empty list")
             parts = [
-                compile_condition(item, f"{where}.{combinator}[{i}]") for i, item in enumerate(items)
+                compile_condition(item, f"{where}.{combinator}[{i}]")
+                for i, item in enumerate(items)
             ]
             if combinator == "all":
                 return lambda facts: all(part(facts) for part in parts)

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
+from prodcheck.bundled import display_path
 from prodcheck.engine.conditions import ConditionError, Predicate, compile_condition, fact_paths
 from prodcheck.engine.facts import FACTS
 from prodcheck.errors import ContractError
@@ -57,7 +58,9 @@ def _date(value: Any) -> str:
 
 
 def template_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
     env.filters["money"] = _money
     env.filters["date"] = _date
     env.globals["format_money"] = format_money
@@ -114,13 +117,15 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: tuple[str | in
 
 
 def load_contract_file(path: Path, *, expected_id: str | None = None) -> list[Rule]:
-    located = read_yaml_file(path, ContractError, "contract file")
+    located = read_yaml_file(path, ContractError, "contract file", display_path(path))
     errors = schema_errors(located, "contract.schema.json")
     if errors:
         raise ContractError(f"{path}: invalid contract:", details=tuple(errors))
     data = located.data
     if "rules" in data:
-        items = [(d, ("rules", i)) for i, d in enumerate(data["rules"])]
+        items: list[tuple[Any, tuple[str | int, ...]]] = [
+            (d, ("rules", i)) for i, d in enumerate(data["rules"])
+        ]
     else:
         items = [(data, ())]
     rules = [_compile_rule(item, located, key) for item, key in items]
@@ -135,9 +140,7 @@ def load_contract_file(path: Path, *, expected_id: str | None = None) -> list[Ru
 
 def builtin_contract_files(root: Path) -> list[tuple[str, Path]]:
     """(expected rule id, path) for every contracts/<pack>/<name>.yml, sorted."""
-    return [
-        (f"{path.parent.name}.{path.stem}", path) for path in sorted(root.glob("*/*.yml"))
-    ]
+    return [(f"{path.parent.name}.{path.stem}", path) for path in sorted(root.glob("*/*.yml"))]
 
 
 def load_rules(

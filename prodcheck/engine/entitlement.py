@@ -56,7 +56,6 @@ def entitles(subscription: Subscription, policy: Policy, now: datetime) -> bool:
 
 def grace_expired(subscription: Subscription, policy: Policy, now: datetime) -> bool:
     """past_due beyond the grace period: retries have gone on too long to keep access."""
-    return (
-        subscription.status is SubscriptionStatus.PAST_DUE
-        and not entitles(subscription, policy, now)
+    return subscription.status is SubscriptionStatus.PAST_DUE and not entitles(
+        subscription, policy, now
     )

@@ -116,4 +116,6 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
     findings.sort(key=lambda f: f.sort_key)
     settling.sort(key=lambda s: (s.kind, s.id))
     rules_run = tuple(sorted(r.id for group in active.values() for r in group))
-    return Evaluation(tuple(findings), rules_run, tuple(sorted(skipped, key=lambda s: s.rule)), tuple(settling))
+    return Evaluation(
+        tuple(findings), rules_run, tuple(sorted(skipped, key=lambda s: s.rule)), tuple(settling)
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from prodcheck.engine.account_facts import account_facts, had_trial, subscription_summary
 from prodcheck.engine.index import Index
-from prodcheck.model import Money
+from prodcheck.model import Money, Subscription
 from prodcheck.results import Subject, sum_money
 
 
@@ -97,7 +97,7 @@ FACTS: dict[str, dict[str, str]] = {
 def _account_subjects(index: Index) -> Iterator[SubjectFacts]:
     for account in index.accounts:
         facts = account_facts(index, account)
-        refs = {"account": (account.id,)}
+        refs: dict[str, tuple[str, ...]] = {"account": (account.id,)}
         if account.customer_id:
             refs["customer"] = (account.customer_id,)
         subs = facts["entitling_subscriptions"] or (
@@ -154,7 +154,7 @@ def _customer_subjects(index: Index) -> Iterator[SubjectFacts]:
             "trial_count": sum(1 for s in subscriptions if had_trial(s)),
             "monthly_amount": totals[0] if len(totals) == 1 else None,
         }
-        refs = {"customer": (customer_id,)}
+        refs: dict[str, tuple[str, ...]] = {"customer": (customer_id,)}
         if accounts:
             refs["account"] = tuple(sorted(a.id for a in accounts))
         if entitling:
@@ -164,15 +164,15 @@ def _customer_subjects(index: Index) -> Iterator[SubjectFacts]:
 
 
 def _price_subjects(index: Index) -> Iterator[SubjectFacts]:
-    by_price: dict[str, list[Any]] = defaultdict(list)
+    by_price: dict[str, list[Subscription]] = defaultdict(list)
     for subscriptions in index.subscriptions_by_customer.values():
         for subscription in subscriptions:
             if subscription.id in index.entitling:
                 for price_id in dict.fromkeys(subscription.price_ids):
                     by_price[price_id].append(subscription)
-    for price_id, subscriptions in by_price.items():
-        totals = sum_money(s.monthly_amount for s in subscriptions)
-        ids = sorted(s.id for s in subscriptions)
+    for price_id, users in by_price.items():
+        totals = sum_money(s.monthly_amount for s in users)
+        ids = sorted(s.id for s in users)
         facts = {
             "price": {"id": price_id},
             "mapped": index.plan_of(price_id) is not None,

@@ -88,7 +88,9 @@ def _collections(snapshot: Snapshot) -> set[str]:
     return names
 
 
-def _settling(snapshot: Snapshot, config: Config, now: datetime) -> tuple[frozenset[str], frozenset[str]]:
+def _settling(
+    snapshot: Snapshot, config: Config, now: datetime
+) -> tuple[frozenset[str], frozenset[str]]:
     """Subjects a webhook may still be in flight for: billing objects created or
     changed (per recent events) and DB rows updated within the settle window."""
     window = timedelta(minutes=config.policy.settle_window_minutes)

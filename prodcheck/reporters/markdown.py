@@ -71,10 +71,16 @@ def render(report: Report) -> str:
             lines += [f"…and {len(report.findings) - len(shown)} more in the JSON report.", ""]
         lines += ["</details>", ""]
     if report.skipped_rules:
-        lines += ["**Skipped rules:** " + "; ".join(
-            f"`{s.rule}` ({cell(s.reason)})" for s in report.skipped_rules
-        ), ""]
+        lines += [
+            "**Skipped rules:** "
+            + "; ".join(f"`{s.rule}` ({cell(s.reason)})" for s in report.skipped_rules),
+            "",
+        ]
     if report.settling:
-        lines += [f"{len(report.settling)} subject(s) settling (changed within the settle window), not checked.", ""]
+        lines += [
+            f"{len(report.settling)} subject(s) settling (changed within the settle window), "
+            "not checked.",
+            "",
+        ]
     lines.append(f"<sub>prodcheck {report.version} · now {report.now.isoformat()}</sub>")
     return "\n".join(lines) + "\n"

@@ -84,12 +84,16 @@ def _summary(report: Report, paint: _Painter) -> list[str]:
     lines = ["", paint("By rule", "bold")]
     for row in rows:
         severity = paint(row.severity.value.ljust(4), _SEVERITY_COLOR[row.severity])
-        lines.append(f"  {row.rule.ljust(width)}  {severity}  {str(row.count).rjust(4)}  {_money(row.monthly)}")
+        lines.append(
+            f"  {row.rule.ljust(width)}  {severity}  {row.count:>4}  {_money(row.monthly)}"
+        )
     return lines
 
 
 def _verdict_line(report: Report, paint: _Painter) -> str:
-    verdict = paint(f"VERDICT: {report.verdict.value.upper()}", _VERDICT_COLOR[report.verdict], "bold")
+    verdict = paint(
+        f"VERDICT: {report.verdict.value.upper()}", _VERDICT_COLOR[report.verdict], "bold"
+    )
     if report.verdict is Verdict.ERROR:
         return f"{verdict} · could not check; nothing was verified"
     parts = [

@@ -42,9 +42,7 @@ def open_billing(
     return source
 
 
-def open_accounts(
-    config: Config, fixtures: Path | None, env: Mapping[str, str]
-) -> AccountSource:
+def open_accounts(config: Config, fixtures: Path | None, env: Mapping[str, str]) -> AccountSource:
     folder = fixtures or config.database.fixtures
     if folder is not None:
         return FixtureAccounts(folder, config.database)

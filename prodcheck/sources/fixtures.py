@@ -58,7 +58,9 @@ class FixtureBilling:
         self.folder = folder
         self.provider = config.provider
 
-    def fetch(self, needs: frozenset[str]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    def fetch(
+        self, needs: frozenset[str]
+    ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
         """The raw provider objects per collection, and the file each came from."""
         base = self.folder / self.provider.value
         if not base.is_dir():

@@ -54,9 +54,7 @@ def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> Bill
         errors,
     )
     raise_if_errors(errors, "Paddle objects")
-    return BillingState(
-        provider=Provider.PADDLE, customers=customers, subscriptions=subscriptions
-    )
+    return BillingState(provider=Provider.PADDLE, customers=customers, subscriptions=subscriptions)
 
 
 def _customer(obj: Mapping[str, Any]) -> Customer:
@@ -112,7 +110,8 @@ def _subscription(obj: Mapping[str, Any]) -> Subscription:
             items.append(_item(item, period))
         except ObjectError as exc:
             raise ObjectError(f"items[{index}]", str(exc)) from None
-    change = obj.get("scheduled_change") if isinstance(obj.get("scheduled_change"), dict) else {}
+    scheduled = obj.get("scheduled_change")
+    change: Mapping[str, Any] = scheduled if isinstance(scheduled, dict) else {}
     ends_at_period_end = change.get("action") in ("cancel", "pause")
     trial_start, trial_end = _trial_bounds(raw_items)
     return Subscription(
