@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .fake_http import Faults, FakeServer, Reply
+from .fake_http import FakeServer, Faults, Reply
 
 DEFAULT_SCOPE = {"customers": {"active"}, "subscriptions": None}  # None: every status
 ALLOWED = {"after", "per_page", "order_by", "status", "id", "customer_id", "email"}
