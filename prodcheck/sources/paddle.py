@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -128,6 +128,8 @@ class PaddleBilling:
         pool = ThreadPoolExecutor(max_workers=len(LISTS), thread_name_prefix="prodcheck")
         try:
             futures = {name: pool.submit(read, name) for name in LISTS}
+            # The first failure ends the fetch at once, whichever list it hit.
+            wait(futures.values(), return_when=FIRST_EXCEPTION)
             raw = {name: future.result() for name, future in futures.items()}
         except BaseException:
             budget.abort()

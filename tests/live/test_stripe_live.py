@@ -156,6 +156,15 @@ def test_unreachable_server_fails_fast(closed_port_url: str) -> None:
     assert STRIPE_KEY not in str(caught.value)
 
 
+def test_a_server_that_never_answers_times_out(fast_retry: RetryPolicy) -> None:
+    with FakeStripe(**account(3), faults=Faults(latency=2.0)) as fake:
+        billing = _billing(fake, fast_retry, timeout_seconds=0.2)
+        started = time.monotonic()
+        with pytest.raises(SourceError, match="timed out"):
+            billing.fetch(frozenset())
+        assert time.monotonic() - started < 1.5
+
+
 def test_missing_permission_is_named(fast_retry: RetryPolicy) -> None:
     faults = Faults(denied={"events": "rak_event_read"})
     with FakeStripe(**account(5), faults=faults) as fake, pytest.raises(SourceError) as caught:
