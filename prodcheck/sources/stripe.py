@@ -66,7 +66,9 @@ class StripeBilling:
         self.env = env
         self.progress = progress
         self.retry = retry or RetryPolicy(max_retries=config.max_retries)
+        # Filled by fetch(): what SourceInfo reports (`snapshot` may record them too).
         self.notes: tuple[str, ...] = ()
+        self.mode = "unknown"
 
     @property
     def base(self) -> str:
@@ -84,6 +86,7 @@ class StripeBilling:
     def fetch(self, needs: frozenset[str]) -> tuple[Raw, dict[str, str]]:
         """Raw Stripe objects per collection, complete, and where each came from."""
         key, kind = self._key()
+        self.mode = kind.mode
         variable = self.config.api_key_env or ""
         client = make_client(self.config, key)
         budget = RequestBudget(
@@ -120,8 +123,14 @@ class StripeBilling:
                 self.progress.finish()
         raw = _stitch_items(fetched)
         elapsed = time.monotonic() - started
+        version = f"Stripe API version {self.api_version}"
+        if self.api_version != STRIPE_API_VERSION:
+            version += (
+                f" (billing.api_version overrides {STRIPE_API_VERSION}, the version whose "
+                "object shapes prodcheck reads: if checks misread fields, remove the override)"
+            )
         self.notes = (
-            f"Stripe API version {self.api_version}",
+            version,
             *key_notes(kind, variable),
             pace_note(budget, elapsed, self.config.concurrency),
         )
@@ -131,12 +140,10 @@ class StripeBilling:
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
         raw, origins = self.fetch(needs)
         state = stripe_normalize.normalize(raw, origins)
-        _, kind = self._key()
-        mode = f"{kind.mode} mode" if kind.mode != "unknown" else "unknown mode"
         info = SourceInfo(
             side="billing",
             kind="stripe",
-            location=f"Stripe API ({mode}) at {self.base}",
+            location=f"Stripe API ({self.mode} mode) at {self.base}",
             counts={name: len(objects) for name, objects in sorted(raw.items())},
             notes=self.notes,
         )

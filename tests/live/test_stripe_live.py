@@ -264,3 +264,13 @@ def test_concurrent_slices_stay_under_the_budget() -> None:
     assert statuses[200] / elapsed <= 50.0 * 1.05
     assert len(raw["subscriptions"]) == 2_000
     assert len(served) == len(set(served)) == 2_000  # sliced with no duplicate and no gap
+
+
+def test_api_version_override_is_sent_and_flagged(fast_retry: RetryPolicy) -> None:
+    with FakeStripe(**account(3)) as fake:
+        _, info = _billing(fake, fast_retry, api_version="2024-06-20").load(frozenset())
+        assert fake.versions == {"2024-06-20"}
+    assert any(
+        note.startswith("Stripe API version 2024-06-20 (billing.api_version overrides")
+        for note in info.notes
+    )
