@@ -26,7 +26,10 @@ def test_demo_fails_with_a_revenue_leak(run_cli) -> None:
 def test_demo_runs_from_any_directory(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "prodcheck", "demo"],
-        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert result.returncode == 1, result.stderr
     assert "access.revenue_leak" in result.stdout
@@ -42,9 +45,7 @@ def test_version(run_cli) -> None:
 
 
 def test_passing_scenario_exits_zero(run_cli) -> None:
-    passing = next(
-        p for p in sorted(SCENARIOS.iterdir()) if p.name.endswith("-pass")
-    )
+    passing = next(p for p in sorted(SCENARIOS.iterdir()) if p.name.endswith("-pass"))
     result = run_cli("check", "--fixtures", str(passing))
     assert result.exit_code == 0, result.output
 
@@ -70,8 +71,19 @@ def test_output_is_byte_identical_across_runs(run_cli) -> None:
 def test_several_formats_in_one_run(run_cli, tmp_path: Path) -> None:
     report, summary = tmp_path / "r.json", tmp_path / "r.md"
     result = run_cli(
-        "check", "--fixtures", str(DEMO), "--format", "json", "--output", str(report),
-        "--format", "markdown", "--output", str(summary), "--format", "terminal",
+        "check",
+        "--fixtures",
+        str(DEMO),
+        "--format",
+        "json",
+        "--output",
+        str(report),
+        "--format",
+        "markdown",
+        "--output",
+        str(summary),
+        "--format",
+        "terminal",
     )
     assert result.exit_code == 1
     assert json.loads(report.read_text())["verdict"] == "fail"
@@ -88,7 +100,9 @@ def test_two_formats_on_stdout_is_an_error(run_cli) -> None:
 def test_github_format_is_automatic_in_actions(run_cli, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     result = run_cli(
-        "check", "--fixtures", str(DEMO),
+        "check",
+        "--fixtures",
+        str(DEMO),
         env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert result.exit_code == 1
@@ -101,11 +115,14 @@ def test_strict_turns_warnings_into_failure(run_cli, demo_copy: Path) -> None:
     text = config.read_text()
     # Downgrade every fail rule that fires in the demo to a warning.
     config.write_text(
-        text + "contracts:\n  severity:\n"
+        text
+        + "contracts:\n  severity:\n"
         + "".join(
             f"    {rule}: warn\n"
             for rule in (
-                "access.revenue_leak", "access.wrongful_access", "access.grace_expired",
+                "access.revenue_leak",
+                "access.wrongful_access",
+                "access.grace_expired",
                 "plan.underprovisioned",
             )
         )
@@ -153,14 +170,19 @@ def test_malformed_object_names_index_and_key(run_cli, demo_copy: Path) -> None:
     path.write_text(json.dumps(subscriptions))
     result = run_cli("check", "--fixtures", str(demo_copy))
     assert result.exit_code == 2
-    assert "subscriptions.json[3] (sub_Nq4): status: unknown subscription status 'activ'" in result.output
+    assert (
+        "subscriptions.json[3] (sub_Nq4): status: unknown subscription status 'activ'"
+        in result.output
+    )
     assert "subscriptions.json[5]" in result.output and "customer: is required" in result.output
 
 
 def test_error_still_writes_a_json_error_report(run_cli, demo_copy: Path, tmp_path: Path) -> None:
     (demo_copy / "db" / "users.json").write_text("{}")
     out = tmp_path / "report.json"
-    result = run_cli("check", "--fixtures", str(demo_copy), "--format", "json", "--output", str(out))
+    result = run_cli(
+        "check", "--fixtures", str(demo_copy), "--format", "json", "--output", str(out)
+    )
     assert result.exit_code == 2
     report = json.loads(out.read_text())
     jsonschema.validate(report, load_schema("report.schema.json"))

@@ -74,7 +74,10 @@ def test_wrong_type_and_enum(tmp_path: Path) -> None:
             + "policy:\n  grace_period_days: fourteen\n",
         )
     )
-    assert 'prodcheck.yml:2: billing.provider: "strype" is not allowed: use one of "stripe", "paddle"' in text
+    assert (
+        'prodcheck.yml:2: billing.provider: "strype" is not allowed: use one of "stripe", "paddle"'
+        in text
+    )
     assert 'policy.grace_period_days: expected integer, got "fourteen"' in text
     assert "invalid config (2 errors)" in text
 
@@ -93,13 +96,17 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_env_names_not_secrets(tmp_path: Path) -> None:
-    text = errors_of(write(tmp_path, BASE.replace("api_key_env: STRIPE_API_KEY", "api_key_env: sk_test_123:abc")))
+    text = errors_of(
+        write(tmp_path, BASE.replace("api_key_env: STRIPE_API_KEY", "api_key_env: sk_test_123:abc"))
+    )
     assert "billing.api_key_env" in text
 
 
 def test_unknown_rule_in_override_is_exit_2(run_cli, demo_copy: Path) -> None:
     config = demo_copy / "prodcheck.yml"
-    config.write_text(config.read_text() + "contracts:\n  severity:\n    access.revenue_lek: warn\n")
+    config.write_text(
+        config.read_text() + "contracts:\n  severity:\n    access.revenue_lek: warn\n"
+    )
     result = run_cli("check", "--fixtures", str(demo_copy))
     assert result.exit_code == 2
     assert "unknown rule id 'access.revenue_lek'" in result.output

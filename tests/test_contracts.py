@@ -74,7 +74,10 @@ def test_template_syntax_error(tmp_path: Path) -> None:
 
 
 def test_missing_required_key_and_bad_severity(tmp_path: Path) -> None:
-    text = error(tmp_path, GOOD.replace("severity: warn", "severity: critical").replace('rationale: "Because."\n', ""))
+    text = error(
+        tmp_path,
+        GOOD.replace("severity: warn", "severity: critical").replace('rationale: "Because."\n', ""),
+    )
     assert "invalid contract" in text
 
 

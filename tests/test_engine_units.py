@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from prodcheck.config import BillingConfig, ColumnMapping, Config, DatabaseConfig, PlansConfig, Policy
+from prodcheck.config import (
+    BillingConfig,
+    ColumnMapping,
+    Config,
+    DatabaseConfig,
+    PlansConfig,
+    Policy,
+)
 from prodcheck.engine.conditions import ConditionError, compile_condition
 from prodcheck.engine.entitlement import days_past_due, entitles
 from prodcheck.engine.facts import SUBJECTS
@@ -28,35 +35,61 @@ from prodcheck.model import (
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 
-def item(price: str = "price_pro", amount: int | None = 4900, interval: str = "month",
-         quantity: int = 1, count: int = 1, started_days_ago: int = 5) -> SubscriptionItem:
+def item(
+    price: str = "price_pro",
+    amount: int | None = 4900,
+    interval: str = "month",
+    quantity: int = 1,
+    count: int = 1,
+    started_days_ago: int = 5,
+) -> SubscriptionItem:
     start = NOW - timedelta(days=started_days_ago)
     return SubscriptionItem(
-        id=f"si_{price}", price_id=price, quantity=quantity, unit_amount=amount, currency="usd",
-        interval=interval, interval_count=count, current_period_start=start,
+        id=f"si_{price}",
+        price_id=price,
+        quantity=quantity,
+        unit_amount=amount,
+        currency="usd",
+        interval=interval,
+        interval_count=count,
+        current_period_start=start,
         current_period_end=start + timedelta(days=30),
     )
 
 
-def sub(sid: str, customer: str, status: str = "active", *items: SubscriptionItem, **kw) -> Subscription:
+def sub(
+    sid: str, customer: str, status: str = "active", *items: SubscriptionItem, **kw
+) -> Subscription:
     return Subscription(
-        id=sid, customer_id=customer, status=SubscriptionStatus(status),
-        items=items or (item(),), created=NOW - timedelta(days=100), **kw,
+        id=sid,
+        customer_id=customer,
+        status=SubscriptionStatus(status),
+        items=items or (item(),),
+        created=NOW - timedelta(days=100),
+        **kw,
     )
 
 
 # -- conditions --------------------------------------------------------------------
 
+
 def test_condition_operators_and_combinators() -> None:
     facts = {"a": 3, "b": None, "n": {"x": "pro"}, "l": ["p1", "p2"], "c": 5}
     cases = [
-        ({"fact": "a", "eq": 3}, True), ({"fact": "a", "ne": 3}, False),
-        ({"fact": "a", "lt": 4}, True), ({"fact": "a", "ge": 4}, False),
-        ({"fact": "b", "gt": 1}, False), ({"fact": "b", "lt": 1}, False),
-        ({"fact": "b", "exists": False}, True), ({"fact": "a", "exists": True}, True),
-        ({"fact": "n.x", "in": ["pro", "team"]}, True), ({"fact": "n.x", "not_in": ["pro"]}, False),
-        ({"fact": "l", "contains": "p2"}, True), ({"fact": "n.missing.deep", "eq": None}, True),
-        ({"fact": "c", "gt": {"fact": "a"}}, True), ({"fact": "b", "gt": {"fact": "a"}}, False),
+        ({"fact": "a", "eq": 3}, True),
+        ({"fact": "a", "ne": 3}, False),
+        ({"fact": "a", "lt": 4}, True),
+        ({"fact": "a", "ge": 4}, False),
+        ({"fact": "b", "gt": 1}, False),
+        ({"fact": "b", "lt": 1}, False),
+        ({"fact": "b", "exists": False}, True),
+        ({"fact": "a", "exists": True}, True),
+        ({"fact": "n.x", "in": ["pro", "team"]}, True),
+        ({"fact": "n.x", "not_in": ["pro"]}, False),
+        ({"fact": "l", "contains": "p2"}, True),
+        ({"fact": "n.missing.deep", "eq": None}, True),
+        ({"fact": "c", "gt": {"fact": "a"}}, True),
+        ({"fact": "b", "gt": {"fact": "a"}}, False),
         ({"all": [{"fact": "a", "eq": 3}, {"not": {"fact": "b", "exists": True}}]}, True),
         ({"any": [{"fact": "a", "eq": 1}, {"fact": "a", "eq": 2}]}, False),
     ]
@@ -88,8 +121,15 @@ POLICY = Policy()
 
 @pytest.mark.parametrize(
     "status, expected",
-    [("active", True), ("trialing", True), ("canceled", False), ("unpaid", False),
-     ("incomplete", False), ("incomplete_expired", False), ("paused", False)],
+    [
+        ("active", True),
+        ("trialing", True),
+        ("canceled", False),
+        ("unpaid", False),
+        ("incomplete", False),
+        ("incomplete_expired", False),
+        ("paused", False),
+    ],
 )
 def test_status_entitlement(status: str, expected: bool) -> None:
     assert entitles(sub("s", "c", status), POLICY, NOW) is expected
@@ -105,8 +145,9 @@ def test_past_due_grace_counts_from_item_period_start() -> None:
 
 def test_past_due_falls_back_to_subscription_period() -> None:
     no_item_period = SubscriptionItem("si", "p", 1, 100, "usd", "month", 1)
-    subscription = sub("s", "c", "past_due", no_item_period,
-                       current_period_start=NOW - timedelta(days=20))
+    subscription = sub(
+        "s", "c", "past_due", no_item_period, current_period_start=NOW - timedelta(days=20)
+    )
     assert days_past_due(subscription, NOW) == 20
 
 
@@ -116,6 +157,7 @@ def test_policy_can_widen_entitled_statuses_but_never_to_canceled() -> None:
 
 
 # -- money --------------------------------------------------------------------------
+
 
 def test_monthly_normalization() -> None:
     assert item(amount=12000, interval="year").monthly_amount == 1000
@@ -136,17 +178,24 @@ def test_money_formatting() -> None:
 
 # -- facts --------------------------------------------------------------------------
 
+
 def config(**plans) -> Config:
     return Config(
         billing=BillingConfig(provider=Provider.STRIPE),
-        database=DatabaseConfig(table="users", columns=ColumnMapping("id", "cid", "access", plan="plan")),
-        plans=PlansConfig(prices={"price_pro": "pro", "price_team": "team"}, tiers=("free", "pro", "team")),
+        database=DatabaseConfig(
+            table="users", columns=ColumnMapping("id", "cid", "access", plan="plan")
+        ),
+        plans=PlansConfig(
+            prices={"price_pro": "pro", "price_team": "team"}, tiers=("free", "pro", "team")
+        ),
     )
 
 
 def facts_for(accounts, subscriptions, customers=(), kind="account"):
     snapshot = Snapshot(
-        billing=BillingState(Provider.STRIPE, customers=tuple(customers), subscriptions=tuple(subscriptions)),
+        billing=BillingState(
+            Provider.STRIPE, customers=tuple(customers), subscriptions=tuple(subscriptions)
+        ),
         accounts=AccountState(tuple(accounts), frozenset({"plan"})),
     )
     index = build_index(snapshot, config(), NOW)
@@ -156,9 +205,11 @@ def facts_for(accounts, subscriptions, customers=(), kind="account"):
 def test_account_plan_is_highest_tier_among_entitling_subscriptions() -> None:
     facts = facts_for(
         [Account("u1", "cus_1", True, plan="pro")],
-        [sub("s1", "cus_1", "active", item("price_pro")),
-         sub("s2", "cus_1", "active", item("price_team", 9900)),
-         sub("s3", "cus_1", "canceled", item("price_team", 9900))],
+        [
+            sub("s1", "cus_1", "active", item("price_pro")),
+            sub("s2", "cus_1", "active", item("price_team", 9900)),
+            sub("s3", "cus_1", "canceled", item("price_team", 9900)),
+        ],
         [Customer("cus_1")],
     )["u1"]
     assert facts["entitled"] and facts["entitling_count"] == 2
@@ -168,7 +219,10 @@ def test_account_plan_is_highest_tier_among_entitling_subscriptions() -> None:
 
 def test_customer_and_price_subjects() -> None:
     accounts = [Account("u1", "cus_1", True), Account("u2", "cus_1", False)]
-    subscriptions = [sub("s1", "cus_1", "active", item("price_new")), sub("s2", "cus_2", "active", item("price_new"))]
+    subscriptions = [
+        sub("s1", "cus_1", "active", item("price_new")),
+        sub("s2", "cus_2", "active", item("price_new")),
+    ]
     customers = facts_for(accounts, subscriptions, kind="customer")
     assert customers["cus_1"]["account_count"] == 2 and customers["cus_2"]["account_count"] == 0
     prices = facts_for(accounts, subscriptions, kind="price")
@@ -177,10 +231,18 @@ def test_customer_and_price_subjects() -> None:
 
 
 def test_settle_window_marks_recent_subjects() -> None:
-    recent = Subscription("s1", "cus_1", SubscriptionStatus.ACTIVE, (item(),), created=NOW - timedelta(minutes=3))
+    recent = Subscription(
+        "s1", "cus_1", SubscriptionStatus.ACTIVE, (item(),), created=NOW - timedelta(minutes=3)
+    )
     snapshot = Snapshot(
         billing=BillingState(Provider.STRIPE, subscriptions=(recent,)),
-        accounts=AccountState((Account("u1", "cus_1", False), Account("u2", None, True, updated_at=NOW - timedelta(minutes=1))), frozenset()),
+        accounts=AccountState(
+            (
+                Account("u1", "cus_1", False),
+                Account("u2", None, True, updated_at=NOW - timedelta(minutes=1)),
+            ),
+            frozenset(),
+        ),
     )
     index = build_index(snapshot, config(), NOW)
     settling = {i.subject.id for i in SUBJECTS["account"](index) if i.settling}

@@ -22,9 +22,7 @@ NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def demo_report() -> Report:
-    _, report = run_check(
-        CheckRequest(config_path=DEMO / "prodcheck.yml", fixtures=DEMO), env={}
-    )
+    _, report = run_check(CheckRequest(config_path=DEMO / "prodcheck.yml", fixtures=DEMO), env={})
     return report
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from prodcheck.engine.entitlement import days_past_due, grace_expired
 from prodcheck.engine.index import Index
+from prodcheck.engine.lazy import LazyFacts
 from prodcheck.model import Account, Money, Subscription, SubscriptionStatus
 from prodcheck.results import sum_money
 
@@ -14,7 +15,14 @@ SECONDS_PER_DAY = 86_400.0
 
 
 def subscription_plan(index: Index, subscription: Subscription) -> tuple[str | None, int | None]:
-    """The highest-tier mapped plan among a subscription's prices."""
+    """The highest-tier mapped plan among a subscription's prices (cached per subscription)."""
+    cached = index.plan_cache.get(subscription.id)
+    if cached is None:
+        cached = index.plan_cache[subscription.id] = _subscription_plan(index, subscription)
+    return cached
+
+
+def _subscription_plan(index: Index, subscription: Subscription) -> tuple[str | None, int | None]:
     best: tuple[str | None, int | None] = (None, None)
     for price_id in subscription.price_ids:
         plan = index.plan_of(price_id)
@@ -115,39 +123,12 @@ def _stale_downgrade(index: Index, subscriptions: list[Subscription]) -> dict[st
     return None
 
 
-def account_facts(index: Index, account: Account) -> dict[str, Any]:
+def account_facts(index: Index, account: Account) -> LazyFacts:
     subscriptions = index.subscriptions_of(account.customer_id)
     entitling = [s for s in subscriptions if s.id in index.entitling]
-    candidate = _pick_candidate(index, subscriptions)
     customer = index.customers.get(account.customer_id or "")
-    user_key = index.config.policy.metadata_user_id_key
-    candidate_facts = subscription_summary(index, candidate) if candidate else None
-
-    billing_plan, billing_tier = None, None
-    for subscription in entitling:
-        plan, tier = subscription_plan(index, subscription)
-        if billing_plan is None or (
-            tier is not None and (billing_tier is None or tier > billing_tier)
-        ):
-            billing_plan, billing_tier = plan, tier
-
-    pending_plans = [
-        (plan, index.tier_of(plan))
-        for s in entitling
-        for plan in (index.plan_of(p) for p in s.pending_update_price_ids)
-        if plan is not None
-    ]
-    pending_plan = (
-        max(pending_plans, key=lambda p: p[1] if p[1] is not None else -1)[0]
-        if pending_plans
-        else None
-    )
-    period_end = max((s.period_end for s in entitling if s.period_end), default=None)
-    in_grace_only = bool(entitling) and all(
-        s.status is SubscriptionStatus.PAST_DUE for s in entitling
-    )
-
-    return {
+    policy = index.config.policy
+    values: dict[str, Any] = {
         "account": {
             "id": account.id,
             "customer_id": account.customer_id,
@@ -164,33 +145,80 @@ def account_facts(index: Index, account: Account) -> dict[str, Any]:
             "exists": customer is not None and not customer.deleted,
             "id": account.customer_id,
             "email": customer.email if customer else None,
-            "metadata_user_id": customer.metadata.get(user_key) if customer else None,
+            "metadata_user_id": (
+                customer.metadata.get(policy.metadata_user_id_key) if customer else None
+            ),
         },
         "has_customer_id": account.customer_id is not None,
         "entitled": bool(entitling),
         "entitling_subscriptions": [s.id for s in entitling],
         "entitling_count": len(entitling),
         "subscription_count": len(subscriptions),
-        "subscription_statuses": sorted({s.status.value for s in subscriptions}),
-        "candidate": candidate_facts,
-        "in_grace": in_grace_only,
-        "grace_expired": not entitling
-        and candidate is not None
-        and grace_expired(candidate, index.config.policy, index.now),
-        "days_past_due": candidate_facts["days_past_due"] if candidate_facts else None,
-        "billing_plan": billing_plan,
-        "billing_tier": billing_tier,
-        "db_tier": index.tier_of(account.plan),
-        "plan_matches": billing_plan is not None and account.plan == billing_plan,
-        "unknown_prices": sorted(
-            {p for s in entitling for p in s.price_ids if index.plan_of(p) is None}
-        ),
-        "pending_plan": pending_plan,
-        "stale_downgrade": _stale_downgrade(index, entitling) if index.has_schedules else None,
-        "billing_period_end": period_end,
-        "expiry_gap_days": _days_between(account.access_expires_at, period_end),
-        "access_expired": account.access_expires_at is not None
-        and account.access_expires_at < index.now,
-        "trial_count": sum(1 for s in subscriptions if had_trial(s)),
-        "monthly_amount": _monthly(entitling, candidate),
     }
+    facts = LazyFacts(values, {})
+
+    def candidate() -> Subscription | None:
+        return _pick_candidate(index, subscriptions)
+
+    def candidate_facts() -> dict[str, Any] | None:
+        chosen = candidate()
+        return subscription_summary(index, chosen) if chosen else None
+
+    def billing() -> tuple[str | None, int | None]:
+        best: tuple[str | None, int | None] = (None, None)
+        for subscription in entitling:
+            plan, tier = subscription_plan(index, subscription)
+            if best[0] is None or (tier is not None and (best[1] is None or tier > best[1])):
+                best = (plan, tier)
+        return best
+
+    def pending_plan() -> str | None:
+        plans = [
+            (plan, index.tier_of(plan))
+            for s in entitling
+            for plan in (index.plan_of(p) for p in s.pending_update_price_ids)
+            if plan is not None
+        ]
+        return max(plans, key=lambda p: p[1] if p[1] is not None else -1)[0] if plans else None
+
+    def period_end() -> datetime | None:
+        return max((s.period_end for s in entitling if s.period_end), default=None)
+
+    def grace_ran_out() -> bool:
+        if entitling:
+            return False
+        chosen = candidate()
+        return chosen is not None and grace_expired(chosen, policy, index.now)
+
+    facts._thunks.update(
+        {
+            "subscription_statuses": lambda: sorted({s.status.value for s in subscriptions}),
+            "candidate": candidate_facts,
+            "in_grace": lambda: (
+                bool(entitling) and all(s.status is SubscriptionStatus.PAST_DUE for s in entitling)
+            ),
+            "grace_expired": grace_ran_out,
+            "days_past_due": lambda: (facts["candidate"] or {}).get("days_past_due"),
+            "billing_plan": lambda: billing()[0],
+            "billing_tier": lambda: billing()[1],
+            "db_tier": lambda: index.tier_of(account.plan),
+            "plan_matches": lambda: (
+                facts["billing_plan"] is not None and account.plan == facts["billing_plan"]
+            ),
+            "unknown_prices": lambda: sorted(
+                {p for s in entitling for p in s.price_ids if index.plan_of(p) is None}
+            ),
+            "pending_plan": pending_plan,
+            "stale_downgrade": lambda: (
+                _stale_downgrade(index, entitling) if index.has_schedules else None
+            ),
+            "billing_period_end": period_end,
+            "expiry_gap_days": lambda: _days_between(account.access_expires_at, period_end()),
+            "access_expired": lambda: (
+                account.access_expires_at is not None and account.access_expires_at < index.now
+            ),
+            "trial_count": lambda: sum(1 for s in subscriptions if had_trial(s)),
+            "monthly_amount": lambda: _monthly(entitling, candidate()),
+        }
+    )
+    return facts

@@ -8,7 +8,7 @@ entry in FACTS, which documents it and lets contracts be checked at load time).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from prodcheck.results import Subject, sum_money
 @dataclass(frozen=True, slots=True)
 class SubjectFacts:
     subject: Subject
-    facts: dict[str, Any]
+    facts: Mapping[str, Any]
     refs: dict[str, tuple[str, ...]]
     settling: bool = False
 
@@ -100,11 +100,12 @@ def _account_subjects(index: Index) -> Iterator[SubjectFacts]:
         refs: dict[str, tuple[str, ...]] = {"account": (account.id,)}
         if account.customer_id:
             refs["customer"] = (account.customer_id,)
-        subs = facts["entitling_subscriptions"] or (
-            [facts["candidate"]["id"]] if facts["candidate"] else []
-        )
-        if subs:
-            refs["subscription"] = tuple(subs)
+            # The candidate is computed lazily; only accounts with a customer have one.
+            subs = facts["entitling_subscriptions"] or (
+                [facts["candidate"]["id"]] if facts["candidate"] else []
+            )
+            if subs:
+                refs["subscription"] = tuple(subs)
         settling = account.id in index.settling_accounts or (
             account.customer_id in index.settling_customers
         )
@@ -221,6 +222,6 @@ SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
 }
 
 
-def monthly_amount_of(facts: dict[str, Any]) -> Money | None:
+def monthly_amount_of(facts: Mapping[str, Any]) -> Money | None:
     amount = facts.get("monthly_amount")
     return amount if isinstance(amount, Money) else None

@@ -8,7 +8,7 @@ each collection is walked once.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from prodcheck.config import Config
@@ -31,6 +31,8 @@ class Index:
     mapped_columns: frozenset[str]
     has_events: bool
     has_schedules: bool
+    # Derived per-subscription values, filled on first use by the fact builders.
+    plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
     def plan_of(self, price_id: str) -> str | None:
         return self.config.plans.prices.get(price_id)

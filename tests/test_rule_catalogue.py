@@ -1,0 +1,76 @@
+"""The rule reference is generated from contracts/, and every rule is proven by a
+failing and a passing scenario."""
+
+from __future__ import annotations
+
+import pytest
+
+from prodcheck.bundled import contracts_dir
+from prodcheck.cli.info import README_BEGIN, README_END, rules_markdown
+from prodcheck.engine.contracts import load_rules
+from prodcheck.scenario import read_scenario
+
+from .conftest import REPO, SCENARIOS
+
+RULES = load_rules(contracts_dir(), None, ())
+
+# The catalogue from issue 3: these ids are part of the interface.
+CATALOGUE = {
+    "access.revenue_leak",
+    "access.wrongful_access",
+    "access.grace_expired",
+    "access.revoked_in_grace",
+    "plan.mismatch",
+    "plan.overprovisioned",
+    "plan.underprovisioned",
+    "plan.unknown_price",
+    "plan.unpaid_upgrade",
+    "plan.stale_pending_downgrade",
+    "identity.duplicate_customer",
+    "identity.metadata_mismatch",
+    "identity.orphan_subscription",
+    "identity.unknown_customer",
+    "lifecycle.deleted_account_billed",
+    "lifecycle.stale_period_end",
+    "lifecycle.expired_still_active",
+    "billing.multiple_entitling_subscriptions",
+    "trial.repeat_trial",
+}
+
+
+def test_catalogue_ids_are_all_defined() -> None:
+    assert {rule.id for rule in RULES} >= CATALOGUE
+
+
+def test_readme_rule_table_is_generated_from_contracts() -> None:
+    readme = (REPO / "README.md").read_text()
+    start, end = readme.index(README_BEGIN), readme.index(README_END) + len(README_END)
+    assert readme[start:end] + "\n" == rules_markdown(RULES), (
+        "README rule table is stale: replace it with `prodcheck rules --format markdown`"
+    )
+
+
+def test_rules_command_lists_every_rule(run_cli) -> None:
+    output = run_cli("rules").output
+    for rule in RULES:
+        assert rule.id in output
+        assert rule.rationale[:40] in output
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_has_failing_and_passing_scenario(rule) -> None:
+    failing = rule.examples.get("failing", ())
+    passing = rule.examples.get("passing", ())
+    assert failing and passing, f"{rule.id} needs a failing and a passing scenario"
+    for name in failing:
+        scenario = read_scenario(SCENARIOS / name)
+        assert scenario is not None
+        assert any(r == rule.id for r, _ in scenario.expect.findings), (
+            f"{name} must expect a {rule.id} finding"
+        )
+    for name in passing:
+        scenario = read_scenario(SCENARIOS / name)
+        assert scenario is not None
+        assert all(r != rule.id for r, _ in scenario.expect.findings), (
+            f"{name} must not expect a {rule.id} finding"
+        )
