@@ -207,8 +207,8 @@ def probe(config: BillingConfig, env: Mapping[str, str] = os.environ) -> list[Ch
         kind = classify_key(key, variable, config.environment)
     except CredentialError as exc:
         return [*checks, Check("key kind", False, exc.message)]
-    note = key_note(kind, variable)
-    checks.append(Check("key kind", True, note))
+    note = key_note(kind, variable)  # a legacy key works: shown as a warning by doctor
+    checks.append(Check("key kind", not note.startswith("warning"), note))
     client = make_client(config, key)
     policy = RetryPolicy(max_retries=1, base_delay=0.2, max_connection_retries=0)
     budget = RequestBudget(DEFAULT_REQUESTS_PER_SECOND, burst=2, policy=policy)

@@ -255,8 +255,10 @@ def probe(config: BillingConfig, env: Mapping[str, str] = os.environ) -> list[Ch
         kind = classify_key(key, variable)
     except CredentialError as exc:
         return [*checks, Check("key kind", False, exc.message)]
+    # Doctor's convention: ok=False with a message starting "warning" is shown as a
+    # warning (the key works but should be replaced), not counted as a failure.
     warning = next((n for n in key_notes(kind, variable) if n.startswith("warning")), None)
-    checks.append(Check("key kind", kind.restricted is not None, warning or kind.description))
+    checks.append(Check("key kind", warning is None, warning or kind.description))
 
     client = make_client(config, key)
     policy = RetryPolicy(max_retries=1, base_delay=0.2, max_connection_retries=0)

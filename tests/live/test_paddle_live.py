@@ -156,6 +156,14 @@ def test_probe_all_good() -> None:
     ]
 
 
+def test_probe_warns_about_a_legacy_key() -> None:
+    with FakePaddle(**_account(3)) as fake:
+        checks = probe(paddle_config(fake.url), {"PADDLE_KEY": "a1b2c3d4e5" * 5})
+    assert checks[1].name == "key kind" and not checks[1].ok
+    assert checks[1].message.startswith("warning: $PADDLE_KEY holds a legacy Paddle key")
+    assert all(check.ok for check in checks[2:])
+
+
 def test_probe_names_what_to_fix(closed_port_url: str) -> None:
     with FakePaddle(**_account(3), faults=Faults(denied={"customers": "customer.read"})) as fake:
         denied = probe(paddle_config(fake.url), ENV)

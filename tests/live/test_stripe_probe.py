@@ -39,11 +39,13 @@ def test_each_missing_permission_is_its_own_failed_check() -> None:
     assert all(STRIPE_KEY[:12] not in c.message for c in checks.values())
 
 
-def test_full_access_live_key_passes_with_a_warning() -> None:
+def test_full_access_live_key_is_a_warning() -> None:
+    """Not ok, but worded as a warning: doctor shows it as such, not as a failure."""
     with FakeStripe(**account(3)) as fake:
         checks = probe(stripe_config(fake.url), {"STRIPE_KEY": "sk_live_" + "x" * 24})
     kind = checks[1]
-    assert kind.ok and kind.message.startswith("warning") and "restricted key" in kind.message
+    assert not kind.ok and kind.message.startswith("warning") and "restricted key" in kind.message
+    assert all(check.ok for check in checks[2:])
 
 
 def test_stops_at_what_makes_the_rest_meaningless(closed_port_url: str) -> None:
