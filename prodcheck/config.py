@@ -54,7 +54,7 @@ class BillingConfig:
     api_version: str | None = None
     environment: str = "production"
     requests_per_second: float | None = None
-    concurrency: int = 4
+    concurrency: int = 8
     timeout_seconds: float = 30.0
     max_retries: int = 6
     events_days: int = 30

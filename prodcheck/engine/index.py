@@ -51,15 +51,17 @@ class Index:
 
 def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
     billing = snapshot.billing
+    # Sorted by id so that every list a message shows is in the same order
+    # whatever order a source returned the objects in.
     by_customer: dict[str, list[Subscription]] = defaultdict(list)
-    for subscription in billing.subscriptions:
+    for subscription in sorted(billing.subscriptions, key=lambda s: s.id):
         by_customer[subscription.customer_id].append(subscription)
     accounts_by_customer: dict[str, list[Account]] = defaultdict(list)
-    for account in snapshot.accounts.accounts:
+    for account in sorted(snapshot.accounts.accounts, key=lambda a: a.id):
         if account.customer_id:
             accounts_by_customer[account.customer_id].append(account)
     schedules: dict[str, list[SubscriptionSchedule]] = defaultdict(list)
-    for schedule in billing.schedules:
+    for schedule in sorted(billing.schedules, key=lambda s: s.id):
         if schedule.subscription_id:
             schedules[schedule.subscription_id].append(schedule)
     policy = config.policy
@@ -70,7 +72,7 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         now=now,
         accounts=snapshot.accounts.accounts,
         customers={c.id: c for c in billing.customers},
-        subscriptions_by_customer={k: tuple(v) for k, v in by_customer.items()},
+        subscriptions_by_customer={k: tuple(by_customer[k]) for k in sorted(by_customer)},
         accounts_by_customer={k: tuple(v) for k, v in accounts_by_customer.items()},
         schedules_by_subscription={k: tuple(v) for k, v in schedules.items()},
         entitling=entitling,

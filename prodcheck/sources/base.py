@@ -7,7 +7,7 @@ same `normalize`, so every scenario also tests normalization.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from prodcheck.model import AccountState, BillingState, SourceInfo
@@ -19,15 +19,24 @@ RawBilling = Mapping[str, list[dict[str, Any]]]
 
 # Billing collections a run may need beyond customers and subscriptions.
 OPTIONAL_COLLECTIONS = frozenset({"events", "subscription_schedules"})
+# `needs` may also hold "recent_events": events of the last day only, for the settle window.
 
 
 class BillingSource(Protocol):
+    def fetch(self, needs: frozenset[str]) -> tuple[RawBilling, Mapping[str, str]]:
+        """The provider's raw objects per collection, and where each came from."""
+        ...
+
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
         """Read the billing side completely, or raise a ProdcheckError."""
         ...
 
 
 class AccountSource(Protocol):
+    def fetch(self) -> Iterable[Mapping[str, Any]]:
+        """The rows, keyed by the real column names."""
+        ...
+
     def load(self) -> tuple[AccountState, SourceInfo]:
         """Read the accounts table completely, or raise a ProdcheckError."""
         ...

@@ -124,18 +124,20 @@ class FixtureAccounts:
             f"db/{table}.csv."
         )
 
-    def fetch(self) -> tuple[list[dict[str, Any]], Path]:
+    def fetch(self) -> list[dict[str, Any]]:
+        """The rows, keyed by the real column names (as a live source returns them)."""
         path = self._file()
         if path.suffix == ".csv":
-            return _read_csv(path), path
+            return _read_csv(path)
         rows = read_json_list(path)
         for index, row in enumerate(rows):
             if not isinstance(row, dict):
                 raise FixtureError(f"{path}[{index}]: expected a row object, got {row!r}.")
-        return rows, path
+        return rows
 
     def load(self) -> tuple[AccountState, SourceInfo]:
-        rows, path = self.fetch()
+        path = self._file()
+        rows = self.fetch()
         shown = display_path(path)
         columns: set[str] = set()
         for row in rows:

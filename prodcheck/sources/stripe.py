@@ -162,6 +162,11 @@ class StripeBilling:
             days = min(self.config.events_days, EVENTS_RETAINED_DAYS)
             since = int(time.time()) - days * 86_400
             listings.append(Listing("events", "events", {}, gte=since))
+        elif "recent_events" in needs:
+            # Only for the settle window: what changed in the last day is enough
+            # to tell which objects may have a webhook in flight.
+            since = int(time.time()) - 86_400
+            listings.append(Listing("events", "events", {}, gte=since))
         if "subscription_schedules" in needs:
             listings.append(Listing("subscription_schedules", "subscription_schedules", {}))
         return listings

@@ -1,0 +1,98 @@
+"""`doctor` (is everything in place for a live check?) and `snapshot` (record the
+live state as a fixture folder that `check --fixtures` and `test` accept)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import click
+
+from prodcheck.cli.output import environment
+from prodcheck.config import find_config, load_config
+from prodcheck.errors import ConfigError
+from prodcheck.results import ExitCode
+from prodcheck.runner import CheckRequest, load_checked_rules, parse_now, resolve_now
+from prodcheck.snapshot import record_snapshot
+from prodcheck.sources import LIVE_BILLING
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="prodcheck.yml to use (default: ./prodcheck.yml).",
+)
+
+
+def _print_checks(side: str, checks: list[tuple[str, bool, str]]) -> int:
+    failures = 0
+    for name, ok, message in checks:
+        # A working but over-privileged key is a warning, not a failure.
+        warning = not ok and message.lower().startswith("warning")
+        label = "ok  " if ok else ("warn" if warning else "FAIL")
+        failures += 0 if ok or warning else 1
+        click.echo(f"{label}  {side}: {name}: {message}")
+    return failures
+
+
+@click.command()
+@config_option
+def doctor(config_path: Path | None) -> None:
+    """Check the config, credentials, billing access and the database, and say what to fix."""
+    env = environment()
+    path = find_config(config_path, None)
+    config = load_config(path)
+    rules = load_checked_rules(config)
+    click.echo(f"ok    config: {path} is valid ({len(rules)} rules)")
+    failures = 0
+    if config.billing.fixtures is not None:
+        click.echo(f"ok    billing: fixtures {config.billing.fixtures} (no live API to check)")
+    else:
+        module = importlib.import_module(LIVE_BILLING[config.billing.provider.value][0])
+        failures += _print_checks(config.billing.provider.value, module.probe(config.billing, env))
+    if config.database.fixtures is not None:
+        click.echo(f"ok    database: fixtures {config.database.fixtures} (no live database to check)")
+    else:
+        from prodcheck.sources.database import probe
+
+        failures += _print_checks("database", list(probe(config.database, env)))
+    if failures:
+        click.echo(f"\n{failures} problem{'s' if failures > 1 else ''} to fix before a live check.")
+        raise SystemExit(ExitCode.NOT_CHECKED)
+    click.echo("\nReady: `prodcheck check` can read both sides.")
+
+
+@click.command()
+@config_option
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write (must not exist or be empty).",
+)
+@click.option("--no-redact", is_flag=True, help="Keep emails, names, addresses and phone numbers.")
+@click.option("--now", "now_text", metavar="ISO8601", help="Record this as the scenario's now.")
+@click.option("--quiet", is_flag=True, help="No progress display on stderr.")
+def snapshot(
+    config_path: Path | None, out: Path, no_redact: bool, now_text: str | None, quiet: bool
+) -> None:
+    """Record the live billing objects and account rows into a fixture folder.
+
+    The folder reproduces this run's findings without keys: `prodcheck check
+    --fixtures OUT` and `prodcheck test OUT` accept it, so a nightly FAIL can be
+    kept as a regression scenario.
+    """
+    if out.exists() and any(out.iterdir()):
+        raise ConfigError(f"--out {out}: the folder is not empty; choose a new folder.")
+    env = environment()
+    path = find_config(config_path, None)
+    now = parse_now(now_text, "--now") if now_text else None
+    request = CheckRequest(config_path=path, now=now, quiet=quiet)
+    summary = record_snapshot(
+        path, out, env, now=resolve_now(request), redact_data=not no_redact
+    )
+    click.echo(summary)
+
+
+COMMANDS = [doctor, snapshot]

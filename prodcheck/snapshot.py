@@ -1,0 +1,145 @@
+"""Record the live state as a fixture folder: `prodcheck snapshot --out DIR`.
+
+The folder holds the provider's raw objects and the raw rows, exactly what the
+adapters' `fetch` returned, so `check --fixtures DIR` runs them through the same
+normalizers. Personal data (emails, names, phone numbers, addresses) is
+replaced by stable pseudonyms unless asked otherwise; ids are kept so the join
+holds, and one email always maps to one pseudonym (case-insensitively) so
+email-based rules behave the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from prodcheck.config import load_config
+from prodcheck.model import Provider, Snapshot
+from prodcheck.runner import evaluate_snapshot, load_checked_rules, needs_for
+from prodcheck.sources import open_accounts, open_billing, paddle_normalize, stripe_normalize
+from prodcheck.sources.rows import accounts_from_rows
+
+PERSONAL_KEYS = frozenset({"email", "name", "phone", "address", "shipping", "description"})
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.strip().lower().encode()).hexdigest()[:10]
+
+
+def pseudonym(key: str, value: Any) -> Any:
+    if value is None or value == "":
+        return value
+    if key == "email":
+        return f"user-{_digest(str(value))}@example.invalid"
+    if key == "phone":
+        digits = str(int(_digest(str(value)), 16))[:7]
+        return f"+1555{digits}"
+    if key in ("address", "shipping"):
+        return {"line1": "redacted", "city": "redacted", "country": "XX"} if value else value
+    return f"redacted-{_digest(str(value))}"
+
+
+def redact(value: Any) -> Any:
+    """Replace personal fields at any depth; everything else is kept as is."""
+    if isinstance(value, dict):
+        return {
+            k: pseudonym(k, v) if k in PERSONAL_KEYS else redact(v) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def redact_rows(rows: list[dict[str, Any]], personal_columns: set[str]) -> list[dict[str, Any]]:
+    return [
+        {k: pseudonym("email", v) if k in personal_columns else v for k, v in row.items()}
+        for row in rows
+    ]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"cannot record {type(value).__name__} in a fixture")
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _write_config(config_path: Path, contract_files: tuple[Path, ...], out: Path) -> None:
+    """Copy the config; user contract files come along so the folder stands alone."""
+    text = config_path.read_text(encoding="utf-8")
+    if contract_files:
+        data = yaml.safe_load(text)
+        copied = []
+        for index, source in enumerate(contract_files):
+            target = Path("contracts") / f"{index:02d}-{source.name}"
+            (out / target).parent.mkdir(parents=True, exist_ok=True)
+            (out / target).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+            copied.append(str(target))
+        data["contracts"]["files"] = copied
+        text = yaml.safe_dump(data, sort_keys=False)
+    (out / "prodcheck.yml").write_text(text, encoding="utf-8")
+
+
+def record_snapshot(
+    config_path: Path, out: Path, env: Mapping[str, str], *, now: datetime, redact_data: bool = True
+) -> str:
+    config = load_config(config_path)
+    rules = load_checked_rules(config)
+    needs = needs_for(config, rules)
+    billing_source = open_billing(config, None, env)
+    fetched, _ = billing_source.fetch(needs)
+    raw = {name: list(objects) for name, objects in fetched.items()}
+    rows = [dict(row) for row in open_accounts(config, None, env).fetch()]
+    if redact_data:
+        raw = {name: redact(objects) for name, objects in raw.items()}
+        email_column = config.database.columns.email
+        rows = redact_rows(rows, {email_column} if email_column else set())
+
+    provider = config.billing.provider
+    normalize = stripe_normalize.normalize if provider is Provider.STRIPE else paddle_normalize.normalize
+    billing = normalize(raw)
+    accounts = accounts_from_rows(rows, config.database.columns, config.database.table)
+    report = evaluate_snapshot(config, rules, Snapshot(billing, accounts), now)
+
+    for name, objects in sorted(raw.items()):
+        _write_json(out / provider.value / f"{name}.json", objects)
+    _write_json(out / "db" / f"{config.database.table}.json", rows)
+    _write_config(config_path, config.contracts.files, out)
+    scenario = {
+        "description": (
+            f"Snapshot of the live state at {now.isoformat()}"
+            + (" (personal data pseudonymized)" if redact_data else "")
+            + f": {len(report.findings)} findings."
+        ),
+        "now": now.isoformat().replace("+00:00", "Z"),
+        "expect": {
+            "verdict": report.verdict.value,
+            "findings": [
+                {"rule": f.rule, "subject": f"{f.subject.kind}:{f.subject.id}"}
+                for f in report.findings
+            ],
+        },
+    }
+    (out / "scenario.yml").write_text(yaml.safe_dump(scenario, sort_keys=False), encoding="utf-8")
+    counts = ", ".join(f"{len(v)} {k}" for k, v in sorted(raw.items()))
+    return (
+        f"wrote {out}: {counts}, {len(rows)} accounts; {len(report.findings)} findings "
+        f"recorded in scenario.yml (verdict {report.verdict.value}).\n"
+        f"Reproduce without keys: prodcheck check --fixtures {out}"
+    )

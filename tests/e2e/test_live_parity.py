@@ -1,0 +1,132 @@
+"""Live mode and fixture mode agree: every Stripe scenario served by the local fake
+Stripe API (through the real SDK) and a real PostgreSQL table gives the same
+findings as the fixture folder; `snapshot` then `check --fixtures` reproduces them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from prodcheck.cli import cli
+from prodcheck.scenario import read_scenario
+from prodcheck.snapshot import pseudonym
+from prodcheck.testing import find_scenarios
+
+from ..conftest import SCENARIOS
+from ..db.conftest import connect
+from ..live.conftest import STRIPE_KEY
+from ..live.fake_stripe import FakeStripe
+
+STRIPE_SCENARIOS = [
+    folder for folder in find_scenarios((SCENARIOS,)) if (folder / "stripe").is_dir()
+]
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    return json.loads(path.read_text()) if path.is_file() else []
+
+
+def _column_type(name: str, values: list[Any]) -> str:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "boolean"
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "bigint"
+    if name.endswith("_at") or name.endswith("_until"):
+        return "timestamptz"
+    return "text"
+
+
+def _create_table(url: str, table: str, rows: list[dict[str, Any]], schema: str) -> None:
+    from psycopg import sql
+
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    types = {c: _column_type(c, [row.get(c) for row in rows]) for c in columns}
+    with connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+        conn.execute(
+            sql.SQL("CREATE TABLE {} ({})").format(
+                sql.Identifier(schema, table),
+                sql.SQL(", ").join(
+                    sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(types[c])) for c in columns
+                ),
+            )
+        )
+        insert = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            sql.Identifier(schema, table),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+        )
+        with conn.cursor() as cursor:
+            cursor.executemany(insert, [tuple(row.get(c) for c in columns) for row in rows])
+
+
+def _findings(output: str) -> list[tuple[str, str, str, str]]:
+    report = json.loads(output)
+    return [
+        (f["rule"], f["subject"]["id"], f["message"], f["status"]) for f in report["findings"]
+    ]
+
+
+def _invoke(args: list[str], env: dict[str, str]):  # noqa: ANN202
+    from click.testing import CliRunner
+
+    return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("folder", STRIPE_SCENARIOS, ids=[p.name for p in STRIPE_SCENARIOS])
+def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> None:
+    scenario = read_scenario(folder)
+    assert scenario is not None and scenario.now is not None
+    now = scenario.now.isoformat()
+    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+    table = config["database"]["table"]
+    schema = "s_" + folder.name.replace("-", "_")
+    _create_table(pg_url, table, _load(folder / "db" / f"{table}.json"), schema)
+    stripe = folder / "stripe"
+    subscriptions = _load(stripe / "subscriptions.json")
+    for subscription in subscriptions:  # the fake stores items flat and pages them itself
+        subscription["items"] = subscription["items"]["data"]
+    server = FakeStripe(
+        customers=_load(stripe / "customers.json"),
+        subscriptions=subscriptions,
+        events=_load(stripe / "events.json"),
+        schedules=_load(stripe / "subscription_schedules.json"),
+    )
+    config["billing"].update(api_key_env="PC_STRIPE_KEY", api_base=None)
+    config["database"].update(url_env="PC_DATABASE_URL", table=f"{schema}.{table}")
+    with server:
+        config["billing"]["api_base"] = server.url
+        live_config = tmp_path / "prodcheck.yml"
+        live_config.write_text(yaml.safe_dump(config))
+        env = {"PC_STRIPE_KEY": STRIPE_KEY, "PC_DATABASE_URL": pg_url}
+        live = _invoke(
+            ["check", "--config", str(live_config), "--format", "json", "--now", now, "--quiet"],
+            env,
+        )
+        out = tmp_path / "snap"
+        recorded = _invoke(
+            ["snapshot", "--config", str(live_config), "--out", str(out), "--now", now, "--quiet"],
+            env,
+        )
+    fixture = _invoke(
+        ["check", "--fixtures", str(folder), "--format", "json", "--now", now], {}
+    )
+    assert live.exit_code == fixture.exit_code, live.output
+    assert _findings(live.output) == _findings(fixture.output)
+    assert STRIPE_KEY not in live.output
+
+    assert recorded.exit_code == 0, recorded.output
+    replay = _invoke(["check", "--fixtures", str(out), "--format", "json"], {})
+    assert replay.exit_code == live.exit_code
+    # Emails are pseudonymized in the snapshot, and person subjects are keyed by email.
+    live_ids = sorted((r, pseudonym("email", s) if "@" in s else s) for r, s, _, _ in _findings(live.output))
+    assert sorted((r, s) for r, s, _, _ in _findings(replay.output)) == live_ids
+    assert _invoke(["test", str(out)], {}).exit_code == 0
+    customers = (out / "stripe" / "customers.json").read_text()
+    assert "@example.invalid" in customers or '"email": null' in customers or customers == "[]\n"
