@@ -181,6 +181,9 @@ class BillingState:
     subscriptions: tuple[Subscription, ...] = ()
     schedules: tuple[SubscriptionSchedule, ...] = ()
     events: tuple[Event, ...] = ()
+    # Collections that were read at all (an empty list counts; a missing file does
+    # not): rules needing an unread collection are skipped, never silently passed.
+    loaded: frozenset[str] = frozenset({"customers", "subscriptions"})
 
 
 @dataclass(frozen=True, slots=True)

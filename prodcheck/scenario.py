@@ -18,6 +18,7 @@ class Expectation:
     findings: frozenset[tuple[str, str]]  # (rule, "kind:id")
     monthly_at_stake: dict[str, int] | None = None
     skipped_rules: frozenset[str] | None = None
+    settling: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,5 +64,6 @@ def read_scenario(folder: Path, *, required: bool = True) -> Scenario | None:
             findings=frozenset((f["rule"], f["subject"]) for f in expect["findings"]),
             monthly_at_stake=expect.get("monthly_at_stake"),
             skipped_rules=frozenset(skipped) if skipped is not None else None,
+            settling=frozenset(expect["settling"]) if "settling" in expect else None,
         ),
     )

@@ -102,7 +102,7 @@ def record_snapshot(
     config = load_config(config_path)
     rules = load_checked_rules(config)
     needs = needs_for(config, rules)
-    billing_source = open_billing(config, None, env)
+    billing_source = open_billing(config, None, env, now=now)
     fetched, _ = billing_source.fetch(needs)
     raw = {name: list(objects) for name, objects in fetched.items()}
     rows = [dict(row) for row in open_accounts(config, None, env).fetch()]

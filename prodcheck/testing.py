@@ -59,6 +59,12 @@ def compare(scenario: Scenario, report: Report) -> list[str]:
             differences.append(
                 f"skipped_rules: expected {sorted(expect.skipped_rules)}, got {sorted(skipped)}"
             )
+    if expect.settling is not None:
+        settling = {f"{s.kind}:{s.id}" for s in report.settling}
+        if settling != expect.settling:
+            differences.append(
+                f"settling: expected {sorted(expect.settling)}, got {sorted(settling)}"
+            )
     return differences
 
 

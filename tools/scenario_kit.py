@@ -574,6 +574,7 @@ class Scenario:
         *,
         monthly_at_stake: dict[str, int] | None = None,
         skipped_rules: list[str] | None = None,
+        settling: list[str] | None = None,
     ) -> None:
         self.expected = {
             "verdict": verdict,
@@ -583,6 +584,8 @@ class Scenario:
             self.expected["monthly_at_stake"] = monthly_at_stake
         if skipped_rules is not None:
             self.expected["skipped_rules"] = sorted(skipped_rules)
+        if settling is not None:
+            self.expected["settling"] = sorted(settling)
 
     def _table(self) -> list[dict[str, Any]]:
         """Every row with every column of the table (a real table has no ragged rows)."""

@@ -79,17 +79,9 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         settling_customers=settling_customers,
         settling_accounts=settling_accounts,
         mapped_columns=snapshot.accounts.mapped_columns,
-        has_events="events" in _collections(snapshot),
-        has_schedules="subscription_schedules" in _collections(snapshot),
+        has_events="events" in billing.loaded,
+        has_schedules="subscription_schedules" in billing.loaded,
     )
-
-
-def _collections(snapshot: Snapshot) -> set[str]:
-    names: set[str] = set()
-    for source in snapshot.sources:
-        if source.side == "billing":
-            names.update(source.counts)
-    return names
 
 
 def _settling(

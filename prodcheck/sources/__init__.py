@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,12 @@ def _live_class(provider: str) -> Any:
 
 
 def open_billing(
-    config: Config, fixtures: Path | None, env: Mapping[str, str], *, quiet: bool = False
+    config: Config,
+    fixtures: Path | None,
+    env: Mapping[str, str],
+    *,
+    quiet: bool = False,
+    now: datetime | None = None,
 ) -> BillingSource:
     """--fixtures wins; then billing.fixtures; then the live API."""
     folder = fixtures or config.billing.fixtures
@@ -36,9 +42,11 @@ def open_billing(
         return FixtureBilling(folder, config.billing)
     from prodcheck.sources.progress import Progress
 
-    source: BillingSource = _live_class(config.billing.provider.value)(
-        config.billing, env=env, progress=Progress(quiet=quiet)
-    )
+    live = _live_class(config.billing.provider.value)
+    kwargs: dict[str, Any] = {"env": env, "progress": Progress(quiet=quiet)}
+    if config.billing.provider.value == "stripe":
+        kwargs["now"] = now  # Paddle reads no time-windowed collection
+    source: BillingSource = live(config.billing, **kwargs)
     return source
 
 

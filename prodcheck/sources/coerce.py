@@ -101,7 +101,8 @@ def metadata(value: Any) -> dict[str, str]:
         return {}
     if not isinstance(value, dict):
         raise CoercionError(f"expected an object of key/value pairs, got {value!r}")
-    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+    # A null value means "not set", as if the key were absent.
+    return {str(k): str(v) for k, v in value.items() if v is not None}
 
 
 def _from_epoch(value: float) -> datetime:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -61,8 +62,12 @@ class StripeBilling:
         env: Mapping[str, str] = os.environ,
         progress: Progress | None = None,
         retry: RetryPolicy | None = None,
+        now: datetime | None = None,
     ) -> None:
         self.config = config
+        # The run's `now` (--now when reproducing a past run): time windows such as
+        # "events of the last 30 days" are counted back from it.
+        self.now = now
         self.env = env
         self.progress = progress
         self.retry = retry or RetryPolicy(max_retries=config.max_retries)
@@ -149,6 +154,9 @@ class StripeBilling:
         )
         return state, info
 
+    def _reference(self) -> int:
+        return int(self.now.timestamp()) if self.now else int(time.time())
+
     def _listings(self, needs: frozenset[str]) -> list[Listing]:
         # `status=all`: the default list hides canceled subscriptions, and a
         # canceled subscription behind an account that still has access is the
@@ -160,12 +168,12 @@ class StripeBilling:
         ]
         if "events" in needs:
             days = min(self.config.events_days, EVENTS_RETAINED_DAYS)
-            since = int(time.time()) - days * 86_400
+            since = self._reference() - days * 86_400
             listings.append(Listing("events", "events", {}, gte=since))
         elif "recent_events" in needs:
             # Only for the settle window: what changed in the last day is enough
             # to tell which objects may have a webhook in flight.
-            since = int(time.time()) - 86_400
+            since = self._reference() - 86_400
             listings.append(Listing("events", "events", {}, gte=since))
         if "subscription_schedules" in needs:
             listings.append(Listing("subscription_schedules", "subscription_schedules", {}))

@@ -59,6 +59,7 @@ def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> Bill
         subscriptions=subscriptions,
         schedules=schedules,
         events=events,
+        loaded=frozenset(raw),
     )
 
 

@@ -1,5 +1,5 @@
-"""Live mode and fixture mode agree: every Stripe scenario served by the local fake
-Stripe API (through the real SDK) and a real PostgreSQL table gives the same
+"""Live mode and fixture mode agree: every scenario served by the local fake Stripe
+or Paddle API (through the real SDKs) and a real PostgreSQL table gives the same
 findings as the fixture folder; `snapshot` then `check --fixtures` reproduces them.
 """
 
@@ -19,11 +19,15 @@ from prodcheck.testing import find_scenarios
 
 from ..conftest import SCENARIOS
 from ..db.conftest import connect
-from ..live.conftest import STRIPE_KEY
+from ..live.conftest import PADDLE_KEY, STRIPE_KEY
+from ..live.fake_http import FakeServer
+from ..live.fake_paddle import FakePaddle
 from ..live.fake_stripe import FakeStripe
 
-STRIPE_SCENARIOS = [
-    folder for folder in find_scenarios((SCENARIOS,)) if (folder / "stripe").is_dir()
+LIVE_SCENARIOS = [
+    folder
+    for folder in find_scenarios((SCENARIOS,))
+    if (folder / "stripe").is_dir() or (folder / "paddle").is_dir()
 ]
 
 
@@ -68,18 +72,36 @@ def _create_table(url: str, table: str, rows: list[dict[str, Any]], schema: str)
 
 def _findings(output: str) -> list[tuple[str, str, str, str]]:
     report = json.loads(output)
-    return [
-        (f["rule"], f["subject"]["id"], f["message"], f["status"]) for f in report["findings"]
-    ]
+    return [(f["rule"], f["subject"]["id"], f["message"], f["status"]) for f in report["findings"]]
 
 
-def _invoke(args: list[str], env: dict[str, str]):  # noqa: ANN202
+def _invoke(args: list[str], env: dict[str, str]):
     from click.testing import CliRunner
 
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
 
 
-@pytest.mark.parametrize("folder", STRIPE_SCENARIOS, ids=[p.name for p in STRIPE_SCENARIOS])
+def _server(folder: Path) -> tuple[FakeServer, str]:
+    """The provider's fake API serving the scenario's objects, and the key to use."""
+    if (folder / "paddle").is_dir():
+        paddle = folder / "paddle"
+        return FakePaddle(
+            customers=_load(paddle / "customers.json"),
+            subscriptions=_load(paddle / "subscriptions.json"),
+        ), PADDLE_KEY
+    stripe = folder / "stripe"
+    subscriptions = _load(stripe / "subscriptions.json")
+    for subscription in subscriptions:  # the fake stores items flat and pages them itself
+        subscription["items"] = subscription["items"]["data"]
+    return FakeStripe(
+        customers=_load(stripe / "customers.json"),
+        subscriptions=subscriptions,
+        events=_load(stripe / "events.json"),
+        schedules=_load(stripe / "subscription_schedules.json"),
+    ), STRIPE_KEY
+
+
+@pytest.mark.parametrize("folder", LIVE_SCENARIOS, ids=[p.name for p in LIVE_SCENARIOS])
 def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> None:
     scenario = read_scenario(folder)
     assert scenario is not None and scenario.now is not None
@@ -88,23 +110,16 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
     table = config["database"]["table"]
     schema = "s_" + folder.name.replace("-", "_")
     _create_table(pg_url, table, _load(folder / "db" / f"{table}.json"), schema)
-    stripe = folder / "stripe"
-    subscriptions = _load(stripe / "subscriptions.json")
-    for subscription in subscriptions:  # the fake stores items flat and pages them itself
-        subscription["items"] = subscription["items"]["data"]
-    server = FakeStripe(
-        customers=_load(stripe / "customers.json"),
-        subscriptions=subscriptions,
-        events=_load(stripe / "events.json"),
-        schedules=_load(stripe / "subscription_schedules.json"),
-    )
-    config["billing"].update(api_key_env="PC_STRIPE_KEY", api_base=None)
+    server, key = _server(folder)
+    config["billing"].update(api_key_env="PC_BILLING_KEY", api_base=None)
+    if config["billing"]["provider"] == "paddle":
+        config["billing"]["environment"] = "sandbox"  # the test key is a sandbox key
     config["database"].update(url_env="PC_DATABASE_URL", table=f"{schema}.{table}")
     with server:
         config["billing"]["api_base"] = server.url
         live_config = tmp_path / "prodcheck.yml"
         live_config.write_text(yaml.safe_dump(config))
-        env = {"PC_STRIPE_KEY": STRIPE_KEY, "PC_DATABASE_URL": pg_url}
+        env = {"PC_BILLING_KEY": key, "PC_DATABASE_URL": pg_url}
         live = _invoke(
             ["check", "--config", str(live_config), "--format", "json", "--now", now, "--quiet"],
             env,
@@ -114,19 +129,20 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
             ["snapshot", "--config", str(live_config), "--out", str(out), "--now", now, "--quiet"],
             env,
         )
-    fixture = _invoke(
-        ["check", "--fixtures", str(folder), "--format", "json", "--now", now], {}
-    )
+    fixture = _invoke(["check", "--fixtures", str(folder), "--format", "json", "--now", now], {})
     assert live.exit_code == fixture.exit_code, live.output
     assert _findings(live.output) == _findings(fixture.output)
-    assert STRIPE_KEY not in live.output
+    assert key not in live.output
 
     assert recorded.exit_code == 0, recorded.output
     replay = _invoke(["check", "--fixtures", str(out), "--format", "json"], {})
     assert replay.exit_code == live.exit_code
     # Emails are pseudonymized in the snapshot, and person subjects are keyed by email.
-    live_ids = sorted((r, pseudonym("email", s) if "@" in s else s) for r, s, _, _ in _findings(live.output))
+    live_ids = sorted(
+        (r, pseudonym("email", s) if "@" in s else s) for r, s, _, _ in _findings(live.output)
+    )
     assert sorted((r, s) for r, s, _, _ in _findings(replay.output)) == live_ids
     assert _invoke(["test", str(out)], {}).exit_code == 0
-    customers = (out / "stripe" / "customers.json").read_text()
+    provider = "paddle" if (folder / "paddle").is_dir() else "stripe"
+    customers = (out / provider / "customers.json").read_text()
     assert "@example.invalid" in customers or '"email": null' in customers or customers == "[]\n"
