@@ -84,7 +84,12 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
             active.setdefault(rule.subject, []).append(rule)
 
     columns = dict(index.config.database.columns.items())
-    base_context = {"columns": columns, "policy": index.config.policy, "now": index.now}
+    base_context = {
+        "columns": columns,
+        "policy": index.config.policy,
+        "now": index.now,
+        "provider": index.config.billing.provider.value,  # fix texts name the right events
+    }
     findings: list[Finding] = []
     settling: list[SettlingSubject] = []
     for kind in sorted(active):
