@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from prodcheck.engine.account_facts import account_facts, had_trial, subscription_summary
 from prodcheck.engine.index import Index
-from prodcheck.model import Money, Subscription
+from prodcheck.engine.lazy import LazyFacts
+from prodcheck.model import Account, Money, Subscription
 from prodcheck.results import Subject, sum_money
 
 
@@ -94,6 +96,19 @@ FACTS: dict[str, dict[str, str]] = {
 }
 
 
+def _sorted_ids(accounts: tuple[Account, ...]) -> list[str]:
+    return sorted(a.id for a in accounts)
+
+
+def _trial_count(subscriptions: tuple[Subscription, ...]) -> int:
+    return sum(1 for s in subscriptions if had_trial(s))
+
+
+def _single_currency_total(subscriptions: list[Subscription]) -> Money | None:
+    totals = sum_money(s.monthly_amount for s in subscriptions)
+    return totals[0] if len(totals) == 1 else None
+
+
 def _account_subjects(index: Index) -> Iterator[SubjectFacts]:
     for account in index.accounts:
         facts = account_facts(index, account)
@@ -116,15 +131,18 @@ def _subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
     for customer_id, subscriptions in index.subscriptions_by_customer.items():
         accounts = index.accounts_by_customer.get(customer_id, ())
         for subscription in subscriptions:
-            summary = subscription_summary(index, subscription)
-            facts = {
-                "subscription": summary,
-                "entitles": summary["entitles"],
-                "customer_exists": customer_id in index.customers,
-                "account_count": len(accounts),
-                "account_ids": sorted(a.id for a in accounts),
-                "monthly_amount": subscription.monthly_amount,
-            }
+            facts = LazyFacts(
+                {
+                    "entitles": subscription.id in index.entitling,
+                    "customer_exists": customer_id in index.customers,
+                    "account_count": len(accounts),
+                },
+                {
+                    "subscription": partial(subscription_summary, index, subscription),
+                    "account_ids": partial(_sorted_ids, accounts),
+                    "monthly_amount": partial(getattr, subscription, "monthly_amount"),
+                },
+            )
             refs = {
                 "subscription": (subscription.id,),
                 "customer": (customer_id,),
@@ -141,20 +159,23 @@ def _customer_subjects(index: Index) -> Iterator[SubjectFacts]:
         subscriptions = index.subscriptions_of(customer_id)
         entitling = [s for s in subscriptions if s.id in index.entitling]
         customer = index.customers.get(customer_id)
-        totals = sum_money(s.monthly_amount for s in entitling)
-        facts = {
-            "customer": {
-                "id": customer_id,
-                "exists": customer is not None,
-                "email": customer.email if customer else None,
+        facts = LazyFacts(
+            {
+                "customer": {
+                    "id": customer_id,
+                    "exists": customer is not None,
+                    "email": customer.email if customer else None,
+                },
+                "account_count": len(accounts),
+                "entitling_count": len(entitling),
+                "entitling_subscriptions": [s.id for s in entitling],
             },
-            "account_count": len(accounts),
-            "account_ids": sorted(a.id for a in accounts),
-            "entitling_count": len(entitling),
-            "entitling_subscriptions": [s.id for s in entitling],
-            "trial_count": sum(1 for s in subscriptions if had_trial(s)),
-            "monthly_amount": totals[0] if len(totals) == 1 else None,
-        }
+            {
+                "account_ids": partial(_sorted_ids, accounts),
+                "trial_count": partial(_trial_count, subscriptions),
+                "monthly_amount": partial(_single_currency_total, entitling),
+            },
+        )
         refs: dict[str, tuple[str, ...]] = {"customer": (customer_id,)}
         if accounts:
             refs["account"] = tuple(sorted(a.id for a in accounts))

@@ -23,9 +23,14 @@ class LazyFacts(Mapping[str, Any]):
             return value
 
     def get(self, key: str, default: Any = None) -> Any:
-        if key in self._values or key in self._thunks:
-            return self[key]
-        return default
+        values = self._values
+        if key in values:
+            return values[key]
+        thunk = self._thunks.get(key)
+        if thunk is None:
+            return default
+        value = values[key] = thunk()
+        return value
 
     def __contains__(self, key: object) -> bool:
         return key in self._values or key in self._thunks
