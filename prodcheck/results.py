@@ -93,6 +93,43 @@ class SettlingSubject:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a reporter may say about a rule without the engine: SARIF rule metadata."""
+
+    id: str
+    title: str
+    severity: Severity
+    subject: str
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    """One known finding recorded in a baseline file."""
+
+    fingerprint: str
+    rule: str
+    subject: Subject
+
+    @property
+    def subject_text(self) -> str:
+        return f"{self.subject.kind}:{self.subject.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineSummary:
+    """How a run compared with the baseline file it was given."""
+
+    path: str
+    entries: int
+    # Entries whose rule ran and whose subject was checked, and that no longer occur:
+    # fixed drift, to drop from the file (`prodcheck baseline --prune`).
+    resolved: tuple[BaselineEntry, ...] = ()
+    # Entries not checked this run (rule skipped or not loaded, subject settling).
+    unchecked: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSummary:
     rule: str
     title: str
@@ -114,11 +151,17 @@ class Report:
     notes: tuple[str, ...] = ()
     config_path: str | None = None
     version: str = ""
+    # Every rule loaded for the run (run or skipped), for reporters that describe rules.
+    rules: tuple[RuleInfo, ...] = ()
+    baseline: BaselineSummary | None = None
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:
         """Findings that count towards the verdict (not suppressed, not baselined)."""
         return tuple(f for f in self.findings if f.status == "new")
+
+    def count_status(self, status: str) -> int:
+        return sum(1 for f in self.findings if f.status == status)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.active_findings if f.severity is severity)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from prodcheck import __version__
+from prodcheck.baseline import apply_baseline, load_baseline
 from prodcheck.bundled import contracts_dir, display_path
 from prodcheck.config import Config, find_config, load_config
 from prodcheck.engine.contracts import Rule, load_rules
@@ -19,9 +20,10 @@ from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
 from prodcheck.errors import ConfigError
 from prodcheck.model import Snapshot
-from prodcheck.results import Report, verdict_for
+from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_accounts, open_billing
+from prodcheck.suppressions import apply_suppressions
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class CheckRequest:
     fixtures: Path | None = None
     now: datetime | None = None
     quiet: bool = False
+    baseline: Path | None = None  # known findings: listed, not counted
 
 
 def parse_now(text: str, where: str) -> datetime:
@@ -72,12 +75,27 @@ def _check_sources_configured(config: Config, fixtures: Path | None) -> None:
         )
 
 
+def needs_for(config: Config, rules: list[Rule]) -> frozenset[str]:
+    """Billing collections beyond customers and subscriptions that this run reads."""
+    needs = frozenset(n for rule in rules for n in rule.needs)
+    if config.policy.settle_window_minutes:
+        # Recent events tell which objects changed while webhooks may be in flight.
+        needs |= {"recent_events"}
+    return needs
+
+
 def load_snapshot(
-    config: Config, rules: list[Rule], fixtures: Path | None, env: Mapping[str, str], quiet: bool
+    config: Config,
+    rules: list[Rule],
+    fixtures: Path | None,
+    env: Mapping[str, str],
+    quiet: bool,
+    now: datetime | None = None,
 ) -> Snapshot:
     _check_sources_configured(config, fixtures)
-    needs = frozenset(n for rule in rules for n in rule.needs)
-    billing, billing_info = open_billing(config, fixtures, env, quiet=quiet).load(needs)
+    needs = needs_for(config, rules)
+    source = open_billing(config, fixtures, env, quiet=quiet, now=now)
+    billing, billing_info = source.load(needs)
     accounts, accounts_info = open_accounts(config, fixtures, env).load()
     return Snapshot(billing=billing, accounts=accounts, sources=(billing_info, accounts_info))
 
@@ -86,9 +104,12 @@ def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Re
     config_path = find_config(request.config_path, request.fixtures)
     config = load_config(config_path)
     rules = load_checked_rules(config)
+    # Read before any source: a bad baseline file fails fast, not after a live fetch.
+    baseline = load_baseline(request.baseline) if request.baseline else None
     now = resolve_now(request)
-    snapshot = load_snapshot(config, rules, request.fixtures, env, request.quiet)
-    return config, evaluate_snapshot(config, rules, snapshot, now)
+    snapshot = load_snapshot(config, rules, request.fixtures, env, request.quiet, now)
+    report = evaluate_snapshot(config, rules, snapshot, now)
+    return config, apply_baseline(report, baseline) if baseline else report
 
 
 def evaluate_snapshot(
@@ -96,7 +117,7 @@ def evaluate_snapshot(
 ) -> Report:
     evaluation = evaluate(rules, build_index(snapshot, config, now))
     notes = tuple(note for source in snapshot.sources for note in source.notes)
-    return Report(
+    report = Report(
         verdict=verdict_for(evaluation.findings, ()),
         findings=evaluation.findings,
         now=now,
@@ -107,7 +128,12 @@ def evaluate_snapshot(
         notes=notes,
         config_path=display_path(config.path) if config.path else None,
         version=__version__,
+        rules=tuple(
+            RuleInfo(rule.id, rule.title, rule.severity, rule.subject, rule.rationale)
+            for rule in sorted(rules, key=lambda r: r.id)
+        ),
     )
+    return apply_suppressions(report, config.suppressions)
 
 
 def error_report(message: str, now: datetime | None, config_path: Any = None) -> Report:

@@ -37,9 +37,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from prodcheck.cli import check, info, scenarios
+    from prodcheck.cli import baseline, check, info, scenarios
 
-    for module in (check, info, scenarios):
+    for module in (check, baseline, info, scenarios):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from prodcheck.bundled import scenarios_dir
+from prodcheck.cli.ci import after_check, check_options, slack_config
 from prodcheck.cli.output import FORMATS, emit, environment, pair_outputs, use_color
 from prodcheck.config import find_config, load_config
 from prodcheck.errors import ConfigError, ProdcheckError
@@ -50,6 +51,7 @@ config_option = click.option(
     "--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs)."
 )
 @click.option("--quiet", is_flag=True, help="No progress display on stderr.")
+@check_options
 def check(
     config_path: Path | None,
     fixtures: Path | None,
@@ -58,6 +60,9 @@ def check(
     strict: bool,
     now_text: str | None,
     quiet: bool,
+    baseline: Path | None,
+    notify: tuple[str, ...],
+    github_output: bool,
 ) -> None:
     """Compare the database with billing and report every disagreement."""
     env = environment()
@@ -65,17 +70,23 @@ def check(
     now = parse_now(now_text, "--now") if now_text else None
     if fixtures is not None and not fixtures.is_dir():
         raise ConfigError(f"--fixtures {fixtures}: no such folder.")
-    request = CheckRequest(config_path=config_path, fixtures=fixtures, now=now, quiet=quiet)
+    notifying = slack_config(notify, config_path, fixtures)
+    request = CheckRequest(
+        config_path=config_path, fixtures=fixtures, now=now, quiet=quiet, baseline=baseline
+    )
     try:
         _, report = run_check(request, env)
     except ProdcheckError as exc:
         # Structured outputs still get a report saying "error", so a pipeline
         # reading the JSON never mistakes a failed run for a clean one.
+        failed = error_report(str(exc), now, config_path)
         structured = [(f, o) for f, o in pairs if f != "terminal"]
         if structured:
-            emit(error_report(str(exc), now, config_path), structured, env)
+            emit(failed, structured, env)
+        after_check(failed, notifying, github_output=github_output, quiet=quiet, env=env)
         raise
     emit(report, pairs, env)
+    after_check(report, notifying, github_output=github_output, quiet=quiet, env=env)
     raise SystemExit(exit_code_for(report.verdict, strict=strict))
 
 

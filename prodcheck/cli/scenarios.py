@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from prodcheck.cli.ci import test_to_github
 from prodcheck.cli.output import environment
 from prodcheck.errors import ConfigError
 from prodcheck.results import ExitCode
@@ -22,7 +23,8 @@ from prodcheck.testing import find_scenarios, run_scenario
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="One config for every scenario (default: each folder's prodcheck.yml).",
 )
-def test_command(paths: tuple[Path, ...], config_path: Path | None) -> None:
+@click.option("--github-output", is_flag=True, hidden=True, help="Step outputs (action.yml).")
+def test_command(paths: tuple[Path, ...], config_path: Path | None, github_output: bool) -> None:
     """Run every scenario folder in PATHS and compare with its scenario.yml `expect`."""
     folders = find_scenarios(paths)
     if not folders:
@@ -32,8 +34,10 @@ def test_command(paths: tuple[Path, ...], config_path: Path | None) -> None:
         )
     env = environment()
     failed = errored = 0
+    results = []
     for folder in folders:
         result = run_scenario(folder, config_path, env)
+        results.append(result)
         if result.error:
             errored += 1
             click.echo(f"ERROR {folder}")
@@ -47,6 +51,8 @@ def test_command(paths: tuple[Path, ...], config_path: Path | None) -> None:
         else:
             click.echo(f"ok    {folder}")
     passed = len(folders) - failed - errored
+    # Under GitHub Actions: annotations and a job summary, as `check` writes them.
+    test_to_github(results, env, github_output=github_output)
     click.echo(
         f"\n{len(folders)} scenarios: {passed} ok, {failed} mismatched, {errored} could not run"
     )

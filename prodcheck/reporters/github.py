@@ -40,6 +40,10 @@ def render(report: Report) -> str:
     file = report.config_path
     for error in report.errors:
         lines.append(_command("error", "prodcheck could not check", error, file))
+    for note in report.notes:
+        # Expired suppressions and risky credentials: worth a yellow line in the PR.
+        if note.startswith("warning: "):
+            lines.append(_command("warning", "prodcheck", note.removeprefix("warning: "), file))
     for severity, level in ((Severity.FAIL, "error"), (Severity.WARN, "warning")):
         findings = _worst_first([f for f in report.active_findings if f.severity is severity])
         cap = MAX_PER_LEVEL if len(findings) <= MAX_PER_LEVEL else MAX_PER_LEVEL - 1
@@ -59,10 +63,25 @@ def render(report: Report) -> str:
                     file,
                 )
             )
+    if report.baseline is not None and report.baseline.resolved:
+        count = len(report.baseline.resolved)
+        lines.append(
+            _command(
+                "notice",
+                "prodcheck baseline",
+                f"{count} baseline entries no longer occur (fixed): drop them with "
+                f"`prodcheck baseline --prune --out {report.baseline.path}`.",
+                file,
+            )
+        )
     at_stake = " + ".join(f"{m.format()}/mo" for m in report.monthly_at_stake())
+    accepted = [
+        f"{n} {status}" for status in ("known", "suppressed") if (n := report.count_status(status))
+    ]
     lines.append(
         f"prodcheck verdict: {report.verdict.value.upper()} · "
         f"{report.count(Severity.FAIL)} failures, {report.count(Severity.WARN)} warnings"
+        + (f" ({', '.join(accepted)} not counted)" if accepted else "")
         + (f" · {at_stake} at stake" if at_stake else "")
     )
     return "\n".join(lines) + "\n"

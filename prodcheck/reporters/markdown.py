@@ -28,10 +28,47 @@ def _money(amounts: tuple[Money, ...]) -> str:
 def _finding_row(finding: Finding) -> str:
     amount = finding.monthly_amount.format() + "/mo" if finding.monthly_amount else "–"
     status = "" if finding.status == "new" else f" ({finding.status})"
+    fix = finding.fix
+    if finding.suppression_reason:
+        fix = f"{fix} (suppressed: {finding.suppression_reason})"
     return (
         f"| {finding.severity.value}{status} | `{finding.rule}` | {finding.subject.kind} "
-        f"`{cell(finding.subject.id)}` | {amount} | {cell(finding.message)} | {cell(finding.fix)} |"
+        f"`{cell(finding.subject.id)}` | {amount} | {cell(finding.message)} | {cell(fix)} |"
     )
+
+
+_STATUS_ORDER = {"new": 0, "known": 1, "suppressed": 2}
+
+
+def _warnings(report: Report) -> list[str]:
+    warnings = [n.removeprefix("warning: ") for n in report.notes if n.startswith("warning: ")]
+    return [*(f"> ⚠️ {cell(w)}" for w in warnings), ""] if warnings else []
+
+
+def _baseline(report: Report) -> list[str]:
+    summary = report.baseline
+    suppressed = report.count_status("suppressed")
+    lines: list[str] = []
+    if summary is not None:
+        unchecked = f", {summary.unchecked} not checked this run" if summary.unchecked else ""
+        lines.append(
+            f"Baseline `{cell(summary.path)}`: {summary.entries} entries, "
+            f"**{report.count_status('known')}** known findings not counted, "
+            f"**{len(summary.resolved)}** resolved{unchecked}."
+        )
+    if suppressed:
+        lines.append(f"**{suppressed}** suppressed findings not counted (reasons below).")
+    if summary is not None and summary.resolved:
+        lines += [
+            "",
+            "<details><summary>Resolved since the baseline (drop them with "
+            "<code>prodcheck baseline --prune</code>)</summary>",
+            "",
+            *(f"- `{e.rule}` {e.subject.kind} `{cell(e.subject.id)}`" for e in summary.resolved),
+            "",
+            "</details>",
+        ]
+    return [*lines, ""] if lines else []
 
 
 def render(report: Report) -> str:
@@ -49,6 +86,7 @@ def render(report: Report) -> str:
             + "."
         )
         lines.append("")
+    lines += _warnings(report) + _baseline(report)
     rows = report.by_rule()
     if rows:
         lines += ["| rule | severity | findings | at stake |", "| --- | --- | ---: | ---: |"]
@@ -58,7 +96,9 @@ def render(report: Report) -> str:
         ]
         lines.append("")
     if report.findings:
-        shown = report.findings[:MAX_FINDINGS]
+        # New findings first: with a large baseline the known ones would push them out.
+        ordered = sorted(report.findings, key=lambda f: _STATUS_ORDER.get(f.status, 3))
+        shown = ordered[:MAX_FINDINGS]
         lines += [
             "<details><summary>Findings</summary>",
             "",

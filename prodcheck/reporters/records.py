@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from prodcheck.model import Money
-from prodcheck.results import REPORT_SCHEMA_VERSION, Finding, Report, Severity
+from prodcheck.results import (
+    REPORT_SCHEMA_VERSION,
+    BaselineEntry,
+    BaselineSummary,
+    Finding,
+    Report,
+    Severity,
+)
 
 
 def money_record(money: Money | None) -> dict[str, Any] | None:
@@ -36,8 +43,29 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     return record
 
 
+def baseline_entry_record(entry: BaselineEntry) -> dict[str, Any]:
+    return {"fingerprint": entry.fingerprint, "rule": entry.rule, "subject": entry.subject_text}
+
+
+def baseline_record(summary: BaselineSummary, known: int) -> dict[str, Any]:
+    return {
+        "path": summary.path,
+        "entries": summary.entries,
+        "known": known,
+        "resolved": [baseline_entry_record(e) for e in summary.resolved],
+        "unchecked": summary.unchecked,
+    }
+
+
 def report_record(report: Report) -> dict[str, Any]:
     statuses = [f.status for f in report.findings]
+    record = _report_record(report, statuses)
+    if report.baseline is not None:
+        record["baseline"] = baseline_record(report.baseline, statuses.count("known"))
+    return record
+
+
+def _report_record(report: Report, statuses: list[str]) -> dict[str, Any]:
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "tool": {"name": "prodcheck", "version": report.version},

@@ -52,17 +52,52 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def _finding(finding: Finding, paint: _Painter) -> list[str]:
     label = finding.severity.value.upper()
-    status = "" if finding.status == "new" else f" [{finding.status}]"
     amount = f"  {finding.monthly_amount.format()}/mo" if finding.monthly_amount else ""
     head = (
         f"{paint(label.ljust(4), _SEVERITY_COLOR[finding.severity], 'bold')}  "
         f"{paint(finding.rule, 'bold')}  {finding.subject.kind} {finding.subject.id}"
-        f"{paint(amount, 'dim')}{status}"
+        f"{paint(amount, 'dim')}"
     )
     lines = [head, *_wrap(finding.message, "      ")]
     lines += _wrap(f"fix: {finding.fix}", "      ")
-    if finding.suppression_reason:
-        lines += _wrap(f"suppressed: {finding.suppression_reason}", "      ")
+    return lines
+
+
+def _accepted(report: Report, paint: _Painter) -> list[str]:
+    """Known (baseline) and suppressed findings: listed, one line each, never hidden."""
+    lines: list[str] = []
+    for status, heading in (
+        ("known", "Known (in the baseline, not counted)"),
+        ("suppressed", "Suppressed (not counted)"),
+    ):
+        findings = [f for f in report.findings if f.status == status]
+        if not findings:
+            continue
+        lines += ["", paint(f"{heading}: {len(findings)}", "bold")]
+        for f in findings:
+            reason = f" ({f.suppression_reason})" if f.suppression_reason else ""
+            lines.append(
+                f"  {f.severity.value:<4}  {f.rule}  {f.subject.kind} {f.subject.id}{reason}"
+            )
+    return lines
+
+
+def _baseline(report: Report, paint: _Painter) -> list[str]:
+    summary = report.baseline
+    if summary is None:
+        return []
+    lines = [
+        "",
+        paint("Baseline", "bold")
+        + f" {summary.path}: {summary.entries} {'entry' if summary.entries == 1 else 'entries'}, "
+        f"{report.count_status('known')} still occurring, {len(summary.resolved)} resolved"
+        + (f", {summary.unchecked} not checked this run" if summary.unchecked else ""),
+    ]
+    if summary.resolved:
+        lines.append(
+            "  Resolved (fixed since the baseline; `prodcheck baseline --prune` drops them):"
+        )
+        lines += [f"    {e.rule}  {e.subject.kind} {e.subject.id}" for e in summary.resolved]
     return lines
 
 
@@ -115,8 +150,10 @@ def _render(report: Report, paint: _Painter) -> str:
     lines = _header(report)
     for error in report.errors:
         lines += ["", paint("ERROR", "magenta", "bold"), *_wrap(error, "  ")]
-    for finding in report.findings:
+    for finding in report.active_findings:
         lines += ["", *_finding(finding, paint)]
+    lines += _accepted(report, paint)
+    lines += _baseline(report, paint)
     lines += _summary(report, paint)
     if report.skipped_rules:
         lines += ["", paint("Skipped rules (not checked)", "bold")]

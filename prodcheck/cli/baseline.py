@@ -1,0 +1,96 @@
+"""`prodcheck baseline`: record today's findings so only new drift fails.
+
+Takes the same sources as `check` (--config, --fixtures, --now) and writes
+the fingerprints of every finding that is not suppressed. `--prune` rewrites
+an existing baseline without the entries that no longer occur, and never
+adds one: the safe way to let the file shrink as drift is fixed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from prodcheck.baseline import (
+    BASELINE_FILENAME,
+    apply_baseline,
+    entries_of,
+    load_baseline,
+    pruned_entries,
+    render_baseline,
+)
+from prodcheck.cli.output import environment
+from prodcheck.errors import ConfigError
+from prodcheck.runner import CheckRequest, parse_now, run_check
+
+
+@click.command("baseline")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="prodcheck.yml to use (default: ./prodcheck.yml, else the one in --fixtures DIR).",
+)
+@click.option(
+    "--fixtures",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Read both sides from a fixture folder instead of live sources.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=BASELINE_FILENAME,
+    show_default=True,
+    help="Baseline file to write (commit it; pass it to `check --baseline`).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Only drop the entries of the existing --out file that no longer occur; add none.",
+)
+@click.option(
+    "--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs)."
+)
+@click.option("--quiet", is_flag=True, help="No progress display on stderr.")
+def baseline_command(
+    config_path: Path | None,
+    fixtures: Path | None,
+    out: Path,
+    prune: bool,
+    now_text: str | None,
+    quiet: bool,
+) -> None:
+    """Write the fingerprints of today's findings to a baseline file."""
+    if fixtures is not None and not fixtures.is_dir():
+        raise ConfigError(f"--fixtures {fixtures}: no such folder.")
+    now = parse_now(now_text, "--now") if now_text else None
+    existing = load_baseline(out) if prune else None
+    request = CheckRequest(config_path=config_path, fixtures=fixtures, now=now, quiet=quiet)
+    _, report = run_check(request, environment())
+    if existing is not None:
+        compared = apply_baseline(report, existing)
+        entries = pruned_entries(compared, existing)
+        dropped = len(existing.entries) - len(entries)
+        summary = (
+            f"pruned {dropped} resolved entr{'y' if dropped == 1 else 'ies'}, kept {len(entries)}"
+        )
+    else:
+        entries = entries_of(report)
+        suppressed = report.count_status("suppressed")
+        skipped = f" ({suppressed} suppressed findings left out)" if suppressed else ""
+        summary = f"recorded {len(entries)} finding{'' if len(entries) == 1 else 's'}{skipped}"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_baseline(report, entries), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{out}: cannot write the baseline file: {exc}") from None
+    click.echo(f"{out}: {summary}.")
+    if entries and existing is None:
+        click.echo(
+            f"Commit it and run `prodcheck check --baseline {out}`: these findings are then "
+            "listed as known and only new drift fails."
+        )
+
+
+COMMANDS = [baseline_command]
