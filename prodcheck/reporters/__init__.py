@@ -16,6 +16,9 @@ REPORTERS: dict[str, str] = {
     "json": "prodcheck.reporters.json_report",
     "github": "prodcheck.reporters.github",
     "markdown": "prodcheck.reporters.markdown",
+    "junit": "prodcheck.reporters.junit",
+    "sarif": "prodcheck.reporters.sarif",
+    "html": "prodcheck.reporters.html",
 }
 
 
