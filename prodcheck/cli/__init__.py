@@ -37,9 +37,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from prodcheck.cli import baseline, check, info, scenarios
+    from prodcheck.cli import baseline, check, info, init, scenarios
 
-    for module in (check, baseline, info, scenarios):
+    for module in (check, baseline, info, init, scenarios):
         for command in module.COMMANDS:
             cli.add_command(command)
 

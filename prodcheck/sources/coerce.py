@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import UUID
 
 _TRUE = frozenset({"true", "t", "1", "yes", "y", "on"})
 _FALSE = frozenset({"false", "f", "0", "no", "n", "off"})
@@ -41,6 +42,8 @@ def to_str(value: Any) -> str | None:
         raise CoercionError(f"expected text or an id, got {value!r}")
     if isinstance(value, int | str):
         return str(value).strip() or None
+    if isinstance(value, UUID):  # uuid primary keys, as psycopg returns them
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     raise CoercionError(f"expected text or an id, got {value!r}")

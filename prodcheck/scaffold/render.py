@@ -1,0 +1,166 @@
+"""The commented prodcheck.yml that `prodcheck init` writes.
+
+Every section says what it is for and what to check; what was found is
+filled in, what was not is left as a commented example. The result always
+passes `prodcheck validate` (a test keeps it so): required columns fall back
+to the usual names with a comment to adjust them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from prodcheck.model import Provider
+from prodcheck.scaffold.propose import CANDIDATES, PlanProposal, TableProposal
+
+DEFAULT_COLUMNS = {"id": "id", "customer_id": "stripe_customer_id", "has_access": "has_paid_access"}
+OPTIONAL = {
+    "plan": "the plan name your app grants (plan.* rules)",
+    "email": "finds duplicate people and repeat trials",
+    "deleted_at": "soft-deleted accounts still billed",
+    "access_expires_at": "stored paid-until dates",
+    "comped": "accounts with access on purpose",
+    "updated_at": "skips rows changed within the settle window",
+}
+KEY_PERMISSIONS = {
+    Provider.STRIPE: (
+        "a restricted key (rk_...) with",
+        "Read on Customers, Subscriptions, Events, Subscription schedules and Prices",
+    ),
+    Provider.PADDLE: (
+        "a Paddle API key with",
+        "read-only permissions on customers and subscriptions",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class InitProposal:
+    provider: Provider
+    api_key_env: str
+    url_env: str
+    api_base: str | None = None
+    table: TableProposal | None = None
+    other_tables: tuple[TableProposal, ...] = ()
+    plans: PlanProposal | None = None
+    database_note: str = ""
+    billing_note: str = ""
+
+
+def scalar(value: str) -> str:
+    """A YAML scalar that stays a string: plain when safe, JSON-quoted otherwise."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]*", value) and value.lower() not in {
+        "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
+    }:  # fmt: skip
+        return value
+    return json.dumps(value)
+
+
+def _line(text: str, comment: str = "", width: int = 34) -> str:
+    if not comment:
+        return text
+    return f"{text.ljust(width - 1)} # {comment}"
+
+
+def _database(proposal: InitProposal) -> list[str]:
+    table = proposal.table
+    columns = dict(DEFAULT_COLUMNS)
+    if proposal.provider is Provider.PADDLE:
+        columns["customer_id"] = "paddle_customer_id"
+    table_name = "users"
+    table_comment = "your accounts table; schema-qualified works: billing.users"
+    if table is not None:
+        columns = {**columns, **table.columns}
+        table_name = table.table
+        others = ", ".join(t.table for t in proposal.other_tables[:3])
+        table_comment = f"{len(table.columns)} of its {table.column_count} columns recognised" + (
+            f"; other candidates: {others}" if others else ""
+        )
+    lines = [
+        "database:",
+        "  # The NAME of the environment variable holding the database URL; connect as a",
+        "  # read-only role (README: Read-only credentials).",
+        _line(f"  url_env: {scalar(proposal.url_env)}", "postgresql://... or sqlite:///path.db"),
+        _line(f"  table: {scalar(table_name)}", table_comment),
+        _line("  columns:", "prodcheck field -> your column"),
+    ]
+    found = table.columns if table is not None else {}
+    for name in ("id", "customer_id", "has_access"):
+        note = "" if name in found else "not found: set your column"
+        lines.append(_line(f"    {name}: {scalar(columns[name])}", note))
+    for name, why in OPTIONAL.items():
+        if name in found:
+            lines.append(_line(f"    {name}: {scalar(found[name])}", why))
+        else:
+            example = CANDIDATES[name][0]
+            lines.append(_line(f"    # {name}: {example}", f"not found; map it for: {why}"))
+    return lines
+
+
+def _plans(plans: PlanProposal | None) -> list[str]:
+    if plans is None or not plans.prices:
+        return [
+            "# plans:                          # price id -> plan, and the tier order",
+            "#   prices:                       # init --billing-key-env NAME fills this in",
+            "#     price_1Pro: pro",
+            "#     price_1Team: team",
+            "#   tiers: [free, pro, team]      # lowest first",
+        ]
+    lines = ["plans:", _line("  prices:", "price id -> plan; rename plans to your names")]
+    for price_id, plan in plans.prices.items():
+        comment = plans.comments.get(price_id, "")
+        lines.append(_line(f"    {scalar(price_id)}: {scalar(plan)}", comment))
+    tiers = ", ".join(scalar(t) for t in plans.tiers)
+    lines.append(
+        _line(f"  tiers: [{tiers}]", "lowest first (by price); add a free plan first if any")
+    )
+    return lines
+
+
+def render_config(proposal: InitProposal) -> str:
+    provider = proposal.provider
+    lines = [
+        "# prodcheck.yml, proposed by `prodcheck init`: review every line, then run",
+        "#   prodcheck validate && prodcheck check",
+        '# Reference: `prodcheck rules` and the README\'s "The config".',
+    ]
+    for note in (proposal.database_note, proposal.billing_note):
+        if note:
+            lines.append(f"# {note}")
+    lines += [
+        "version: 1",
+        "",
+        "billing:",
+        _line(f"  provider: {provider.value}", "stripe | paddle"),
+        f"  # The NAME of the environment variable holding {KEY_PERMISSIONS[provider][0]}",
+        f"  # {KEY_PERMISSIONS[provider][1]}",
+        "  # (README: Read-only credentials), never the key itself.",
+        f"  api_key_env: {scalar(proposal.api_key_env)}",
+        *([f"  api_base: {scalar(proposal.api_base)}"] if proposal.api_base else []),
+        "",
+        *_database(proposal),
+        "",
+        *_plans(proposal.plans),
+        "",
+        "policy:",
+        _line("  grace_period_days: 14", "past_due keeps access this long: match your retries"),
+        _line("  settle_window_minutes: 10", "skip objects changed this recently"),
+        "",
+        "# contracts:                        # default: every built-in rule",
+        "#   disable: [trial.repeat_trial]",
+        "#   severity: {identity.duplicate_customer: fail}",
+        "",
+        "# suppressions:                     # accepted drift: listed as suppressed, not counted",
+        "#   - rule: access.wrongful_access",
+        '#     subject: "account:u_42"',
+        "#     reason: Partner account, access granted by contract",
+        '#     expires: "2026-12-31"',
+        "",
+        "# notify:",
+        "#   slack:",
+        "#     webhook_url_env: SLACK_WEBHOOK_URL   # used by `prodcheck check --notify slack`",
+        "#     on: [fail, error]",
+    ]
+    return "\n".join(lines) + "\n"
