@@ -27,7 +27,7 @@ OPTIONAL = {
 KEY_PERMISSIONS = {
     Provider.STRIPE: (
         "a restricted key (rk_...) with",
-        "Read on Customers, Subscriptions, Events, Subscription schedules and Prices",
+        "Read on Customers, Subscriptions, Subscription schedules and Events",
     ),
     Provider.PADDLE: (
         "a Paddle API key with",
