@@ -1,0 +1,44 @@
+"""The bundled scenarios, one module per contract pack plus the stories that span packs.
+
+Every rule in contracts/ has a failing scenario (`<pack>-<name>-fail`: the rule
+fires, with as few other findings as possible) and a passing one (`...-pass`:
+the near misses the rule must not fire on). Then come the settle window, comped
+accounts, skipped rules (policy), the audit, a mixed SaaS, Paddle and the demo.
+
+Each module ends with a plain dict of its builders, folder name -> function;
+BUILDERS joins them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scenario_kit import Scenario
+
+from . import (
+    access,
+    audit,
+    billing,
+    demo,
+    identity,
+    lifecycle,
+    mixed_saas,
+    paddle,
+    plan,
+    policy,
+    trial,
+)
+
+BUILDERS: dict[str, Callable[[], Scenario]] = {
+    **access.BUILDERS,
+    **plan.BUILDERS,
+    **identity.BUILDERS,
+    **lifecycle.BUILDERS,
+    **billing.BUILDERS,
+    **trial.BUILDERS,
+    **policy.BUILDERS,
+    **audit.BUILDERS,
+    **mixed_saas.BUILDERS,
+    **paddle.BUILDERS,
+    **demo.BUILDERS,
+}

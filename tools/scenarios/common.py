@@ -1,0 +1,68 @@
+"""What the scenario modules share: the clock, the rules a default config skips, and
+shorthands for a scenario, an email and a paying member."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scenario_kit import MINUTE, Scenario, default_config, new_id
+
+NOW = "2026-11-01T12:00:00Z"
+SAME = "<billing's plan>"  # account(): the DB plan equals the plan of the first price
+
+# Rules that need something a default config (id, customer id, access, plan) does
+# not give them.
+NEEDS_DELETED_AT = ["lifecycle.deleted_account_billed"]
+NEEDS_EXPIRY = ["lifecycle.expired_still_active", "lifecycle.stale_period_end"]
+NEEDS_PLAN = [
+    "plan.mismatch",
+    "plan.overprovisioned",
+    "plan.underprovisioned",
+    "plan.unpaid_upgrade",
+]
+NEEDS_SCHEDULES = ["plan.stale_pending_downgrade"]
+
+
+def new(name: str, description: str, **config: Any) -> Scenario:
+    """A Stripe scenario at NOW; `config` goes to default_config (optional=, policy=, ...)."""
+    return Scenario(name, now=NOW, description=description, config=default_config(**config))
+
+
+def email_of(name: str, domain: str = "example.com") -> str:
+    return f"{name.lower().replace(' ', '.')}@{domain}"
+
+
+def member(
+    s: Scenario,
+    uid: str | int,
+    name: str,
+    *prices: str,
+    access: bool = True,
+    plan: str | None = SAME,
+    status: str = "active",
+    domain: str = "example.com",
+    row: dict[str, Any] | None = None,
+    customer_created_days_ago: float | None = None,
+    **subscription: Any,
+) -> tuple[str, str]:
+    """A customer (metadata user_id = uid), one subscription and the account holding it.
+    The customer is created at checkout, five minutes before the subscription, unless
+    `customer_created_days_ago` says otherwise (an older subscription of theirs)."""
+    prices = prices or ("price_pro_monthly",)
+    cid = new_id("cus", f"{s.name}:{uid}")
+    sid = new_id("sub", f"{s.name}:{uid}")
+    if customer_created_days_ago is None:
+        customer_created_days_ago = subscription.get("created_days_ago", 200) + 5 * MINUTE
+    s.customer(
+        cid,
+        email=email_of(name, domain),
+        name=name,
+        user_id=str(uid),
+        created_days_ago=customer_created_days_ago,
+    )
+    s.subscription(sid, cid, *prices, status=status, **subscription)
+    db_plan = s.prices[prices[0]]["plan"] if plan == SAME else plan
+    s.account(
+        uid, cid, has_access=access, plan=db_plan, email=email_of(name, domain), **(row or {})
+    )
+    return cid, sid

@@ -1,0 +1,186 @@
+"""The identity pack: a failing and a passing scenario per rule."""
+
+from __future__ import annotations
+
+from scenario_kit import Scenario, new_id
+
+from .common import (
+    email_of,
+    member,
+    new,
+)
+
+
+def identity_duplicate_customer_fail() -> Scenario:
+    s = new(
+        "identity-duplicate-customer-fail",
+        "u_401 and u_402 (the same person signed up twice) both hold one Stripe customer, so "
+        "webhooks for it update whichever row the handler finds first.",
+    )
+    cid = new_id("cus", "identity-duplicate-customer-fail:shared")
+    s.customer(cid, email="hal.jensen@example.com", name="Hal Jensen")
+    s.subscription(
+        new_id("sub", "identity-duplicate-customer-fail:shared"), cid, "price_pro_monthly"
+    )
+    s.account("u_401", cid, has_access=True, plan="pro", email="hal.jensen@example.com")
+    s.account("u_402", cid, has_access=True, plan="pro", email="hal@jensen.dev")
+    member(s, "u_403", "Iris Young", "price_starter_monthly")
+    s.expect(
+        "warn", [("identity.duplicate_customer", f"customer:{cid}")], monthly_at_stake={"usd": 4900}
+    )
+    return s
+
+
+def identity_duplicate_customer_pass() -> Scenario:
+    s = new(
+        "identity-duplicate-customer-pass",
+        "Each paying account has its own customer; two free accounts share an empty "
+        "customer id, which is not a duplicate.",
+    )
+    member(s, "u_411", "Jack Reed", "price_pro_monthly")
+    member(s, "u_412", "Kira Sol", "price_pro_monthly")
+    s.account("u_413", None, has_access=False, plan="free", email="leo.free@example.com")
+    s.account("u_414", None, has_access=False, plan="free", email="mia.free@example.com")
+    s.expect("pass", [])
+    return s
+
+
+def identity_metadata_mismatch_fail() -> Scenario:
+    s = new(
+        "identity-metadata-mismatch-fail",
+        "The checkout handler looked the user up by email and wrote Nora's customer id onto "
+        "u_421 (Ned, a shared family address); the customer's metadata says user_id u_422. "
+        "Ned gets the Pro features Nora pays for.",
+    )
+    cid = new_id("cus", "identity-metadata-mismatch-fail:nora")
+    s.customer(cid, email="the.alvarez@example.com", name="Nora Alvarez", user_id="u_422")
+    s.subscription(new_id("sub", "identity-metadata-mismatch-fail:nora"), cid, "price_pro_monthly")
+    s.account("u_421", cid, has_access=True, plan="pro", email="the.alvarez@example.com")
+    s.account("u_422", None, has_access=False, plan="free", email="nora.alvarez@example.com")
+    member(s, "u_423", "Otto Kranz", "price_starter_monthly")
+    s.expect("fail", [("identity.metadata_mismatch", "account:u_421")])
+    return s
+
+
+def identity_metadata_mismatch_pass() -> Scenario:
+    s = new(
+        "identity-metadata-mismatch-pass",
+        "This app keeps its user id under metadata.app_user_id "
+        "(policy.metadata_user_id_key): it matches each account. A legacy metadata.user_id "
+        "with another value is ignored, and a customer without metadata is not a mismatch.",
+        policy={"metadata_user_id_key": "app_user_id"},
+    )
+    for uid, name in (("u_431", "Paula Ortiz"), ("u_432", "Quentin Blake")):
+        cid = new_id("cus", f"identity-metadata-mismatch-pass:{uid}")
+        s.customer(
+            cid,
+            email=email_of(name),
+            name=name,
+            metadata={"app_user_id": uid, "user_id": f"legacy-{uid[2:]}"},
+        )
+        s.subscription(
+            new_id("sub", f"identity-metadata-mismatch-pass:{uid}"), cid, "price_pro_monthly"
+        )
+        s.account(uid, cid, has_access=True, plan="pro", email=email_of(name))
+    cid = new_id("cus", "identity-metadata-mismatch-pass:u_433")
+    s.customer(cid, email=email_of("Rhea Sato"), name="Rhea Sato")
+    s.subscription(
+        new_id("sub", "identity-metadata-mismatch-pass:u_433"), cid, "price_starter_monthly"
+    )
+    s.account("u_433", cid, has_access=True, plan="starter", email=email_of("Rhea Sato"))
+    s.expect("pass", [])
+    return s
+
+
+def identity_orphan_subscription_fail() -> Scenario:
+    s = new(
+        "identity-orphan-subscription-fail",
+        "A yearly Pro checkout completed but checkout.session.completed never wrote the "
+        "customer id: the subscription's customer matches no account. $490/12 = $40.83/mo.",
+    )
+    cid = new_id("cus", "identity-orphan-subscription-fail:sol")
+    sid = new_id("sub", "identity-orphan-subscription-fail:sol")
+    s.customer(cid, email="sol.mendes@example.com", name="Sol Mendes", created_days_ago=2)
+    s.subscription(sid, cid, "price_pro_yearly", created_days_ago=2, period_started_days_ago=2)
+    s.account("u_441", None, has_access=False, plan="free", email="sol.mendes@example.com")
+    member(s, "u_442", "Tessa Grey", "price_pro_monthly")
+    s.expect(
+        "warn",
+        [("identity.orphan_subscription", f"subscription:{sid}")],
+        monthly_at_stake={"usd": 4083},
+    )
+    return s
+
+
+def identity_orphan_subscription_pass() -> Scenario:
+    s = new(
+        "identity-orphan-subscription-pass",
+        "A canceled subscription of a customer whose account was erased, and a customer who "
+        "never subscribed: neither pays, so neither is an orphan.",
+    )
+    gone = new_id("cus", "identity-orphan-subscription-pass:gone")
+    s.customer(gone, email="ulf.berg@example.com", name="Ulf Berg")
+    s.subscription(
+        new_id("sub", "identity-orphan-subscription-pass:gone"),
+        gone,
+        "price_pro_monthly",
+        status="canceled",
+        canceled_days_ago=90,
+        period_started_days_ago=120,
+    )
+    s.customer(
+        new_id("cus", "identity-orphan-subscription-pass:lead"), email="vera.lead@example.com"
+    )
+    member(s, "u_451", "Wade Lee", "price_pro_monthly")
+    s.expect("pass", [])
+    return s
+
+
+def identity_unknown_customer_fail() -> Scenario:
+    s = new(
+        "identity-unknown-customer-fail",
+        "u_461 holds a test-mode customer id copied from staging, which live billing does not "
+        "know; u_462's customer was deleted in Stripe. Both rows point nowhere.",
+    )
+    s.account(
+        "u_461", "cus_TestModeStg0042", has_access=False, plan="free", email="xia.wu@example.com"
+    )
+    deleted = new_id("cus", "identity-unknown-customer-fail:deleted")
+    s.deleted_customer(deleted)
+    s.account("u_462", deleted, has_access=False, plan="free", email="yves.roux@example.com")
+    member(s, "u_463", "Zara Khan", "price_pro_monthly")
+    s.expect(
+        "warn",
+        [
+            ("identity.unknown_customer", "account:u_461"),
+            ("identity.unknown_customer", "account:u_462"),
+        ],
+    )
+    return s
+
+
+def identity_unknown_customer_pass() -> Scenario:
+    s = new(
+        "identity-unknown-customer-pass",
+        "A customer who signed up and never subscribed is known to billing; a free account "
+        "with no customer id references nothing.",
+    )
+    cid = new_id("cus", "identity-unknown-customer-pass:lead")
+    s.customer(cid, email="abe.lind@example.com", name="Abe Lind", user_id="u_471")
+    s.account("u_471", cid, has_access=False, plan="free", email="abe.lind@example.com")
+    s.account("u_472", None, has_access=False, plan="free", email="bo.sun@example.com")
+    member(s, "u_473", "Cyd Moss", "price_pro_monthly")
+    s.expect("pass", [])
+    return s
+
+
+BUILDERS = {
+    "identity-duplicate-customer-fail": identity_duplicate_customer_fail,
+    "identity-duplicate-customer-pass": identity_duplicate_customer_pass,
+    "identity-metadata-mismatch-fail": identity_metadata_mismatch_fail,
+    "identity-metadata-mismatch-pass": identity_metadata_mismatch_pass,
+    "identity-orphan-subscription-fail": identity_orphan_subscription_fail,
+    "identity-orphan-subscription-pass": identity_orphan_subscription_pass,
+    "identity-unknown-customer-fail": identity_unknown_customer_fail,
+    "identity-unknown-customer-pass": identity_unknown_customer_pass,
+}
