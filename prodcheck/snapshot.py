@@ -49,9 +49,7 @@ def pseudonym(key: str, value: Any) -> Any:
 def redact(value: Any) -> Any:
     """Replace personal fields at any depth; everything else is kept as is."""
     if isinstance(value, dict):
-        return {
-            k: pseudonym(k, v) if k in PERSONAL_KEYS else redact(v) for k, v in value.items()
-        }
+        return {k: pseudonym(k, v) if k in PERSONAL_KEYS else redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
     return value
@@ -112,7 +110,9 @@ def record_snapshot(
         rows = redact_rows(rows, {email_column} if email_column else set())
 
     provider = config.billing.provider
-    normalize = stripe_normalize.normalize if provider is Provider.STRIPE else paddle_normalize.normalize
+    normalize = (
+        stripe_normalize.normalize if provider is Provider.STRIPE else paddle_normalize.normalize
+    )
     billing = normalize(raw)
     accounts = accounts_from_rows(rows, config.database.columns, config.database.table)
     report = evaluate_snapshot(config, rules, Snapshot(billing, accounts), now)

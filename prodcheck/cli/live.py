@@ -51,7 +51,9 @@ def doctor(config_path: Path | None) -> None:
         module = importlib.import_module(LIVE_BILLING[config.billing.provider.value][0])
         failures += _print_checks(config.billing.provider.value, module.probe(config.billing, env))
     if config.database.fixtures is not None:
-        click.echo(f"ok    database: fixtures {config.database.fixtures} (no live database to check)")
+        click.echo(
+            f"ok    database: fixtures {config.database.fixtures} (no live database to check)"
+        )
     else:
         from prodcheck.sources.database import probe
 
@@ -89,9 +91,7 @@ def snapshot(
     path = find_config(config_path, None)
     now = parse_now(now_text, "--now") if now_text else None
     request = CheckRequest(config_path=path, now=now, quiet=quiet)
-    summary = record_snapshot(
-        path, out, env, now=resolve_now(request), redact_data=not no_redact
-    )
+    summary = record_snapshot(path, out, env, now=resolve_now(request), redact_data=not no_redact)
     click.echo(summary)
 
 
