@@ -37,9 +37,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from prodcheck.cli import baseline, check, info, init, scenarios
+    from prodcheck.cli import baseline, check, info, init, live, scenarios
 
-    for module in (check, baseline, info, init, scenarios):
+    for module in (check, baseline, info, init, live, scenarios):
         for command in module.COMMANDS:
             cli.add_command(command)
 
