@@ -20,23 +20,15 @@ from prodcheck.baseline import (
     pruned_entries,
     render_baseline,
 )
+from prodcheck.cli.options import config_option, fixtures_option, now_option, quiet_option
 from prodcheck.cli.output import environment
 from prodcheck.errors import ConfigError
 from prodcheck.runner import CheckRequest, parse_now, run_check
 
 
 @click.command("baseline")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="prodcheck.yml to use (default: ./prodcheck.yml, else the one in --fixtures DIR).",
-)
-@click.option(
-    "--fixtures",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Read both sides from a fixture folder instead of live sources.",
-)
+@config_option
+@fixtures_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -49,10 +41,8 @@ from prodcheck.runner import CheckRequest, parse_now, run_check
     is_flag=True,
     help="Only drop the entries of the existing --out file that no longer occur; add none.",
 )
-@click.option(
-    "--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs)."
-)
-@click.option("--quiet", is_flag=True, help="No progress display on stderr.")
+@now_option
+@quiet_option
 def baseline_command(
     config_path: Path | None,
     fixtures: Path | None,

@@ -8,6 +8,7 @@ import click
 
 from prodcheck.bundled import scenarios_dir
 from prodcheck.cli.ci import after_check, check_options, slack_config
+from prodcheck.cli.options import config_option, fixtures_option, now_option, quiet_option
 from prodcheck.cli.output import FORMATS, emit, environment, pair_outputs, use_color
 from prodcheck.config import find_config, load_config
 from prodcheck.errors import ConfigError, ProdcheckError
@@ -16,21 +17,10 @@ from prodcheck.results import exit_code_for
 from prodcheck.runner import CheckRequest, error_report, load_checked_rules, parse_now, run_check
 from prodcheck.scenario import read_scenario
 
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="prodcheck.yml to use (default: ./prodcheck.yml, else the one in --fixtures DIR).",
-)
-
 
 @click.command()
 @config_option
-@click.option(
-    "--fixtures",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Read both sides from a fixture folder instead of live sources.",
-)
+@fixtures_option
 @click.option(
     "--format",
     "formats",
@@ -47,10 +37,8 @@ config_option = click.option(
     help="Write the matching --format to FILE instead of stdout.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
-@click.option(
-    "--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs)."
-)
-@click.option("--quiet", is_flag=True, help="No progress display on stderr.")
+@now_option
+@quiet_option
 @check_options
 def check(
     config_path: Path | None,

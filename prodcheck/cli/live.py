@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from prodcheck.cli.options import config_option, quiet_option
 from prodcheck.cli.output import environment
 from prodcheck.config import find_config, load_config
 from prodcheck.errors import ConfigError
@@ -15,13 +16,6 @@ from prodcheck.results import ExitCode
 from prodcheck.runner import CheckRequest, load_checked_rules, parse_now, resolve_now
 from prodcheck.snapshot import record_snapshot
 from prodcheck.sources import LIVE_BILLING
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="prodcheck.yml to use (default: ./prodcheck.yml).",
-)
 
 
 def _print_checks(side: str, checks: list[tuple[str, bool, str]]) -> int:
@@ -75,7 +69,7 @@ def doctor(config_path: Path | None) -> None:
 )
 @click.option("--no-redact", is_flag=True, help="Keep emails, names, addresses and phone numbers.")
 @click.option("--now", "now_text", metavar="ISO8601", help="Record this as the scenario's now.")
-@click.option("--quiet", is_flag=True, help="No progress display on stderr.")
+@quiet_option
 def snapshot(
     config_path: Path | None, out: Path, no_redact: bool, now_text: str | None, quiet: bool
 ) -> None:
