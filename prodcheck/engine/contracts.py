@@ -39,6 +39,7 @@ class Rule:
     source: str  # file:line
     condition: Mapping[str, Any]  # the declarative source, for `prodcheck rules`
     fix_text: str = ""  # the fix template's source, for `prodcheck rules RULE_ID`
+    windowed: bool = True  # skipped for subjects inside the settle window
 
     @property
     def pack(self) -> str:
@@ -113,6 +114,7 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: tuple[str | in
         source=where,
         condition=data["when"],
         fix_text=data["fix"].strip(),
+        windowed=data.get("windowed", True),
     )
 
 

@@ -95,12 +95,14 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
     for kind in sorted(active):
         kind_rules = active[kind]
         for item in SUBJECTS[kind](index):
+            candidates = kind_rules
             if item.settling:
                 settling.append(
                     SettlingSubject(kind, item.subject.id, "changed within the settle window")
                 )
-                continue
-            fired = [rule for rule in kind_rules if rule.when(item.facts)]
+                # Structural rules (a duplicate id) cannot be caused by a webhook in flight.
+                candidates = [rule for rule in kind_rules if not rule.windowed]
+            fired = [rule for rule in candidates if rule.when(item.facts)]
             superseded = {s for rule in fired for s in rule.supersedes}
             for rule in fired:
                 if rule.id in superseded:
