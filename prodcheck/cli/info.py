@@ -13,6 +13,7 @@ from prodcheck.cli.output import environment
 from prodcheck.config import load_config
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides
+from prodcheck.engine.facts import FACTS
 from prodcheck.errors import ConfigError
 from prodcheck.runner import CheckRequest, run_check
 from prodcheck.scenario import read_scenario
@@ -91,6 +92,8 @@ def _explain(rule: Rule) -> str:
     example = _example(rule)
     if example:
         lines += ["", *example]
+    lines += ["", f"Facts a {rule.subject} rule can use:"]
+    lines += [f"  {name}: {text}" for name, text in sorted(FACTS[rule.subject].items())]
     return "\n".join(line for line in lines if line != "  ") + "\n"
 
 
