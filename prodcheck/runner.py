@@ -117,6 +117,11 @@ def evaluate_snapshot(
 ) -> Report:
     evaluation = evaluate(rules, build_index(snapshot, config, now))
     notes = tuple(note for source in snapshot.sources for note in source.notes)
+    if config.database.where and "identity.duplicate_customer" in evaluation.rules_run:
+        notes += (
+            "database.where limits the rows read: identity.duplicate_customer only sees "
+            "duplicates among those rows",
+        )
     report = Report(
         verdict=verdict_for(evaluation.findings, ()),
         findings=evaluation.findings,

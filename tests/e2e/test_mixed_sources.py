@@ -72,3 +72,21 @@ def test_unreachable_billing_api_is_exit_2_with_a_message(tmp_path: Path) -> Non
     assert f"127.0.0.1:{port}" in result.output
     assert "Traceback" not in result.output and STRIPE_KEY not in result.output
     assert json.loads(out.read_text())["verdict"] == "error"
+
+
+def test_where_filter_is_noted_for_whole_table_rules(tmp_path: Path) -> None:
+    database = tmp_path / "app.db"
+    _sqlite_from_demo(database)
+    config = yaml.safe_load((DEMO / "prodcheck.yml").read_text())
+    config["billing"]["fixtures"] = str(DEMO)
+    config["database"].update(url_env="APP_DB", where="id <> 'u_1001'")
+    path = tmp_path / "prodcheck.yml"
+    path.write_text(yaml.safe_dump(config))
+    result = CliRunner().invoke(
+        cli,
+        ["check", "--config", str(path), "--format", "json"],
+        env={"APP_DB": f"sqlite:///{database}"},
+    )
+    report = json.loads(result.output)
+    assert any("identity.duplicate_customer only sees" in note for note in report["notes"])
+    assert report["sources"][1]["counts"]["accounts"] == 10
