@@ -59,6 +59,9 @@ def format_money(amount: int, currency: str) -> str:
     return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency.upper()}"
 
 
+_PER_YEAR = {"day": 365, "week": 52, "month": 12, "year": 1}
+
+
 @dataclass(frozen=True, slots=True)
 class SubscriptionItem:
     id: str
@@ -79,13 +82,9 @@ class SubscriptionItem:
             return None
         per_interval = self.unit_amount * self.quantity
         count = max(self.interval_count, 1)
-        # Exact rational arithmetic, then one rounding: a yearly $120 is $10/mo.
-        numerator, denominator = {
-            "day": (per_interval * 365, 12 * count),
-            "week": (per_interval * 52, 12 * count),
-            "month": (per_interval, count),
-            "year": (per_interval, 12 * count),
-        }.get(self.interval, (per_interval, count))
+        # Exact integer arithmetic, then one rounding: a yearly $120 is $10/mo.
+        numerator = per_interval * _PER_YEAR.get(self.interval, 12)
+        denominator = 12 * count
         return (numerator * 2 + denominator) // (2 * denominator)
 
 

@@ -21,9 +21,10 @@ from typing import Any
 import yaml
 
 from prodcheck.config import load_config
-from prodcheck.model import Provider, Snapshot
+from prodcheck.model import Snapshot
 from prodcheck.runner import evaluate_snapshot, load_checked_rules, needs_for
-from prodcheck.sources import open_accounts, open_billing, paddle_normalize, stripe_normalize
+from prodcheck.sources import open_accounts, open_billing
+from prodcheck.sources.fixtures import NORMALIZERS
 from prodcheck.sources.rows import accounts_from_rows
 
 PERSONAL_KEYS = frozenset({"email", "name", "phone", "address", "shipping", "description"})
@@ -110,10 +111,7 @@ def record_snapshot(
         rows = redact_rows(rows, {email_column} if email_column else set())
 
     provider = config.billing.provider
-    normalize = (
-        stripe_normalize.normalize if provider is Provider.STRIPE else paddle_normalize.normalize
-    )
-    billing = normalize(raw)
+    billing = NORMALIZERS[provider](raw)
     accounts = accounts_from_rows(rows, config.database.columns, config.database.table)
     report = evaluate_snapshot(config, rules, Snapshot(billing, accounts), now)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from prodcheck.engine.entitlement import days_past_due, grace_expired
@@ -157,6 +158,7 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
     }
     facts = LazyFacts(values, {})
 
+    @cache
     def candidate() -> Subscription | None:
         return _pick_candidate(index, subscriptions)
 
@@ -164,6 +166,7 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
         chosen = candidate()
         return subscription_summary(index, chosen) if chosen else None
 
+    @cache
     def billing() -> tuple[str | None, int | None]:
         best: tuple[str | None, int | None] = (None, None)
         for subscription in entitling:
@@ -181,6 +184,7 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
         ]
         return max(plans, key=lambda p: p[1] if p[1] is not None else -1)[0] if plans else None
 
+    @cache
     def period_end() -> datetime | None:
         return max((s.period_end for s in entitling if s.period_end), default=None)
 

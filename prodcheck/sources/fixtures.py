@@ -23,6 +23,10 @@ COLLECTIONS = {
     Provider.PADDLE: ("customers", "subscriptions"),
 }
 REQUIRED = frozenset({"customers", "subscriptions"})
+NORMALIZERS = {
+    Provider.STRIPE: stripe_normalize.normalize,
+    Provider.PADDLE: paddle_normalize.normalize,
+}
 
 
 def read_json_list(path: Path) -> list[Any]:
@@ -85,11 +89,7 @@ class FixtureBilling:
 
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
         raw, origins = self.fetch(needs)
-        normalizer = (
-            stripe_normalize.normalize
-            if self.provider is Provider.STRIPE
-            else paddle_normalize.normalize
-        )
+        normalizer = NORMALIZERS[self.provider]
         try:
             state = normalizer(raw, origins)
         except FixtureError:
@@ -126,7 +126,9 @@ class FixtureAccounts:
 
     def fetch(self) -> list[dict[str, Any]]:
         """The rows, keyed by the real column names (as a live source returns them)."""
-        path = self._file()
+        return self._rows(self._file())
+
+    def _rows(self, path: Path) -> list[dict[str, Any]]:
         if path.suffix == ".csv":
             return _read_csv(path)
         rows = read_json_list(path)
@@ -137,7 +139,7 @@ class FixtureAccounts:
 
     def load(self) -> tuple[AccountState, SourceInfo]:
         path = self._file()
-        rows = self.fetch()
+        rows = self._rows(path)
         shown = display_path(path)
         columns: set[str] = set()
         for row in rows:
