@@ -6,6 +6,9 @@ what to do about it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
 
 class ProdcheckError(Exception):
     """Anything that stops prodcheck from checking. Always exit code 2."""
@@ -44,3 +47,32 @@ class SourceError(ProdcheckError):
 
 class CredentialError(SourceError):
     """A credential named in the config is missing from the environment."""
+
+
+class MissingExtraError(ProdcheckError):
+    """A live source needs an optional dependency that is not installed."""
+
+
+# What prodcheck was doing when an unexpected exception escaped, for the one-line
+# internal-error report. Set by `doing`, read by the CLI's top-level catch.
+ACTIVITY_ATTRIBUTE = "prodcheck_activity"
+
+
+@contextmanager
+def doing(activity: str) -> Iterator[None]:
+    """Name the work in progress: an exception that is not a ProdcheckError leaving
+    this block is tagged with it (the innermost block wins)."""
+    try:
+        yield
+    except ProdcheckError:
+        raise
+    except Exception as exc:
+        if not hasattr(exc, ACTIVITY_ATTRIBUTE):
+            with suppress(AttributeError, TypeError):
+                setattr(exc, ACTIVITY_ATTRIBUTE, activity)
+        raise
+
+
+def activity_of(exc: BaseException) -> str | None:
+    value = getattr(exc, ACTIVITY_ATTRIBUTE, None)
+    return value if isinstance(value, str) else None

@@ -9,6 +9,7 @@ code (a nightly check must not turn green or red because Slack is down).
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from prodcheck.config import SlackConfig
+from prodcheck.redaction import register_url
 from prodcheck.reporters.slack import payload
 from prodcheck.results import Report
 
@@ -59,6 +61,7 @@ def notify_slack(
         )
     variable = slack.webhook_url_env
     url = env.get(variable, "").strip()
+    register_url(url, whole=True)
     if not url:
         state = "is empty" if variable in env else "is not set"
         return Notified(
@@ -73,13 +76,7 @@ def notify_slack(
             "The verdict is unchanged.",
         )
     body = json.dumps(payload(report, run_url(env))).encode("utf-8")
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "prodcheck"},
-    )
-    failure = _post(request, timeout or TIMEOUT_SECONDS)
+    failure = _post(url, body, timeout or TIMEOUT_SECONDS)
     if failure:
         return Notified(
             False,
@@ -89,9 +86,15 @@ def notify_slack(
     return Notified(True, f"Slack: posted the {report.verdict.value.upper()} verdict")
 
 
-def _post(request: urllib.request.Request, timeout: float) -> str | None:
+def _post(url: str, body: bytes, timeout: float) -> str | None:
     """None when Slack accepted the message, else what went wrong (never the URL)."""
     try:
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "prodcheck"},
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read(1024)
             return None
@@ -105,8 +108,10 @@ def _post(request: urllib.request.Request, timeout: float) -> str | None:
         return f"cannot reach the webhook: {reason}"
     except TimeoutError:
         return f"no answer within {timeout:g}s"
-    except ValueError:
+    except (ValueError, http.client.InvalidURL):
         # urllib's message quotes the URL, which is the secret: say nothing more.
         return "the webhook URL is not a valid http(s) URL"
     except OSError as exc:
         return f"cannot reach the webhook: {exc.strerror or type(exc).__name__}"
+    except Exception as exc:  # a notification never changes the verdict, whatever happens
+        return f"the post failed ({type(exc).__name__})"

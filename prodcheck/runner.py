@@ -18,7 +18,7 @@ from prodcheck.config import Config, find_config, load_config
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
-from prodcheck.errors import ConfigError
+from prodcheck.errors import ConfigError, doing
 from prodcheck.model import Snapshot
 from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
@@ -94,22 +94,34 @@ def load_snapshot(
 ) -> Snapshot:
     _check_sources_configured(config, fixtures)
     needs = needs_for(config, rules)
-    source = open_billing(config, fixtures, env, quiet=quiet, now=now)
-    billing, billing_info = source.load(needs)
-    accounts, accounts_info = open_accounts(config, fixtures, env).load()
+    billing_from = fixtures or config.billing.fixtures
+    where = f"fixtures in {billing_from}" if billing_from else f"the {config.billing.provider} API"
+    with doing(f"reading billing from {where}"):
+        source = open_billing(config, fixtures, env, quiet=quiet, now=now)
+        billing, billing_info = source.load(needs)
+    rows_from = fixtures or config.database.fixtures
+    where = f"fixtures in {rows_from}" if rows_from else "the database"
+    with doing(f"reading the accounts table {config.database.table} from {where}"):
+        accounts, accounts_info = open_accounts(config, fixtures, env).load()
     return Snapshot(billing=billing, accounts=accounts, sources=(billing_info, accounts_info))
 
 
 def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Report]:
     config_path = find_config(request.config_path, request.fixtures)
-    config = load_config(config_path)
-    rules = load_checked_rules(config)
+    with doing(f"loading the config {config_path}"):
+        config = load_config(config_path)
+    with doing("loading the contracts"):
+        rules = load_checked_rules(config)
     # Read before any source: a bad baseline file fails fast, not after a live fetch.
-    baseline = load_baseline(request.baseline) if request.baseline else None
-    now = resolve_now(request)
+    with doing(f"reading the baseline {request.baseline}"):
+        baseline = load_baseline(request.baseline) if request.baseline else None
+    with doing("reading scenario.yml"):
+        now = resolve_now(request)
     snapshot = load_snapshot(config, rules, request.fixtures, env, request.quiet, now)
-    report = evaluate_snapshot(config, rules, snapshot, now)
-    return config, apply_baseline(report, baseline) if baseline else report
+    with doing("evaluating the rules"):
+        report = evaluate_snapshot(config, rules, snapshot, now)
+    with doing("comparing with the baseline"):
+        return config, apply_baseline(report, baseline) if baseline else report
 
 
 def evaluate_snapshot(

@@ -22,6 +22,7 @@ import yaml
 
 from prodcheck.config import load_config
 from prodcheck.model import Snapshot
+from prodcheck.redaction import scrub
 from prodcheck.runner import evaluate_snapshot, load_checked_rules, needs_for
 from prodcheck.sources import open_accounts, open_billing
 from prodcheck.sources.fixtures import NORMALIZERS
@@ -76,7 +77,7 @@ def _json_default(value: Any) -> Any:
 def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default, sort_keys=True)
-    path.write_text(text + "\n", encoding="utf-8")
+    path.write_text(scrub(text + "\n"), encoding="utf-8")
 
 
 def _write_config(config_path: Path, contract_files: tuple[Path, ...], out: Path) -> None:
@@ -88,11 +89,11 @@ def _write_config(config_path: Path, contract_files: tuple[Path, ...], out: Path
         for index, source in enumerate(contract_files):
             target = Path("contracts") / f"{index:02d}-{source.name}"
             (out / target).parent.mkdir(parents=True, exist_ok=True)
-            (out / target).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+            (out / target).write_text(scrub(source.read_text(encoding="utf-8")), encoding="utf-8")
             copied.append(str(target))
         data["contracts"]["files"] = copied
         text = yaml.safe_dump(data, sort_keys=False)
-    (out / "prodcheck.yml").write_text(text, encoding="utf-8")
+    (out / "prodcheck.yml").write_text(scrub(text), encoding="utf-8")
 
 
 def record_snapshot(
@@ -134,7 +135,8 @@ def record_snapshot(
             ],
         },
     }
-    (out / "scenario.yml").write_text(yaml.safe_dump(scenario, sort_keys=False), encoding="utf-8")
+    scenario_text = scrub(yaml.safe_dump(scenario, sort_keys=False))
+    (out / "scenario.yml").write_text(scenario_text, encoding="utf-8")
     counts = ", ".join(f"{len(v)} {k}" for k, v in sorted(raw.items()))
     return (
         f"wrote {out}: {counts}, {len(rows)} accounts; {len(report.findings)} findings "

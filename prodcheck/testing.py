@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prodcheck.errors import ProdcheckError
+from prodcheck.failures import internal_error_message
 from prodcheck.results import Report
 from prodcheck.runner import CheckRequest, run_check
 from prodcheck.scenario import SCENARIO_FILENAME, Scenario, read_scenario
@@ -78,5 +79,8 @@ def run_scenario(folder: Path, config_path: Path | None, env: Mapping[str, str])
         )
     except ProdcheckError as exc:
         return ScenarioResult(folder, ok=False, error=str(exc))
+    except Exception as exc:
+        # One scenario that cannot run must not stop the others (exit 2 all the same).
+        return ScenarioResult(folder, ok=False, error=internal_error_message(exc))
     differences = compare(scenario, report)
     return ScenarioResult(folder, ok=not differences, differences=tuple(differences), report=report)

@@ -132,8 +132,32 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+ENV_NAME_ADVICE = (
+    "must be the NAME of an environment variable (letters, digits and _, such as "
+    "STRIPE_API_KEY or DATABASE_URL), never a key, URL or password itself; the value is not "
+    "repeated here. Put the secret in that environment variable and name the variable here"
+)
+API_BASE_ADVICE = (
+    "must be an http:// or https:// base URL without a user or password in it (a password "
+    "in the config would be copied into snapshots); the value is not repeated here"
+)
+
+
+def _secret_safe(err: jsonschema.ValidationError, path: KeyPath) -> str | None:
+    """Messages for keys whose value may be a secret pasted by mistake: never echoed."""
+    last = str(path[-1]) if path else ""
+    if last.endswith("_env"):
+        return ENV_NAME_ADVICE
+    if last == "api_base" and err.validator != "type":
+        return API_BASE_ADVICE
+    return None
+
+
 def _describe(err: jsonschema.ValidationError) -> tuple[KeyPath, str]:
     path: KeyPath = tuple(err.absolute_path)
+    safe = _secret_safe(err, path)
+    if safe is not None:
+        return path, safe
     if err.validator == "additionalProperties" and isinstance(err.instance, dict):
         schema = err.schema if isinstance(err.schema, dict) else {}
         allowed = sorted(schema.get("properties", {}))

@@ -8,32 +8,81 @@ from typing import Any
 import click
 
 from prodcheck import __version__
+from prodcheck.cli.failure import internal_error_lines, is_debug
+from prodcheck.cli.output import say
 from prodcheck.errors import ProdcheckError
+from prodcheck.redaction import reset, scrub
 from prodcheck.results import ExitCode
 
 
+class _NotChecked(click.ClickException):
+    """click's own errors other than usage errors exit 1 by default; here, 2."""
+
+    exit_code = ExitCode.NOT_CHECKED
+
+
 class Group(click.Group):
-    """Maps every ProdcheckError to a clear message and exit code 2, in one place."""
+    """Maps every error to a clear message and exit code 2, in one place.
+
+    Exit code 1 means drift and nothing else, so anything unexpected (a bug, an
+    input shape nobody foresaw) is an internal error with exit 2, never a
+    traceback with exit 1 that CI would read as a FAIL.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
+        reset()  # this run's secrets only
         try:
             return super().invoke(ctx)
         except ProdcheckError as exc:
-            click.echo(f"prodcheck: error: {exc}", err=True)
+            say(f"prodcheck: error: {exc}", err=True)
             ctx.exit(ExitCode.NOT_CHECKED)
         except KeyboardInterrupt:
-            click.echo("prodcheck: interrupted; nothing was verified.", err=True)
+            say("prodcheck: interrupted; nothing was verified.", err=True)
             ctx.exit(ExitCode.NOT_CHECKED)
+        except BrokenPipeError:
+            # `prodcheck check | head`: the reader went away; nothing more can be said.
+            _quiet_stdout()
+            ctx.exit(ExitCode.NOT_CHECKED)
+        except click.UsageError as exc:
+            # Usage errors quote the values given; a secret typed as one is removed.
+            raise click.UsageError(scrub(exc.format_message()), ctx=exc.ctx) from None
+        except click.ClickException as exc:
+            raise _NotChecked(scrub(exc.format_message())) from None
+        except (click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            for line in internal_error_lines(exc, debug=is_debug(ctx)):
+                say(line, err=True)
+            ctx.exit(ExitCode.NOT_CHECKED)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="prodcheck")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an internal error, print the traceback (secrets removed). "
+    "Also set by PRODCHECK_DEBUG=1.",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Prove that your app's database agrees with your billing provider.
 
     Start with `prodcheck demo`, then `prodcheck check --fixtures DIR` or a
     prodcheck.yml pointing at your live sources.
     """
+    ctx.obj = {"debug": debug}
 
 
 def _register() -> None:
@@ -49,4 +98,11 @@ _register()
 
 def main() -> None:
     # Exit codes: 0 pass, 1 fail, 2 could not check (click's usage errors are 2 too).
-    sys.exit(cli.main(prog_name="prodcheck", standalone_mode=True))
+    try:
+        cli.main(prog_name="prodcheck", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # outside any command (argument parsing, start-up)
+        for line in internal_error_lines(exc, debug=False):
+            say(line, err=True)
+        sys.exit(ExitCode.NOT_CHECKED)

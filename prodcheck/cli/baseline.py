@@ -21,7 +21,7 @@ from prodcheck.baseline import (
     render_baseline,
 )
 from prodcheck.cli.options import config_option, fixtures_option, now_option, quiet_option
-from prodcheck.cli.output import environment
+from prodcheck.cli.output import environment, say, write_text
 from prodcheck.errors import ConfigError
 from prodcheck.runner import CheckRequest, parse_now, run_check
 
@@ -72,12 +72,12 @@ def baseline_command(
         summary = f"recorded {len(entries)} finding{'' if len(entries) == 1 else 's'}{skipped}"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_baseline(report, entries), encoding="utf-8")
+        write_text(out, render_baseline(report, entries))
     except OSError as exc:
         raise ConfigError(f"{out}: cannot write the baseline file: {exc}") from None
-    click.echo(f"{out}: {summary}.")
+    say(f"{out}: {summary}.")
     if entries and existing is None:
-        click.echo(
+        say(
             f"Commit it and run `prodcheck check --baseline {out}`: these findings are then "
             "listed as known and only new drift fails."
         )

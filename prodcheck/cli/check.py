@@ -9,9 +9,10 @@ import click
 from prodcheck.bundled import scenarios_dir
 from prodcheck.cli.ci import after_check, check_options, slack_config
 from prodcheck.cli.options import config_option, fixtures_option, now_option, quiet_option
-from prodcheck.cli.output import FORMATS, emit, environment, pair_outputs, use_color
+from prodcheck.cli.output import FORMATS, emit, environment, pair_outputs, say, use_color
 from prodcheck.config import find_config, load_config
 from prodcheck.errors import ConfigError, ProdcheckError
+from prodcheck.failures import internal_error_message
 from prodcheck.reporters.terminal import render, render_color
 from prodcheck.results import exit_code_for
 from prodcheck.runner import CheckRequest, error_report, load_checked_rules, parse_now, run_check
@@ -64,10 +65,12 @@ def check(
     )
     try:
         _, report = run_check(request, env)
-    except ProdcheckError as exc:
+    except Exception as exc:
         # Structured outputs still get a report saying "error", so a pipeline
-        # reading the JSON never mistakes a failed run for a clean one.
-        failed = error_report(str(exc), now, config_path)
+        # reading the JSON never mistakes a failed run for a clean one; an
+        # unexpected exception is reported the same way before the top-level catch.
+        message = str(exc) if isinstance(exc, ProdcheckError) else internal_error_message(exc)
+        failed = error_report(message, now, config_path)
         structured = [(f, o) for f, o in pairs if f != "terminal"]
         if structured:
             emit(failed, structured, env)
@@ -87,7 +90,7 @@ def validate(config_path: Path | None, fixtures: Path | None) -> None:
     config = load_config(path)
     rules = load_checked_rules(config)
     packs = sorted({rule.pack for rule in rules})
-    click.echo(f"{path}: valid · {len(rules)} rules in {len(packs)} packs ({', '.join(packs)})")
+    say(f"{path}: valid · {len(rules)} rules in {len(packs)} packs ({', '.join(packs)})")
 
 
 DEMO_INTRO = """\
@@ -116,13 +119,13 @@ def demo() -> None:
     folder = scenarios_dir() / "demo"
     scenario = read_scenario(folder)
     assert scenario is not None  # required=True raises instead
-    click.echo(DEMO_INTRO)
-    click.echo(f"  {scenario.description}\n")
+    say(DEMO_INTRO)
+    say(f"  {scenario.description}\n")
     request = CheckRequest(config_path=folder / "prodcheck.yml", fixtures=folder, now=scenario.now)
     _, report = run_check(request, env)
     text = render_color(report) if use_color(env) else render(report)
-    click.echo(text)
-    click.echo(DEMO_NEXT, nl=False)
+    say(text)
+    say(DEMO_NEXT, nl=False)
     raise SystemExit(exit_code_for(report.verdict, strict=False))
 
 

@@ -16,9 +16,11 @@ from typing import Any, TypeVar
 
 import click
 
+from prodcheck.cli.output import say
 from prodcheck.config import Config, find_config, load_config
 from prodcheck.errors import ConfigError
 from prodcheck.notify import notify_slack
+from prodcheck.redaction import scrub
 from prodcheck.reporters.github import escape_data, escape_property
 from prodcheck.reporters.markdown import cell
 from prodcheck.results import Report, Severity
@@ -79,7 +81,7 @@ def after_check(
         outcome = notify_slack(report, config.slack, env)
         if not outcome.sent or not quiet:
             prefix = "" if outcome.sent else "warning: "
-            click.echo(f"prodcheck: {prefix}{outcome.message}", err=True)
+            say(f"prodcheck: {prefix}{outcome.message}", err=True)
     if github_output:
         write_github_outputs(check_outputs(report), env)
 
@@ -100,7 +102,7 @@ def check_outputs(report: Report) -> dict[str, str]:
 def write_github_outputs(values: Mapping[str, str], env: Mapping[str, str]) -> None:
     path = env.get("GITHUB_OUTPUT")
     if not path:
-        click.echo("prodcheck: warning: --github-output: $GITHUB_OUTPUT is not set.", err=True)
+        say("prodcheck: warning: --github-output: $GITHUB_OUTPUT is not set.", err=True)
         return
     lines = []
     for name, value in values.items():
@@ -111,9 +113,9 @@ def write_github_outputs(values: Mapping[str, str], env: Mapping[str, str]) -> N
             lines.append(f"{name}={value}")
     try:
         with open(path, "a", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
+            handle.write(scrub("\n".join(lines) + "\n"))
     except OSError as exc:
-        click.echo(f"prodcheck: warning: cannot write step outputs to {path}: {exc}", err=True)
+        say(f"prodcheck: warning: cannot write step outputs to {path}: {exc}", err=True)
 
 
 def test_to_github(
@@ -122,14 +124,14 @@ def test_to_github(
     """Under GitHub Actions: an annotation per mismatched scenario, a job summary table."""
     if env.get("GITHUB_ACTIONS") == "true":
         for line in test_annotations(results):
-            click.echo(line)
+            say(line)
         summary = env.get("GITHUB_STEP_SUMMARY")
         if summary:
             try:
                 with open(summary, "a", encoding="utf-8") as handle:
-                    handle.write(test_summary(results))
+                    handle.write(scrub(test_summary(results)))
             except OSError as exc:
-                click.echo(f"prodcheck: warning: cannot write the job summary: {exc}", err=True)
+                say(f"prodcheck: warning: cannot write the job summary: {exc}", err=True)
     if github_output:
         write_github_outputs(test_outputs(results), env)
 

@@ -9,7 +9,7 @@ import click
 import yaml
 
 from prodcheck.bundled import contracts_dir, scenarios_dir
-from prodcheck.cli.output import environment
+from prodcheck.cli.output import environment, say
 from prodcheck.config import load_config
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides
@@ -113,16 +113,16 @@ def rules(rule_id: str | None, config_path: Path | None, fmt: str) -> None:
         match = [r for r in loaded if r.id == rule_id]
         if not match:
             raise ConfigError(f"unknown rule id '{rule_id}'. Run `prodcheck rules` for the list.")
-        click.echo(_explain(match[0]), nl=False)
+        say(_explain(match[0]), nl=False)
         return
     if fmt == "markdown":
-        click.echo(rules_markdown(loaded), nl=False)
+        say(rules_markdown(loaded), nl=False)
         return
     width = max(len(r.id) for r in loaded)
     for rule in sorted(loaded, key=lambda r: r.id):
-        click.echo(f"{rule.id.ljust(width)}  {rule.severity.value:<4}  {rule.title}")
-        click.echo(f"{'':{width}}        {rule.rationale}")
-    click.echo(f"\n{len(loaded)} rules. `prodcheck rules RULE_ID` explains one.")
+        say(f"{rule.id.ljust(width)}  {rule.severity.value:<4}  {rule.title}")
+        say(f"{'':{width}}        {rule.rationale}")
+    say(f"\n{len(loaded)} rules. `prodcheck rules RULE_ID` explains one.")
 
 
 COMMANDS = [rules]

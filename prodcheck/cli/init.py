@@ -8,21 +8,42 @@ prices on live subscriptions. It never overwrites a file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from prodcheck.cli.output import environment
+from prodcheck.cli.output import environment, say
 from prodcheck.config import CONFIG_FILENAME, BillingConfig
 from prodcheck.errors import ConfigError, CredentialError
+from prodcheck.extras import require_provider_sdk
 from prodcheck.model import Provider
+from prodcheck.redaction import KEY_PATTERN, register_secret, register_url, scrub
 from prodcheck.scaffold.propose import PlanProposal, TableProposal, propose_plans, propose_tables
 from prodcheck.scaffold.render import InitProposal, render_config
+from prodcheck.yamlfile import API_BASE_ADVICE, ENV_NAME_ADVICE
 
 DEFAULT_URL_ENV = "DATABASE_URL"
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+API_BASE = re.compile(r"https?://[^/?#@]+(?:[/?#][^@]*)?")
 DEFAULT_KEY_ENV = {Provider.STRIPE: "STRIPE_API_KEY", Provider.PADDLE: "PADDLE_API_KEY"}
+
+
+def _env_name_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option naming an environment variable: a pasted secret is refused, unrepeated."""
+    if value is not None and (
+        not ENV_NAME.fullmatch(value) or KEY_PATTERN.search(value) or len(value) > 128
+    ):
+        raise click.BadParameter(ENV_NAME_ADVICE)
+    return value
+
+
+def _api_base_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not API_BASE.fullmatch(value):
+        raise click.BadParameter(API_BASE_ADVICE)
+    return value
 
 
 def _variable(env: Mapping[str, str], explicit: str | None, default: str, what: str) -> str | None:
@@ -67,6 +88,8 @@ def _plans(
         return None, "plans not proposed: reading prices is implemented for Stripe only"
     from prodcheck.sources.stripe_prices import stripe_prices_in_use
 
+    require_provider_sdk(provider.value)
+
     config = BillingConfig(provider=provider, api_key_env=key_env, api_base=api_base)
     prices, notes = stripe_prices_in_use(config, env)
     plans = propose_plans(prices)
@@ -95,6 +118,7 @@ def _plans(
 @click.option(
     "--database-url-env",
     metavar="NAME",
+    callback=_env_name_option,
     help="Environment variable holding the database URL; its schema is read to propose the "
     f"table and columns (default: {DEFAULT_URL_ENV}, when set).",
 )
@@ -102,11 +126,15 @@ def _plans(
 @click.option(
     "--billing-key-env",
     metavar="NAME",
+    callback=_env_name_option,
     help="Environment variable holding a read-only billing key; the prices on live "
     "subscriptions become the plans map (default: STRIPE_API_KEY, when set).",
 )
 @click.option(
-    "--api-base", metavar="URL", help="Billing API base URL (proxies, local test servers)."
+    "--api-base",
+    metavar="URL",
+    callback=_api_base_option,
+    help="Billing API base URL (proxies, local test servers); no user or password in it.",
 )
 def init(
     out: Path,
@@ -131,6 +159,7 @@ def init(
     )
 
     url = _variable(env, database_url_env, DEFAULT_URL_ENV, "database-url-env")
+    register_url(url)
     if url:
         best, others, note = _tables(url, chosen, table)
         proposal = replace(proposal, table=best, other_tables=others, database_note=note)
@@ -138,6 +167,7 @@ def init(
         note = f"database not inspected: ${url_env} is not set"
         proposal = replace(proposal, database_note=note)
     key = _variable(env, billing_key_env, DEFAULT_KEY_ENV[chosen], "billing-key-env")
+    register_secret(key)
     if key:
         plans, note = _plans(chosen, key_env, api_base, env)
         proposal = replace(proposal, plans=plans, billing_note=note)
@@ -147,20 +177,20 @@ def init(
     text = render_config(proposal)
     try:
         with out.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-            handle.write(text)
+            handle.write(scrub(text))
     except FileExistsError:
         raise ConfigError(
             f"{out} already exists: prodcheck init never overwrites a file."
         ) from None
     except OSError as exc:
         raise ConfigError(f"{out}: cannot write the config: {exc}") from None
-    click.echo(f"wrote {out}")
+    say(f"wrote {out}")
     for line in (proposal.database_note, proposal.billing_note):
-        click.echo(f"  {line}")
+        say(f"  {line}")
     if proposal.table is not None and proposal.table.missing_required:
         missing = ", ".join(proposal.table.missing_required)
-        click.echo(f"  set by hand: {missing} (not found in {proposal.table.table})")
-    click.echo(f"Next: review {out}, then `prodcheck validate` and `prodcheck check`.")
+        say(f"  set by hand: {missing} (not found in {proposal.table.table})")
+    say(f"Next: review {out}, then `prodcheck validate` and `prodcheck check`.")
 
 
 COMMANDS = [init]

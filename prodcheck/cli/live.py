@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from prodcheck.cli.options import config_option, quiet_option
-from prodcheck.cli.output import environment
+from prodcheck.cli.output import environment, say
 from prodcheck.config import find_config, load_config
 from prodcheck.errors import ConfigError
+from prodcheck.extras import require_provider_sdk
 from prodcheck.results import ExitCode
 from prodcheck.runner import CheckRequest, load_checked_rules, parse_now, resolve_now
 from prodcheck.snapshot import record_snapshot
@@ -25,7 +26,7 @@ def _print_checks(side: str, checks: list[tuple[str, bool, str]]) -> int:
         warning = not ok and message.lower().startswith("warning")
         label = "ok  " if ok else ("warn" if warning else "FAIL")
         failures += 0 if ok or warning else 1
-        click.echo(f"{label}  {side}: {name}: {message}")
+        say(f"{label}  {side}: {name}: {message}")
     return failures
 
 
@@ -37,25 +38,24 @@ def doctor(config_path: Path | None) -> None:
     path = find_config(config_path, None)
     config = load_config(path)
     rules = load_checked_rules(config)
-    click.echo(f"ok    config: {path} is valid ({len(rules)} rules)")
+    say(f"ok    config: {path} is valid ({len(rules)} rules)")
     failures = 0
     if config.billing.fixtures is not None:
-        click.echo(f"ok    billing: fixtures {config.billing.fixtures} (no live API to check)")
+        say(f"ok    billing: fixtures {config.billing.fixtures} (no live API to check)")
     else:
+        require_provider_sdk(config.billing.provider.value)
         module = importlib.import_module(LIVE_BILLING[config.billing.provider.value][0])
         failures += _print_checks(config.billing.provider.value, module.probe(config.billing, env))
     if config.database.fixtures is not None:
-        click.echo(
-            f"ok    database: fixtures {config.database.fixtures} (no live database to check)"
-        )
+        say(f"ok    database: fixtures {config.database.fixtures} (no live database to check)")
     else:
         from prodcheck.sources.database import probe
 
         failures += _print_checks("database", list(probe(config.database, env)))
     if failures:
-        click.echo(f"\n{failures} problem{'s' if failures > 1 else ''} to fix before a live check.")
+        say(f"\n{failures} problem{'s' if failures > 1 else ''} to fix before a live check.")
         raise SystemExit(ExitCode.NOT_CHECKED)
-    click.echo("\nReady: `prodcheck check` can read both sides.")
+    say("\nReady: `prodcheck check` can read both sides.")
 
 
 @click.command()
@@ -86,7 +86,7 @@ def snapshot(
     now = parse_now(now_text, "--now") if now_text else None
     request = CheckRequest(config_path=path, now=now, quiet=quiet)
     summary = record_snapshot(path, out, env, now=resolve_now(request), redact_data=not no_redact)
-    click.echo(summary)
+    say(summary)
 
 
 COMMANDS = [doctor, snapshot]

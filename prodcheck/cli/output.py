@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from prodcheck.errors import ConfigError
+from prodcheck.errors import ConfigError, doing
+from prodcheck.redaction import scrub
 from prodcheck.reporters import REPORTERS, get_renderer
 from prodcheck.reporters.markdown import render as render_markdown
 from prodcheck.reporters.terminal import render_color
@@ -45,22 +46,33 @@ def pair_outputs(
     return pairs
 
 
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Every line prodcheck prints goes through here: no secret ever reaches a terminal."""
+    click.echo(scrub(text), err=err, nl=nl)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Every file prodcheck writes goes through here, secrets removed."""
+    path.write_text(scrub(text), encoding="utf-8")
+
+
 def use_color(env: Mapping[str, str]) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in env and env.get("TERM") != "dumb"
 
 
 def emit(report: Report, pairs: list[tuple[str, Path | None]], env: Mapping[str, str]) -> None:
     for fmt, output in pairs:
-        if fmt == "terminal" and output is None and use_color(env):
-            text = render_color(report)
-        else:
-            text = get_renderer(fmt)(report)
+        with doing(f"rendering the {fmt} report"):
+            if fmt == "terminal" and output is None and use_color(env):
+                text = render_color(report)
+            else:
+                text = get_renderer(fmt)(report)
         if output is None:
-            click.echo(text, nl=False)
+            say(text, nl=False)
         else:
             try:
                 output.parent.mkdir(parents=True, exist_ok=True)
-                output.write_text(text, encoding="utf-8")
+                write_text(output, text)
             except OSError as exc:
                 raise ConfigError(f"{output}: cannot write the {fmt} report: {exc}") from None
     if any(fmt == "github" for fmt, _ in pairs):
@@ -73,9 +85,9 @@ def append_step_summary(report: Report, env: Mapping[str, str]) -> None:
         return
     try:
         with open(path, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown(report))
+            handle.write(scrub(render_markdown(report)))
     except OSError as exc:
-        click.echo(f"prodcheck: warning: cannot write the job summary to {path}: {exc}", err=True)
+        say(f"prodcheck: warning: cannot write the job summary to {path}: {exc}", err=True)
 
 
 def environment() -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from prodcheck.cli.ci import test_to_github
-from prodcheck.cli.output import environment
+from prodcheck.cli.output import environment, say
 from prodcheck.errors import ConfigError
 from prodcheck.results import ExitCode
 from prodcheck.testing import find_scenarios, run_scenario
@@ -40,22 +40,20 @@ def test_command(paths: tuple[Path, ...], config_path: Path | None, github_outpu
         results.append(result)
         if result.error:
             errored += 1
-            click.echo(f"ERROR {folder}")
+            say(f"ERROR {folder}")
             for line in result.error.splitlines():
-                click.echo(f"      {line}")
+                say(f"      {line}")
         elif not result.ok:
             failed += 1
-            click.echo(f"FAIL  {folder}")
+            say(f"FAIL  {folder}")
             for line in result.differences:
-                click.echo(f"      {line}")
+                say(f"      {line}")
         else:
-            click.echo(f"ok    {folder}")
+            say(f"ok    {folder}")
     passed = len(folders) - failed - errored
     # Under GitHub Actions: annotations and a job summary, as `check` writes them.
     test_to_github(results, env, github_output=github_output)
-    click.echo(
-        f"\n{len(folders)} scenarios: {passed} ok, {failed} mismatched, {errored} could not run"
-    )
+    say(f"\n{len(folders)} scenarios: {passed} ok, {failed} mismatched, {errored} could not run")
     if errored:
         raise SystemExit(ExitCode.NOT_CHECKED)
     raise SystemExit(ExitCode.FAILED if failed else ExitCode.OK)

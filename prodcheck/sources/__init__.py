@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from prodcheck.config import Config
+from prodcheck.extras import require_provider_sdk
 from prodcheck.sources.base import AccountSource, BillingSource
 from prodcheck.sources.fixtures import FixtureAccounts, FixtureBilling
 
@@ -24,6 +25,7 @@ LIVE_BILLING: dict[str, tuple[str, str]] = {
 
 
 def _live_class(provider: str) -> Any:
+    require_provider_sdk(provider)
     module_name, class_name = LIVE_BILLING[provider]
     return getattr(importlib.import_module(module_name), class_name)
 

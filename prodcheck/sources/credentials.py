@@ -7,17 +7,11 @@ echo a masked key, so anything taken from them goes through `redact`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from prodcheck.errors import CredentialError
-
-# Stripe (sk_/rk_/pk_ live/test, whsec_) and Paddle (pdl_live_apikey_...) key shapes.
-_KEY_PATTERN = re.compile(
-    r"\b(?:(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9*]+|whsec_[A-Za-z0-9*]+"
-    r"|pdl_(?:live|sdbx)_[A-Za-z0-9_*]+)"
-)
+from prodcheck.redaction import KEY_PATTERN, register_secret
 
 
 def read_key(env: Mapping[str, str], variable: str | None, provider: str, advice: str) -> str:
@@ -28,6 +22,7 @@ def read_key(env: Mapping[str, str], variable: str | None, provider: str, advice
             f"the {provider} API key (never the key itself). {advice}"
         )
     value = env.get(variable, "").strip()
+    register_secret(value)
     if not value:
         state = "is empty" if variable in env else "is not set"
         raise CredentialError(
@@ -42,12 +37,16 @@ def redact(text: str, *secrets: str) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "[redacted]")
-    return _KEY_PATTERN.sub("[redacted key]", text)
+    return KEY_PATTERN.sub("[redacted key]", text)
 
 
 def display_url(url: str) -> str:
     """A base URL fit for reports: user and password removed."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return "<the configured API base URL>"
     if parts.username is None and parts.password is None:
         return url
     host = parts.hostname or ""

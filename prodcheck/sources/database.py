@@ -16,7 +16,9 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from prodcheck.config import ColumnMapping, DatabaseConfig
 from prodcheck.errors import ConfigError, CredentialError, ProdcheckError
+from prodcheck.extras import require
 from prodcheck.model import AccountState, SourceInfo
+from prodcheck.redaction import register_url, url_passwords
 from prodcheck.sources.base import AccountSource
 from prodcheck.sources.rows import accounts_from_rows
 
@@ -75,6 +77,8 @@ def _backend(url: str) -> tuple[Backend, str]:
         raise ConfigError(
             f"unknown database URL scheme '{scheme}://': use postgresql:// or sqlite:///."
         )
+    if BACKENDS[scheme].endswith(".postgres"):
+        require("psycopg")
     return cast(Backend, importlib.import_module(BACKENDS[scheme])), clean
 
 
@@ -86,6 +90,7 @@ def database_url(config: DatabaseConfig, env: Mapping[str, str]) -> str:
             "database URL (e.g. url_env: DATABASE_URL), or use database.fixtures."
         )
     url = env.get(config.url_env, "").strip()
+    register_url(url)
     if not url:
         raise CredentialError(
             f"environment variable {config.url_env} is not set or empty: export it with the "
@@ -138,17 +143,12 @@ def redact_url(url: str) -> str:
 
 
 def scrub(message: str, url: str) -> str:
-    """A driver message with every copy of the URL's password removed (defence in depth:
-    drivers do not echo passwords today, and must never make prodcheck print one)."""
-    try:
-        parts = urlsplit(url)
-        secrets = [parts.password] if parts.password else []
-        secrets += [v for k, v in parse_qsl(parts.query) if "password" in k.lower() and v]
-    except ValueError:
-        return message
-    for secret in secrets:
+    """A driver message with every copy of the URL's password removed: libpq quotes a
+    URL it cannot parse, password included, in its error text."""
+    for secret in url_passwords(url):
         for form in {secret, unquote(secret)}:
-            message = message.replace(form, "***")
+            if form:
+                message = message.replace(form, "***")
     return message
 
 

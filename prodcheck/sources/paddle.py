@@ -152,7 +152,10 @@ class PaddleBilling:
     ) -> list[dict[str, Any]]:
         objects: dict[str, dict[str, Any]] = {}
         after: str | None = None
+        cursors: set[str] = set()
+        number = 0
         while True:
+            number += 1
             params: dict[str, Any] = {**LISTS[resource], "per_page": PER_PAGE}
             params["order_by"] = "id[ASC]"
             if after:
@@ -164,20 +167,21 @@ class PaddleBilling:
                     raise
                 variable = self.config.api_key_env or ""
                 raise explain(exc, resource, key=key, variable=variable, base=self.base) from None
-            data = [obj for obj in page.get("data") or () if isinstance(obj, dict)]
+            data, has_more = checked_page(page, resource, number, after)
             for obj in data:
                 objects[str(obj.get("id"))] = obj
             if self.progress is not None:
                 self.progress.add(resource, len(data))
-            pagination = (page.get("meta") or {}).get("pagination") or {}
-            if not pagination.get("has_more"):
+            if not has_more:
                 return list(objects.values())
-            if not data:
-                raise SourceError(
-                    f"Paddle said GET /{resource} has more pages but sent an empty one; "
-                    "stopping rather than checking a partial list. Run again later."
-                )
             after = str(data[-1].get("id"))
+            if after in cursors:
+                raise SourceError(
+                    f"Paddle's answer to GET /{resource} (page {number}): the next cursor "
+                    f"({after}) was used before, so paging would never end; stopping rather "
+                    "than checking a partial list. Run again later."
+                )
+            cursors.add(after)
 
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
         raw, origins = self.fetch(needs)
@@ -190,6 +194,34 @@ class PaddleBilling:
             notes=self.notes,
         )
         return state, info
+
+
+def checked_page(
+    page: Mapping[str, Any], resource: str, number: int, after: str | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The page's objects and whether more follow, or a SourceError: a page that is
+    not a complete list page is never taken as the end of the list."""
+    where = f"Paddle's answer to GET /{resource} (page {number}" + (
+        f", after {after})" if after else ")"
+    )
+    stop = "stopping rather than checking a partial list. Run again later."
+    data = page.get("data")
+    if not isinstance(data, list):
+        got = "no `data`" if data is None else f"`data` of type {type(data).__name__}"
+        raise SourceError(f"{where} has {got} where a list of objects belongs; {stop}")
+    for index, obj in enumerate(data):
+        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+            raise SourceError(f"{where}: data[{index}] is not an object with an id; {stop}")
+    meta = page.get("meta")
+    pagination = meta.get("pagination") if isinstance(meta, Mapping) else None
+    has_more = pagination.get("has_more") if isinstance(pagination, Mapping) else None
+    if not isinstance(has_more, bool):
+        raise SourceError(
+            f"{where} does not say whether more pages follow (meta.pagination.has_more); {stop}"
+        )
+    if has_more and not data:
+        raise SourceError(f"{where} is empty but says has_more: true; {stop}")
+    return data, has_more
 
 
 def probe(config: BillingConfig, env: Mapping[str, str] = os.environ) -> list[Check]:

@@ -22,7 +22,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from prodcheck.config import BillingConfig
-from prodcheck.errors import CredentialError
+from prodcheck.errors import CredentialError, SourceError
 from prodcheck.model import BillingState, SourceInfo
 from prodcheck.sources import stripe_normalize
 from prodcheck.sources.credentials import display_url, read_key
@@ -219,9 +219,15 @@ def _item_continuations(listing: Listing, obj: dict[str, Any]) -> Iterable[Listi
     items = obj.get("items")
     if not isinstance(items, dict) or not items.get("has_more"):
         return ()
-    data = items.get("data") or []
-    last = data[-1].get("id") if data and isinstance(data[-1], dict) else None
+    data = items.get("data")
     sub_id = str(obj.get("id"))
+    if not isinstance(data, list) or not data or not isinstance(data[-1], dict):
+        raise SourceError(
+            f"Stripe's subscription {sub_id} says its items list has more items "
+            "but holds no item list to continue from; stopping rather than checking a "
+            "partial list. Run again later."
+        )
+    last = data[-1].get("id")
     return (
         Listing(
             f"items:{sub_id}",

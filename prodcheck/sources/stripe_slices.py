@@ -37,6 +37,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
+from prodcheck.errors import SourceError
+
 PAGE_LIMIT = 100  # Stripe's maximum page size
 # No Stripe object predates 2011; older boundaries would only produce empty parts.
 SOFT_FLOOR = 1_293_840_000  # 2011-01-01T00:00:00Z
@@ -132,6 +134,8 @@ def fetch_all(
     waiting in the budget) and propagates: never a partial result.
     """
     results: dict[str, dict[str, Raw]] = {}
+    pages: dict[str, int] = {}
+    cursors: dict[str, set[str]] = {}
     order: list[Listing] = []
     # Open slices to keep: one per worker plus some queued, so that a worker
     # freed by a slice that ran dry finds work at once instead of waiting for
@@ -158,15 +162,25 @@ def fetch_all(
             for future in done:
                 piece = pending.pop(future)
                 page = future.result()
-                data = [obj for obj in page.get("data") or () if isinstance(obj, dict)]
-                store = results[piece.listing.name]
+                name = piece.listing.name
+                pages[name] = pages.get(name, 0) + 1
+                data = checked_page(page, piece, pages[name])
+                store = results[name]
                 for obj in data:
                     store[str(obj.get("id"))] = obj
                     for extra in follow_ups(piece.listing, obj) if follow_ups else ():
                         start(extra)
                 if on_page:
                     on_page(piece.listing.name, len(data))
-                if page.get("has_more") and data:
+                if page["has_more"]:
+                    cursor = str(data[-1].get("id"))
+                    if cursor in cursors.setdefault(name, set()):
+                        raise SourceError(
+                            f"{_where(piece, pages[name])}: the next cursor ({cursor}) was "
+                            "used before, so paging would never end; stopping rather than "
+                            "checking a partial list. Run again later, or report it to Stripe."
+                        )
+                    cursors[name].add(cursor)
                     _continue(piece, data, _spare(piece.listing, pending, target), submit)
     except BaseException:
         if on_abort:
@@ -177,6 +191,31 @@ def fetch_all(
         raise
     pool.shutdown(wait=True)
     return {each.name: _ordered(results[each.name], sliced=each.sliceable) for each in order}
+
+
+def _where(piece: Slice, number: int) -> str:
+    after = f", starting after {piece.cursor}" if piece.cursor else ""
+    return f"Stripe's answer to GET /v1/{piece.listing.resource} (page {number}{after})"
+
+
+def checked_page(page: Mapping[str, Any], piece: Slice, number: int) -> list[Raw]:
+    """The page's objects, or a SourceError: a page that is not a complete list
+    page is never taken as the end of the list."""
+    where = _where(piece, number)
+    stop = "stopping rather than checking a partial list. Run again later."
+    data = page.get("data")
+    if not isinstance(data, list):
+        got = "no `data`" if data is None else f"`data` of type {type(data).__name__}"
+        raise SourceError(f"{where} has {got} where a list of objects belongs; {stop}")
+    for index, obj in enumerate(data):
+        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+            raise SourceError(f"{where}: data[{index}] is not an object with an id; {stop}")
+    has_more = page.get("has_more")
+    if not isinstance(has_more, bool):
+        raise SourceError(f"{where} does not say whether more pages follow (has_more); {stop}")
+    if has_more and not data:
+        raise SourceError(f"{where} is empty but says has_more: true; {stop}")
+    return data
 
 
 def _spare(listing: Listing, pending: Mapping[Any, Slice], target: int) -> int:
