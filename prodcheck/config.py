@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -10,6 +11,7 @@ from typing import Any
 
 from prodcheck.errors import ConfigError
 from prodcheck.model import Provider
+from prodcheck.redaction import register_secret, register_url
 from prodcheck.yamlfile import Located, dotted, read_yaml_file, schema_errors
 
 CONFIG_FILENAME = "prodcheck.yml"
@@ -156,7 +158,18 @@ def load_config(path: Path) -> Config:
     if errors:
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
         raise ConfigError(f"{path}: invalid config ({count}):", details=tuple(errors))
-    return _build(located, path)
+    config = _build(located, path)
+    register_named_secrets(config, os.environ)
+    return config
+
+
+def register_named_secrets(config: Config, env: Mapping[str, str]) -> None:
+    """Every secret the config names is kept out of all output from the moment the
+    config is read, before any client library or error message can echo it."""
+    register_secret(env.get(config.billing.api_key_env or ""))
+    register_url(env.get(config.database.url_env or ""))
+    if config.slack is not None:
+        register_url(env.get(config.slack.webhook_url_env), whole=True)
 
 
 def _semantic_errors(located: Located) -> list[str]:

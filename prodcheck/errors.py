@@ -6,7 +6,7 @@ what to do about it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 
 
@@ -76,3 +76,20 @@ def doing(activity: str) -> Iterator[None]:
 def activity_of(exc: BaseException) -> str | None:
     value = getattr(exc, ACTIVITY_ATTRIBUTE, None)
     return value if isinstance(value, str) else None
+
+
+def json_kind(value: object) -> str:
+    """A value's type in JSON's words, for messages about data of the wrong shape."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from prodcheck.config import SlackConfig
-from prodcheck.redaction import register_url
+from prodcheck.redaction import register_url, scrub
 from prodcheck.reporters.slack import payload
 from prodcheck.results import Report
 
@@ -75,7 +75,8 @@ def notify_slack(
             f"Slack notification failed: ${variable} does not hold an http(s) URL. "
             "The verdict is unchanged.",
         )
-    body = json.dumps(payload(report, run_url(env))).encode("utf-8")
+    # What goes to Slack is output like any other: no secret in it.
+    body = scrub(json.dumps(payload(report, run_url(env)))).encode("utf-8")
     failure = _post(url, body, timeout or TIMEOUT_SECONDS)
     if failure:
         return Notified(

@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from prodcheck.config import BillingConfig
-from prodcheck.errors import CredentialError, SourceError
+from prodcheck.errors import CredentialError, SourceError, json_kind
 from prodcheck.model import BillingState, SourceInfo
 from prodcheck.sources import paddle_normalize
 from prodcheck.sources.credentials import display_url, read_key
@@ -207,7 +207,7 @@ def checked_page(
     stop = "stopping rather than checking a partial list. Run again later."
     data = page.get("data")
     if not isinstance(data, list):
-        got = "no `data`" if data is None else f"`data` of type {type(data).__name__}"
+        got = "no `data`" if data is None else f"`data` as {json_kind(data)}"
         raise SourceError(f"{where} has {got} where a list of objects belongs; {stop}")
     for index, obj in enumerate(data):
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):

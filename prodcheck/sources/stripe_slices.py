@@ -37,7 +37,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
-from prodcheck.errors import SourceError
+from prodcheck.errors import SourceError, json_kind
 
 PAGE_LIMIT = 100  # Stripe's maximum page size
 # No Stripe object predates 2011; older boundaries would only produce empty parts.
@@ -205,7 +205,7 @@ def checked_page(page: Mapping[str, Any], piece: Slice, number: int) -> list[Raw
     stop = "stopping rather than checking a partial list. Run again later."
     data = page.get("data")
     if not isinstance(data, list):
-        got = "no `data`" if data is None else f"`data` of type {type(data).__name__}"
+        got = "no `data`" if data is None else f"`data` as {json_kind(data)}"
         raise SourceError(f"{where} has {got} where a list of objects belongs; {stop}")
     for index, obj in enumerate(data):
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):

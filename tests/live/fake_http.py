@@ -4,6 +4,7 @@ with a request log, injected faults, latency and a requests-per-second limiter."
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -81,6 +82,15 @@ def parse_query(raw: str) -> dict[str, Any]:
     return result
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gave up (a timeout test) is not the server's error to print."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
 class FakeServer:
     """Subclasses implement `route(path, query, headers) -> Reply`."""
 
@@ -100,7 +110,7 @@ class FakeServer:
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> FakeServer:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self._handle))
+        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self._handle))
         self._server.daemon_threads = True
         # A short poll keeps shutdown() quick: tests start and stop many servers.
         serve = partial(self._server.serve_forever, poll_interval=0.02)
