@@ -153,8 +153,8 @@ def load_config(path: Path) -> Config:
         raise ConfigError(
             f"{path}:1: the config must be a mapping with `billing:` and `database:` sections."
         )
-    errors = schema_errors(located, "config.schema.json")
-    errors += _semantic_errors(located)
+    # What the schema cannot say is only asked of a config of the right shape.
+    errors = schema_errors(located, "config.schema.json") or _semantic_errors(located)
     if errors:
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
         raise ConfigError(f"{path}: invalid config ({count}):", details=tuple(errors))

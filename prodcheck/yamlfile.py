@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -93,11 +94,113 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
             _walk(item, (*path, index), lines)
 
 
-def load_yaml(text: str, filename: str, error: type[ProdcheckError]) -> Located:
-    """Parse YAML, raising `error` with file and line on a syntax error."""
+# Limits on what a YAML file may make prodcheck build. Real configs, contracts and
+# scenario files are a few kilobytes, a few levels deep, with an anchor or two; a
+# file beyond these is an attack (an alias bomb) or a mistake, refused up front.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000  # after aliases are expanded
+MAX_ALIASES = 100
+MAX_NUMBER_DIGITS = 100
+_NUMBER = re.compile(r"[-+]?(?:0[xob])?[0-9_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?")
+
+
+@dataclass
+class _Open:
+    """A collection being read: its expanded size so far, anchor, kind and position."""
+
+    size: int
+    anchor: str | None
+    mapping: bool
+    children: int = 0
+
+
+def _bounded(text: str, filename: str, error: type[ProdcheckError]) -> None:
+    """Walk the event stream (iterative, nothing built) and refuse what would make
+    loading slow, deep or huge: depth, alias count and expanded size, keys that are
+    not scalars (unhashable in Python), numbers too long to convert."""
+
+    def refuse(event: yaml.Event, what: str) -> ProdcheckError:
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        return error(f"{filename}:{line}: {what}")
+
+    stack: list[_Open] = []
+    sizes: dict[str, int] = {}
+    aliases = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent):
+            continue
+        if isinstance(event, yaml.DocumentStartEvent | yaml.DocumentEndEvent):
+            continue
+        closing = isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent)
+        at_key = not closing and stack and stack[-1].mapping and stack[-1].children % 2 == 0
+        if at_key and not isinstance(event, yaml.ScalarEvent):
+            raise refuse(
+                event,
+                "a key that is a list, a mapping or an alias is not "
+                "supported: use a plain name as the key",
+            )
+        if not closing and stack:
+            stack[-1].children += 1
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            stack.append(_Open(1, event.anchor, isinstance(event, yaml.MappingStartEvent)))
+            if len(stack) > MAX_DEPTH:
+                raise refuse(
+                    event,
+                    f"nested more than {MAX_DEPTH} levels deep: not a "
+                    "prodcheck file, or a mistake in its indentation",
+                )
+            continue
+        if closing:
+            done = stack.pop()
+            size, anchor = done.size, done.anchor
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise refuse(
+                    event,
+                    f"more than {MAX_ALIASES} aliases (*name): refused, "
+                    "as an alias bomb would be; write the values out",
+                )
+            size, anchor = sizes.get(event.anchor or "", 1), None
+        else:
+            assert isinstance(event, yaml.ScalarEvent)
+            size, anchor = 1, event.anchor
+            value = event.value
+            if event.style is None and len(value) > MAX_NUMBER_DIGITS and _NUMBER.fullmatch(value):
+                raise refuse(
+                    event,
+                    f"a number with {len(value)} digits: quote it if it is text, or shorten it",
+                )
+        if anchor:
+            sizes[anchor] = size
+        if stack:
+            stack[-1].size += size
+            size = stack[-1].size
+        if size > MAX_NODES:
+            raise refuse(
+                event,
+                f"expands to more than {MAX_NODES:,} values once its aliases "
+                "(*name) are resolved: refused, as an alias bomb would be",
+            )
+
+
+def load_yaml(
+    text: str, filename: str, error: type[ProdcheckError], *, max_bytes: int = MAX_YAML_BYTES
+) -> Located:
+    """Parse YAML, raising `error` with file and line on a syntax error, and refusing
+    files that are too large, too deep or expand too much (see `_bounded`)."""
+    if len(text) > max_bytes:
+        raise error(
+            f"{filename}: {len(text):,} characters is more than the {max_bytes:,} a prodcheck "
+            "file may have: is this the right file?"
+        )
     try:
+        _bounded(text, filename, error)
         node = yaml.compose(text, Loader=_UniqueKeyLoader)
         data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except (ValueError, RecursionError) as exc:
+        raise error(f"{filename}: cannot read this YAML: {type(exc).__name__}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -117,7 +220,7 @@ def read_yaml_file(
     path: Path, error: type[ProdcheckError], what: str, display: str | None = None
 ) -> Located:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise error(f"{path}: {what} not found. Check the path.") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -141,6 +244,12 @@ API_BASE_ADVICE = (
     "must be an http:// or https:// base URL without a user or password in it (a password "
     "in the config would be copied into snapshots); the value is not repeated here"
 )
+
+
+def _shown(value: Any) -> str:
+    """A value quoted in a message, cut short: a message is not a data dump."""
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _secret_safe(err: jsonschema.ValidationError, path: KeyPath) -> str | None:
@@ -173,17 +282,22 @@ def _describe(err: jsonschema.ValidationError) -> tuple[KeyPath, str]:
         return path, f"{err.message}: add it"
     if err.validator == "enum":
         options = ", ".join(json.dumps(v) for v in list(err.validator_value))  # type: ignore[arg-type]
-        return path, f"{json.dumps(err.instance)} is not allowed: use one of {options}"
+        return path, f"{_shown(err.instance)} is not allowed: use one of {options}"
     if err.validator == "type":
-        return path, f"expected {err.validator_value}, got {json.dumps(err.instance)}"
+        return path, f"expected {err.validator_value}, got {_shown(err.instance)}"
+    if err.validator == "format" and err.validator_value == "date":
+        return path, f"{_shown(err.instance)} is not a real date: use YYYY-MM-DD"
     description = err.schema.get("description") if isinstance(err.schema, dict) else None
     extra_hint = f" ({description})" if description else ""
-    return path, f"{err.message}{extra_hint}"
+    message = err.message if len(err.message) <= 200 else err.message[:197] + "..."
+    return path, f"{message}{extra_hint}"
 
 
 def schema_errors(located: Located, schema_name: str) -> list[str]:
     """Every schema violation as `file:line: key.path: message`, in file order."""
-    validator = jsonschema.Draft202012Validator(load_schema(schema_name))
+    validator = jsonschema.Draft202012Validator(
+        load_schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     found: list[tuple[int, str]] = []
     for err in _leaf_errors(validator.iter_errors(located.data)):
         path, message = _describe(err)
@@ -194,10 +308,18 @@ def schema_errors(located: Located, schema_name: str) -> list[str]:
 def _leaf_errors(
     errors: Iterator[jsonschema.ValidationError],
 ) -> Iterator[jsonschema.ValidationError]:
-    """For oneOf/anyOf, report the most relevant sub-error instead of a blob."""
+    """For oneOf/anyOf, the errors of the alternative that came closest (the fewest
+    errors, the deepest first) instead of a blob: a one-rule contract file with a
+    short title hears about its title, not that it lacks `rules:`."""
     for err in errors:
-        if err.context:
-            best = jsonschema.exceptions.best_match(err.context)
-            yield best
-        else:
+        if not err.context:
             yield err
+            continue
+        branches: dict[Any, list[jsonschema.ValidationError]] = {}
+        for sub in err.context:
+            branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
+        closest = min(
+            branches.values(),
+            key=lambda subs: (len(subs), -max(len(s.absolute_path) for s in subs)),
+        )
+        yield from _leaf_errors(iter(closest))

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateSyntaxError
 
 from prodcheck.bundled import display_path
 from prodcheck.engine.conditions import ConditionError, Predicate, compile_condition, fact_paths
 from prodcheck.engine.facts import FACTS
+from prodcheck.engine.templates import check_template_shape, template_environment
 from prodcheck.errors import ContractError
-from prodcheck.model import Money, format_money
 from prodcheck.results import Severity
 from prodcheck.yamlfile import Located, read_yaml_file, schema_errors
 
@@ -46,28 +45,6 @@ class Rule:
         return self.id.split(".", 1)[0]
 
 
-def _money(value: Any) -> str:
-    if isinstance(value, Money):
-        return value.format()
-    if value is None:
-        return "an unknown amount"
-    raise TypeError(f"money filter expects an amount, got {value!r}")
-
-
-def _date(value: Any) -> str:
-    return value.strftime("%Y-%m-%d") if value is not None else "never"
-
-
-def template_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
-    )
-    env.filters["money"] = _money
-    env.filters["date"] = _date
-    env.globals["format_money"] = format_money
-    return env
-
-
 _ENV = template_environment()
 
 
@@ -91,12 +68,18 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: tuple[str | in
         raise ContractError(f"{label}: {exc}") from None
     templates = {}
     for field_name in ("message", "fix"):
+        source = data[field_name].strip()
         try:
-            templates[field_name] = _ENV.from_string(data[field_name].strip())
+            problem = check_template_shape(source, _ENV.parse(source))
+            templates[field_name] = _ENV.from_string(source)
         except TemplateSyntaxError as exc:
             raise ContractError(
                 f"{label}: {field_name} template, line {exc.lineno}: {exc.message}"
             ) from None
+        except RecursionError:
+            problem = "nested too deeply"
+        if problem:
+            raise ContractError(f"{label}: {field_name} template: {problem}")
     examples = data.get("examples") or {}
     return Rule(
         id=rule_id,

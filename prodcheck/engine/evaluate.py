@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from jinja2 import TemplateError
+from jinja2 import UndefinedError
 
 from prodcheck.config import Config
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import SUBJECTS, monthly_amount_of
 from prodcheck.engine.index import Index
+from prodcheck.engine.templates import TemplateLimit, render_bounded
 from prodcheck.errors import ConfigError, ContractError
 from prodcheck.results import Finding, SettlingSubject, Severity, SkippedRule
 
@@ -51,11 +52,22 @@ def apply_overrides(rules: Sequence[Rule], config: Config) -> list[Rule]:
 def _render(rule: Rule, field: str, context: dict[str, Any], subject_id: str) -> str:
     template = rule.message if field == "message" else rule.fix
     try:
-        return str(template.render(context)).strip()
-    except (TemplateError, TypeError) as exc:
+        return render_bounded(template, context).strip()
+    except TemplateLimit as exc:
+        raise ContractError(
+            f"{rule.source}: rule {rule.id}: the {field} template was stopped for "
+            f"{rule.subject} {subject_id}: {exc}. A message must stay short and simple."
+        ) from None
+    except Exception as exc:  # anything a template computes may raise: 1/0, int("x") ...
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        hint = (
+            "Guard optional facts with `is not none`."
+            if isinstance(exc, UndefinedError | TypeError)
+            else "Fix the template."
+        )
         raise ContractError(
             f"{rule.source}: rule {rule.id}: the {field} template failed for {rule.subject} "
-            f"{subject_id}: {exc}. Guard optional facts with `is not none`."
+            f"{subject_id}: {type(exc).__name__}: {detail}. {hint}"
         ) from None
 
 
