@@ -180,3 +180,33 @@ def test_the_corpus_is_large_enough() -> None:
     assert len(CASES) >= 150
     files = {param.id.split(":")[0] for param in CASES}
     assert {"config", "yaml", "contracts", "baseline", "scenario"} <= files
+
+
+def test_readme_guarantees_count_the_corpus() -> None:
+    """The README's Guarantees table states the number of cases behind each class."""
+    readme = (CORPUS.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    stated = [
+        int(line.rsplit("|", 2)[1])
+        for line in section.splitlines()
+        if line.strip().startswith("| ")
+        and line.strip().endswith("|")
+        and line.rsplit("|", 2)[1].strip().isdigit()
+    ]
+    counts = {
+        file.stem: len(yaml.safe_load(file.read_text(encoding="utf-8")))
+        for file in sorted(CORPUS.glob("*.yml"))
+    }
+    order = [
+        "yaml",
+        "config",
+        "contracts",
+        "baseline",
+        "scenario",
+        "stripe",
+        "paddle",
+        "rows",
+        "valid",
+    ]
+    assert stated == [counts[name] for name in order]
+    assert sorted(order) == sorted(counts)

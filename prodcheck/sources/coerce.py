@@ -13,6 +13,12 @@ _TRUE = frozenset({"true", "t", "1", "yes", "y", "on"})
 _FALSE = frozenset({"false", "f", "0", "no", "n", "off"})
 
 
+def _show(value: Any) -> str:
+    """A value in a message, cut short: a message is not a data dump."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class CoercionError(ValueError):
     """A value that cannot be read as the expected type; the caller adds the place."""
 
@@ -31,7 +37,7 @@ def to_bool(value: Any, *, null: bool | None = None) -> bool | None:
             return True
         if lowered in _FALSE:
             return False
-    raise CoercionError(f"expected a boolean (true/false, 1/0), got {value!r}")
+    raise CoercionError(f"expected a boolean (true/false, 1/0), got {_show(value)}")
 
 
 def to_str(value: Any) -> str | None:
@@ -39,21 +45,21 @@ def to_str(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise CoercionError(f"expected text or an id, got {value!r}")
+        raise CoercionError(f"expected text or an id, got {_show(value)}")
     if isinstance(value, int | str):
         return str(value).strip() or None
     if isinstance(value, UUID):  # uuid primary keys, as psycopg returns them
         return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    raise CoercionError(f"expected text or an id, got {value!r}")
+    raise CoercionError(f"expected text or an id, got {_show(value)}")
 
 
 def to_int(value: Any, *, default: int | None = None) -> int | None:
     if value is None or value == "":
         return default
     if isinstance(value, bool):
-        raise CoercionError(f"expected an integer, got {value!r}")
+        raise CoercionError(f"expected an integer, got {_show(value)}")
     if isinstance(value, int):
         return value
     if isinstance(value, str):
@@ -63,7 +69,7 @@ def to_int(value: Any, *, default: int | None = None) -> int | None:
             pass
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    raise CoercionError(f"expected an integer, got {value!r}")
+    raise CoercionError(f"expected an integer, got {_show(value)}")
 
 
 def to_datetime(value: Any) -> datetime | None:
@@ -75,21 +81,23 @@ def to_datetime(value: Any) -> datetime | None:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, bool):
-        raise CoercionError(f"expected a timestamp, got {value!r}")
+        raise CoercionError(f"expected a timestamp, got {_show(value)}")
     if isinstance(value, int | float):
         return _from_epoch(value)
     if isinstance(value, str):
         text = value.strip()
         if text.lstrip("-").isdigit():
+            if len(text) > 20:
+                raise CoercionError(f"expected epoch seconds, got {_show(value)} (too long)")
             return _from_epoch(int(text))
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise CoercionError(
-                f"expected a timestamp (ISO 8601 or epoch seconds), got {value!r}"
+                f"expected a timestamp (ISO 8601 or epoch seconds), got {_show(value)}"
             ) from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    raise CoercionError(f"expected a timestamp, got {value!r}")
+    raise CoercionError(f"expected a timestamp, got {_show(value)}")
 
 
 def object_id(value: Any) -> str | None:
@@ -103,7 +111,7 @@ def metadata(value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise CoercionError(f"expected an object of key/value pairs, got {value!r}")
+        raise CoercionError(f"expected an object of key/value pairs, got {_show(value)}")
     # A null value means "not set", as if the key were absent.
     return {str(k): str(v) for k, v in value.items() if v is not None}
 
@@ -113,5 +121,6 @@ def _from_epoch(value: float) -> datetime:
         return datetime.fromtimestamp(value, tz=UTC)
     except (OverflowError, ValueError, OSError):
         raise CoercionError(
-            f"expected epoch seconds, got {value!r} (out of range; milliseconds? divide by 1000)"
+            f"expected epoch seconds, got {_show(value)} "
+            "(out of range; milliseconds? divide by 1000)"
         ) from None

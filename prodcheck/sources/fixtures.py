@@ -13,10 +13,11 @@ from typing import Any
 
 from prodcheck.bundled import display_path
 from prodcheck.config import BillingConfig, DatabaseConfig
-from prodcheck.errors import DataError, FixtureError
+from prodcheck.errors import DataError, FixtureError, json_kind
 from prodcheck.model import AccountState, BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_normalize, stripe_normalize
 from prodcheck.sources.rows import accounts_from_rows, missing_columns
+from prodcheck.sources.shapes import shown as shown_value
 
 COLLECTIONS = {
     Provider.STRIPE: ("customers", "subscriptions", "events", "subscription_schedules"),
@@ -33,7 +34,8 @@ def read_json_list(path: Path) -> list[Any]:
     """A JSON array, or a list object (`{"object": "list", "data": [...]}` or Paddle's
     `{"data": [...]}`), as a list."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark (as some Windows editors write) is not an error.
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise FixtureError(f"{path}: fixture file not found.") from None
     except json.JSONDecodeError as exc:
@@ -42,6 +44,12 @@ def read_json_list(path: Path) -> list[Any]:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FixtureError(f"{path}: cannot read fixture: {exc}") from None
+    except RecursionError:
+        raise FixtureError(
+            f"{path}: nested too deeply to be a provider object or a row; fix the file."
+        ) from None
+    except ValueError:  # a number beyond Python's digit limit
+        raise FixtureError(f"{path}: a number in the file is too long to read; fix it.") from None
     if isinstance(data, dict) and isinstance(data.get("data"), list):
         if data.get("has_more"):
             raise FixtureError(
@@ -53,7 +61,7 @@ def read_json_list(path: Path) -> list[Any]:
         return data
     raise FixtureError(
         f"{path}: expected a JSON array of objects or a list object with `data`, "
-        f"got {type(data).__name__}."
+        f"got {json_kind(data)}."
     )
 
 
@@ -134,7 +142,9 @@ class FixtureAccounts:
         rows = read_json_list(path)
         for index, row in enumerate(rows):
             if not isinstance(row, dict):
-                raise FixtureError(f"{path}[{index}]: expected a row object, got {row!r}.")
+                raise FixtureError(
+                    f"{path}[{index}]: expected a row object, got {shown_value(row)}."
+                )
         return rows
 
     def load(self) -> tuple[AccountState, SourceInfo]:
@@ -169,8 +179,8 @@ class FixtureAccounts:
 
 def _read_csv(path: Path) -> list[dict[str, Any]]:
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle, strict=True)
             rows = []
             for row in reader:
                 if None in row:

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from prodcheck.errors import DataError
 from prodcheck.sources.coerce import CoercionError
+from prodcheck.sources.shapes import shape_check, shown
 
 T = TypeVar("T")
 MAX_ERRORS = 20
@@ -34,26 +35,45 @@ def required(obj: Mapping[str, Any], key: str, convert: Callable[[Any], T | None
     return value
 
 
+# What a converter may still raise on a value of a shape nobody foresaw, after the
+# shape check passed: reported against the object, never a traceback.
+_UNFORESEEN = (AttributeError, TypeError, ValueError, KeyError, IndexError, OverflowError)
+SHAPE_PROBLEMS_SHOWN = 3
+
+
 def convert_all(
     objects: Sequence[Any],
     convert: Callable[[Mapping[str, Any]], T],
     origin: str,
     errors: list[str],
+    shape: str | None = None,
 ) -> tuple[T, ...]:
-    """Convert every object; errors name `origin[index]` and the object's id."""
+    """Check each object against its kind's shape (`prodcheck/schemas/<shape>.schema.json`),
+    then convert it; errors name `origin[index]`, the object's id and the key path."""
+    check = shape_check(shape) if shape else None
     converted: list[T] = []
     for index, obj in enumerate(objects):
         where = f"{origin}[{index}]"
         if not isinstance(obj, dict):
-            errors.append(f"{where}: expected an object, got {type(obj).__name__}")
+            errors.append(f"{where}: expected an object, got {shown(obj)}")
             continue
-        label = f"{where} ({obj['id']})" if isinstance(obj.get("id"), str) else where
+        label = f"{where} ({obj['id'][:60]})" if isinstance(obj.get("id"), str) else where
+        if check is not None:
+            found: list[str] = []
+            check(obj, "", found)
+            if found:
+                errors.extend(f"{label}: {problem}" for problem in found[:SHAPE_PROBLEMS_SHOWN])
+                continue
         try:
             converted.append(convert(obj))
-        except ObjectError as exc:
+        except (ObjectError, CoercionError) as exc:
             errors.append(f"{label}: {exc}")
-        except CoercionError as exc:
-            errors.append(f"{label}: {exc}")
+        except _UNFORESEEN as exc:
+            detail = " ".join(str(exc).split())[:120]
+            errors.append(
+                f"{label}: cannot be read ({type(exc).__name__}: {detail}); compare it with "
+                "the provider's API reference"
+            )
     return tuple(converted)
 
 

@@ -46,12 +46,14 @@ def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> Bill
         _customer,
         origins.get("customers", "Paddle customers"),
         errors,
+        "paddle-customer",
     )
     subscriptions = convert_all(
         raw.get("subscriptions", []),
         _subscription,
         origins.get("subscriptions", "Paddle subscriptions"),
         errors,
+        "paddle-subscription",
     )
     raise_if_errors(errors, "Paddle objects")
     return BillingState(provider=Provider.PADDLE, customers=customers, subscriptions=subscriptions)

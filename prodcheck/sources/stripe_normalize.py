@@ -41,17 +41,24 @@ def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> Bill
     def origin(name: str) -> str:
         return origins.get(name, f"Stripe {name}")
 
-    customers = convert_all(raw.get("customers", []), _customer, origin("customers"), errors)
+    customers = convert_all(
+        raw.get("customers", []), _customer, origin("customers"), errors, "stripe-customer"
+    )
     subscriptions = convert_all(
-        raw.get("subscriptions", []), _subscription, origin("subscriptions"), errors
+        raw.get("subscriptions", []),
+        _subscription,
+        origin("subscriptions"),
+        errors,
+        "stripe-subscription",
     )
     schedules = convert_all(
         raw.get("subscription_schedules", []),
         _schedule,
         origin("subscription_schedules"),
         errors,
+        "stripe-subscription-schedule",
     )
-    events = convert_all(raw.get("events", []), _event, origin("events"), errors)
+    events = convert_all(raw.get("events", []), _event, origin("events"), errors, "stripe-event")
     raise_if_errors(errors, "Stripe objects")
     return BillingState(
         provider=Provider.STRIPE,
