@@ -78,6 +78,8 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: tuple[str | in
             ) from None
         except RecursionError:
             problem = "nested too deeply"
+        except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+            problem = f"cannot be compiled ({' '.join(str(exc).split())[:80]})"
         if problem:
             raise ContractError(f"{label}: {field_name} template: {problem}")
     examples = data.get("examples") or {}

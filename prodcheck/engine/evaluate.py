@@ -13,7 +13,7 @@ from prodcheck.config import Config
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import SUBJECTS, monthly_amount_of
 from prodcheck.engine.index import Index
-from prodcheck.engine.templates import TemplateLimit, render_bounded
+from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
 from prodcheck.errors import ConfigError, ContractError
 from prodcheck.results import Finding, SettlingSubject, Severity, SkippedRule
 
@@ -104,6 +104,23 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
     }
     findings: list[Finding] = []
     settling: list[SettlingSubject] = []
+    with rendering():
+        _evaluate_subjects(active, index, base_context, findings, settling)
+    findings.sort(key=lambda f: f.sort_key)
+    settling.sort(key=lambda s: (s.kind, s.id))
+    rules_run = tuple(sorted(r.id for group in active.values() for r in group))
+    return Evaluation(
+        tuple(findings), rules_run, tuple(sorted(skipped, key=lambda s: s.rule)), tuple(settling)
+    )
+
+
+def _evaluate_subjects(
+    active: dict[str, list[Rule]],
+    index: Index,
+    base_context: dict[str, Any],
+    findings: list[Finding],
+    settling: list[SettlingSubject],
+) -> None:
     for kind in sorted(active):
         kind_rules = active[kind]
         for item in SUBJECTS[kind](index):
@@ -132,9 +149,3 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
                         monthly_amount=monthly_amount_of(item.facts),
                     )
                 )
-    findings.sort(key=lambda f: f.sort_key)
-    settling.sort(key=lambda s: (s.kind, s.id))
-    rules_run = tuple(sorted(r.id for group in active.values() for r in group))
-    return Evaluation(
-        tuple(findings), rules_run, tuple(sorted(skipped, key=lambda s: s.rule)), tuple(settling)
-    )

@@ -196,26 +196,47 @@ def check_template_shape(template_source: str, ast: nodes.Template) -> str | Non
     return None
 
 
+def _expire(signum: int, frame: Any) -> None:
+    raise TemplateLimit(f"rendering took more than {RENDER_SECONDS:g} s")
+
+
+_session = threading.local()
+
+
+def _can_alarm() -> bool:
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+
+@contextmanager
+def rendering() -> Iterator[None]:
+    """Many renders in a row (one evaluation): the SIGALRM handler is installed once,
+    and each render only arms and disarms the timer."""
+    if not _can_alarm() or getattr(_session, "active", False):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    _session.active = True
+    try:
+        yield
+    finally:
+        _session.active = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
     """Interrupt a render that runs too long (a loop in Python code): SIGALRM on
     the main thread; elsewhere the static limits alone apply."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "setitimer"
-    ):
+    if not _can_alarm():
         yield
         return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise TemplateLimit(f"rendering took more than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with rendering():
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def render_bounded(template: Template, context: Mapping[str, Any]) -> str:

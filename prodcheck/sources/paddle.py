@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from prodcheck.config import BillingConfig
-from prodcheck.errors import CredentialError, SourceError, json_kind
+from prodcheck.errors import CredentialError
 from prodcheck.model import BillingState, SourceInfo
 from prodcheck.sources import paddle_normalize
 from prodcheck.sources.credentials import display_url, read_key
@@ -37,6 +37,7 @@ from prodcheck.sources.paddle_access import (
     explain,
     key_note,
 )
+from prodcheck.sources.pages import checked_page, repeated_cursor
 from prodcheck.sources.progress import Progress
 
 PADDLE_API_VERSION = 1  # the Paddle-Version header the SDK sends
@@ -167,7 +168,7 @@ class PaddleBilling:
                     raise
                 variable = self.config.api_key_env or ""
                 raise explain(exc, resource, key=key, variable=variable, base=self.base) from None
-            data, has_more = checked_page(page, resource, number, after)
+            where, data, has_more = _checked(page, resource, number, after)
             for obj in data:
                 objects[str(obj.get("id"))] = obj
             if self.progress is not None:
@@ -176,11 +177,7 @@ class PaddleBilling:
                 return list(objects.values())
             after = str(data[-1].get("id"))
             if after in cursors:
-                raise SourceError(
-                    f"Paddle's answer to GET /{resource} (page {number}): the next cursor "
-                    f"({after}) was used before, so paging would never end; stopping rather "
-                    "than checking a partial list. Run again later."
-                )
+                raise repeated_cursor(where, after)
             cursors.add(after)
 
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
@@ -196,32 +193,17 @@ class PaddleBilling:
         return state, info
 
 
-def checked_page(
+def _checked(
     page: Mapping[str, Any], resource: str, number: int, after: str | None
-) -> tuple[list[dict[str, Any]], bool]:
-    """The page's objects and whether more follow, or a SourceError: a page that is
-    not a complete list page is never taken as the end of the list."""
+) -> tuple[str, list[dict[str, Any]], bool]:
     where = f"Paddle's answer to GET /{resource} (page {number}" + (
         f", after {after})" if after else ")"
     )
-    stop = "stopping rather than checking a partial list. Run again later."
-    data = page.get("data")
-    if not isinstance(data, list):
-        got = "no `data`" if data is None else f"`data` as {json_kind(data)}"
-        raise SourceError(f"{where} has {got} where a list of objects belongs; {stop}")
-    for index, obj in enumerate(data):
-        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-            raise SourceError(f"{where}: data[{index}] is not an object with an id; {stop}")
     meta = page.get("meta")
     pagination = meta.get("pagination") if isinstance(meta, Mapping) else None
     has_more = pagination.get("has_more") if isinstance(pagination, Mapping) else None
-    if not isinstance(has_more, bool):
-        raise SourceError(
-            f"{where} does not say whether more pages follow (meta.pagination.has_more); {stop}"
-        )
-    if has_more and not data:
-        raise SourceError(f"{where} is empty but says has_more: true; {stop}")
-    return data, has_more
+    data = checked_page(page, where, has_more, "meta.pagination.has_more")
+    return where, data, bool(has_more)
 
 
 def probe(config: BillingConfig, env: Mapping[str, str] = os.environ) -> list[Check]:

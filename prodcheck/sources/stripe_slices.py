@@ -37,7 +37,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
-from prodcheck.errors import SourceError, json_kind
+from prodcheck.sources.pages import checked_page, repeated_cursor
 
 PAGE_LIMIT = 100  # Stripe's maximum page size
 # No Stripe object predates 2011; older boundaries would only produce empty parts.
@@ -164,7 +164,8 @@ def fetch_all(
                 page = future.result()
                 name = piece.listing.name
                 pages[name] = pages.get(name, 0) + 1
-                data = checked_page(page, piece, pages[name])
+                where = _where(piece, pages[name])
+                data = checked_page(page, where, page.get("has_more"), "has_more")
                 store = results[name]
                 for obj in data:
                     store[str(obj.get("id"))] = obj
@@ -172,14 +173,10 @@ def fetch_all(
                         start(extra)
                 if on_page:
                     on_page(piece.listing.name, len(data))
-                if page["has_more"]:
+                if page.get("has_more"):
                     cursor = str(data[-1].get("id"))
                     if cursor in cursors.setdefault(name, set()):
-                        raise SourceError(
-                            f"{_where(piece, pages[name])}: the next cursor ({cursor}) was "
-                            "used before, so paging would never end; stopping rather than "
-                            "checking a partial list. Run again later, or report it to Stripe."
-                        )
+                        raise repeated_cursor(where, cursor)
                     cursors[name].add(cursor)
                     _continue(piece, data, _spare(piece.listing, pending, target), submit)
     except BaseException:
@@ -196,26 +193,6 @@ def fetch_all(
 def _where(piece: Slice, number: int) -> str:
     after = f", starting after {piece.cursor}" if piece.cursor else ""
     return f"Stripe's answer to GET /v1/{piece.listing.resource} (page {number}{after})"
-
-
-def checked_page(page: Mapping[str, Any], piece: Slice, number: int) -> list[Raw]:
-    """The page's objects, or a SourceError: a page that is not a complete list
-    page is never taken as the end of the list."""
-    where = _where(piece, number)
-    stop = "stopping rather than checking a partial list. Run again later."
-    data = page.get("data")
-    if not isinstance(data, list):
-        got = "no `data`" if data is None else f"`data` as {json_kind(data)}"
-        raise SourceError(f"{where} has {got} where a list of objects belongs; {stop}")
-    for index, obj in enumerate(data):
-        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-            raise SourceError(f"{where}: data[{index}] is not an object with an id; {stop}")
-    has_more = page.get("has_more")
-    if not isinstance(has_more, bool):
-        raise SourceError(f"{where} does not say whether more pages follow (has_more); {stop}")
-    if has_more and not data:
-        raise SourceError(f"{where} is empty but says has_more: true; {stop}")
-    return data
 
 
 def _spare(listing: Listing, pending: Mapping[Any, Slice], target: int) -> int:
