@@ -2,49 +2,85 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from prodcheck.errors import ConfigError
 from prodcheck.model import Provider
 from prodcheck.redaction import register_secret, register_url
-from prodcheck.yamlfile import Located, dotted, read_yaml_file, schema_errors
+from prodcheck.tables import ACCOUNTS, TableSpec, columns_schema
+from prodcheck.yamlfile import Located, dotted, load_schema, read_yaml_file, schema_errors
 
 CONFIG_FILENAME = "prodcheck.yml"
 DEFAULT_ENTITLED = ("active", "trialing")
-OPTIONAL_COLUMNS = (
-    "plan",
-    "email",
-    "deleted_at",
-    "access_expires_at",
-    "comped",
-    "updated_at",
-)
+# The optional fields of the accounts table, from its declaration (tables.py).
+OPTIONAL_COLUMNS = ACCOUNTS.optional
 
 
-@dataclass(frozen=True, slots=True)
 class ColumnMapping:
-    id: str
-    customer_id: str
-    has_access: str
-    plan: str | None = None
-    email: str | None = None
-    deleted_at: str | None = None
-    access_expires_at: str | None = None
-    comped: str | None = None
-    updated_at: str | None = None
+    """Field -> real column name, for the fields of a table's spec that are mapped.
+
+    `ColumnMapping(id="id", customer_id="cus", has_access="paid", plan="plan")`, or
+    the same positionally in the spec's order. Fields come from the `TableSpec`
+    alone: nothing here names a column.
+    """
+
+    __slots__ = ("_columns", "spec")
+
+    def __init__(self, *positional: str, spec: TableSpec = ACCOUNTS, **named: str | None) -> None:
+        names = spec.names
+        if len(positional) > len(names):
+            raise TypeError(f"{spec.name} has {len(names)} fields, got {len(positional)}")
+        columns: dict[str, str | None] = dict(zip(names, positional, strict=False))
+        for name, column in named.items():
+            if name not in names:
+                raise TypeError(f"{spec.name} has no field {name!r}")
+            columns[name] = column
+        missing = [name for name in spec.required if not columns.get(name)]
+        if missing:
+            raise TypeError(f"{spec.name}: required field(s) {', '.join(missing)} not mapped")
+        self._columns = {name: column for name, column in columns.items() if column}
+        self.spec = spec
+
+    def replace(self, **changes: str | None) -> ColumnMapping:
+        """A copy with some fields mapped to other columns (None: unmapped)."""
+        return ColumnMapping(spec=self.spec, **{**self._columns, **changes})
+
+    def get(self, name: str) -> str | None:
+        """The real column mapped to field `name`, or None when it is not mapped."""
+        return self._columns.get(name)
+
+    @property
+    def id(self) -> str:
+        return self._columns["id"]
 
     def items(self) -> tuple[tuple[str, str], ...]:
         """(field, real column name) for every mapped column, in declaration order."""
-        return tuple((f.name, getattr(self, f.name)) for f in fields(self) if getattr(self, f.name))
+        return tuple(
+            (name, self._columns[name]) for name in self.spec.names if name in self._columns
+        )
 
     @property
     def mapped_optional(self) -> frozenset[str]:
-        return frozenset(name for name in OPTIONAL_COLUMNS if getattr(self, name))
+        return frozenset(name for name in self.spec.optional if name in self._columns)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ColumnMapping):
+            return NotImplemented
+        return self.spec.name == other.spec.name and self._columns == other._columns
+
+    def __hash__(self) -> int:
+        return hash((self.spec.name, tuple(sorted(self._columns.items()))))
+
+    def __repr__(self) -> str:
+        pairs = ", ".join(f"{name}={column!r}" for name, column in self.items())
+        return f"ColumnMapping({pairs})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +190,7 @@ def load_config(path: Path) -> Config:
             f"{path}:1: the config must be a mapping with `billing:` and `database:` sections."
         )
     # What the schema cannot say is only asked of a config of the right shape.
-    errors = schema_errors(located, "config.schema.json") or _semantic_errors(located)
+    errors = schema_errors(located, config_schema()) or _semantic_errors(located)
     if errors:
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
         raise ConfigError(f"{path}: invalid config ({count}):", details=tuple(errors))
@@ -170,6 +206,15 @@ def register_named_secrets(config: Config, env: Mapping[str, str]) -> None:
     register_url(env.get(config.database.url_env or ""))
     if config.slack is not None:
         register_url(env.get(config.slack.webhook_url_env), whole=True)
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    """config.schema.json with the column properties of the accounts table filled in
+    from its declaration (tables.py), never restated in the file."""
+    schema = copy.deepcopy(load_schema("config.schema.json"))
+    schema["properties"]["database"]["properties"]["columns"] = columns_schema(ACCOUNTS)
+    return schema
 
 
 def _semantic_errors(located: Located) -> list[str]:

@@ -108,7 +108,7 @@ def record_snapshot(
     rows = [dict(row) for row in open_accounts(config, None, env).fetch()]
     if redact_data:
         raw = {name: redact(objects) for name, objects in raw.items()}
-        email_column = config.database.columns.email
+        email_column = config.database.columns.get("email")
         rows = redact_rows(rows, {email_column} if email_column else set())
 
     provider = config.billing.provider

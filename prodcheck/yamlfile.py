@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -293,10 +293,12 @@ def _describe(err: jsonschema.ValidationError) -> tuple[KeyPath, str]:
     return path, f"{message}{extra_hint}"
 
 
-def schema_errors(located: Located, schema_name: str) -> list[str]:
-    """Every schema violation as `file:line: key.path: message`, in file order."""
+def schema_errors(located: Located, schema: str | Mapping[str, Any]) -> list[str]:
+    """Every schema violation as `file:line: key.path: message`, in file order.
+    `schema`: a file in prodcheck/schemas, or a schema built from one."""
     validator = jsonschema.Draft202012Validator(
-        load_schema(schema_name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        load_schema(schema) if isinstance(schema, str) else schema,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
     found: list[tuple[int, str]] = []
     for err in _leaf_errors(validator.iter_errors(located.data)):

@@ -5,8 +5,10 @@ An invalid contract is an error naming the file and the rule, never skipped.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,8 @@ from prodcheck.engine.facts import FACTS
 from prodcheck.engine.templates import check_template_shape, template_environment
 from prodcheck.errors import ContractError
 from prodcheck.results import Severity
-from prodcheck.yamlfile import Located, read_yaml_file, schema_errors
+from prodcheck.tables import ACCOUNTS
+from prodcheck.yamlfile import Located, load_schema, read_yaml_file, schema_errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,16 @@ class Rule:
 
 
 _ENV = template_environment()
+
+
+@cache
+def contract_schema() -> dict[str, Any]:
+    """contract.schema.json with `requires` limited to the accounts table's optional
+    fields, from their declaration (tables.py)."""
+    schema = copy.deepcopy(load_schema("contract.schema.json"))
+    requires = schema["$defs"]["rule"]["properties"]["requires"]
+    requires["items"] = {"enum": list(ACCOUNTS.optional)}
+    return schema
 
 
 def _known_fact(subject: str, path: str) -> bool:
@@ -105,7 +118,7 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: tuple[str | in
 
 def load_contract_file(path: Path, *, expected_id: str | None = None) -> list[Rule]:
     located = read_yaml_file(path, ContractError, "contract file", display_path(path))
-    errors = schema_errors(located, "contract.schema.json")
+    errors = schema_errors(located, contract_schema())
     if errors:
         raise ContractError(f"{path}: invalid contract:", details=tuple(errors))
     data = located.data

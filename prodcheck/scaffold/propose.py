@@ -16,50 +16,23 @@ from dataclasses import dataclass, field
 
 from prodcheck.model import Money, Provider
 from prodcheck.sources.stripe_prices import PriceInUse
+from prodcheck.tables import ACCOUNTS, FieldType
 
 Columns = Sequence[tuple[str, str]]
 
-# prodcheck field -> usual column names, best first (compared after `_key`).
-# fmt: off
+# From the accounts table's declaration (tables.py): the usual column names per
+# field, best first (compared after `_key`), and the usual table names.
 CANDIDATES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "user_id", "account_id", "uuid", "uid"),
-    "has_access": (
-        "has_paid_access", "has_access", "is_paid", "paid", "is_paying", "has_subscription",
-        "is_subscribed", "subscribed", "subscription_active", "is_active_subscriber",
-        "is_premium", "premium", "is_pro", "pro", "paid_access", "access", "is_active",
-    ),
-    "plan": (
-        "plan", "plan_name", "tier", "plan_tier", "subscription_plan", "subscription_tier",
-        "plan_type", "pricing_plan", "plan_key", "plan_slug", "plan_id",
-    ),
-    "email": ("email", "email_address", "user_email", "billing_email", "contact_email"),
-    "deleted_at": ("deleted_at", "archived_at", "removed_at", "deactivated_at", "discarded_at"),
-    "access_expires_at": (
-        "paid_until", "access_expires_at", "current_period_end", "access_until",
-        "subscription_ends_at", "subscription_expires_at", "plan_expires_at", "premium_until",
-        "pro_until", "expires_at", "valid_until", "period_end", "ends_at",
-    ),
-    "comped": ("comped", "is_comped", "complimentary", "is_complimentary", "comp", "free_forever"),
-    "updated_at": ("updated_at", "modified_at", "last_modified_at", "updated", "modified"),
+    spec.name: spec.guesses for spec in ACCOUNTS.fields if spec.name != "customer_id"
 }
 CUSTOMER_CANDIDATES: dict[Provider, tuple[str, ...]] = {
-    Provider.STRIPE: (
-        "stripe_customer_id", "stripe_customer", "stripe_cus_id", "stripe_id",
-        "billing_customer_id", "customer_id", "payment_customer_id",
-    ),
-    Provider.PADDLE: (
-        "paddle_customer_id", "paddle_customer", "paddle_id", "billing_customer_id",
-        "customer_id",
-    ),
+    provider: ACCOUNTS.field("customer_id").provider_guesses[provider.value]
+    for provider in Provider
 }
-ACCOUNT_TABLES = (
-    "users", "accounts", "customers", "organizations", "orgs", "teams", "workspaces",
-    "companies", "tenants", "subscribers", "members", "profiles",
-)
-# fmt: on
+ACCOUNT_TABLES = ACCOUNTS.guesses
 _WEIGHT = {"customer_id": 6, "has_access": 3}
-_FLAG_FIELDS = frozenset({"has_access", "comped"})
-_TIME_FIELDS = frozenset({"deleted_at", "access_expires_at", "updated_at"})
+_FLAG_FIELDS = frozenset(f.name for f in ACCOUNTS.fields if f.type is FieldType.FLAG)
+_TIME_FIELDS = frozenset(f.name for f in ACCOUNTS.fields if f.type is FieldType.TIME)
 
 
 def _key(name: str) -> str:
@@ -96,7 +69,7 @@ class TableProposal:
 
     @property
     def missing_required(self) -> tuple[str, ...]:
-        return tuple(f for f in ("id", "customer_id", "has_access") if f not in self.columns)
+        return tuple(f for f in ACCOUNTS.required if f not in self.columns)
 
 
 def propose_columns(columns: Columns, provider: Provider, table: str = "") -> dict[str, str]:

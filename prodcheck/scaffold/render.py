@@ -14,16 +14,11 @@ from dataclasses import dataclass
 
 from prodcheck.model import Provider
 from prodcheck.scaffold.propose import CANDIDATES, PlanProposal, TableProposal
+from prodcheck.tables import ACCOUNTS
 
-DEFAULT_COLUMNS = {"id": "id", "customer_id": "stripe_customer_id", "has_access": "has_paid_access"}
-OPTIONAL = {
-    "plan": "the plan name your app grants (plan.* rules)",
-    "email": "finds duplicate people and repeat trials",
-    "deleted_at": "soft-deleted accounts still billed",
-    "access_expires_at": "stored paid-until dates",
-    "comped": "accounts with access on purpose",
-    "updated_at": "skips rows changed within the settle window",
-}
+# From the accounts table's declaration (tables.py).
+DEFAULT_COLUMNS = {name: ACCOUNTS.field(name).example for name in ACCOUNTS.required}
+OPTIONAL = {name: ACCOUNTS.field(name).enables for name in ACCOUNTS.optional}
 KEY_PERMISSIONS = {
     Provider.STRIPE: (
         "a restricted key (rk_...) with",
@@ -87,7 +82,7 @@ def _database(proposal: InitProposal) -> list[str]:
         _line("  columns:", "prodcheck field -> your column"),
     ]
     found = table.columns if table is not None else {}
-    for name in ("id", "customer_id", "has_access"):
+    for name in ACCOUNTS.required:
         note = "" if name in found else "not found: set your column"
         lines.append(_line(f"    {name}: {scalar(columns[name])}", note))
     for name, why in OPTIONAL.items():

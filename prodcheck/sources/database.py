@@ -21,6 +21,7 @@ from prodcheck.model import AccountState, SourceInfo
 from prodcheck.redaction import register_url, url_passwords
 from prodcheck.sources.base import AccountSource
 from prodcheck.sources.rows import accounts_from_rows
+from prodcheck.tables import ACCOUNTS
 
 # URL scheme -> backend module (STYLE.md #3: a plain dict, imported lazily).
 BACKENDS = {
@@ -209,25 +210,8 @@ def missing_columns_message(
     )
 
 
-# field -> accepted column kind -> note shown by doctor ("" when nothing to add).
-_IDS = {"text": "", "integer": "", "uuid": ""}
-_FLAGS = {"boolean": "", "integer": "read as 0/1"}
-_TIMES = {
-    "timestamp": "",
-    "text": "read as ISO 8601 text",
-    "integer": "read as epoch seconds (not milliseconds)",
-}
-ACCEPTED_KINDS: dict[str, dict[str, str]] = {
-    "id": _IDS,
-    "customer_id": _IDS,
-    "has_access": _FLAGS,
-    "comped": _FLAGS,
-    "plan": {"text": "", "enum": "", "integer": "compared as text with plans.prices"},
-    "email": {"text": ""},
-    "deleted_at": _TIMES,
-    "access_expires_at": _TIMES,
-    "updated_at": _TIMES,
-}
+# field -> accepted column kind -> note shown by doctor, from the declarations.
+ACCEPTED_KINDS: dict[str, dict[str, str]] = {spec.name: spec.kinds for spec in ACCOUNTS.fields}
 
 
 def type_check(field: str, column: str, kind: str, type_name: str) -> Check:

@@ -6,13 +6,14 @@ function, so "false" in a CSV and FALSE in Postgres mean the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from prodcheck.config import ColumnMapping
 from prodcheck.model import Account, AccountState
 from prodcheck.sources.coerce import CoercionError, to_bool, to_datetime, to_str
 from prodcheck.sources.normalize_common import MAX_ERRORS, raise_if_errors
+from prodcheck.tables import FieldType
 
 
 def missing_columns(columns: Iterable[str], mapping: ColumnMapping) -> list[str]:
@@ -20,31 +21,37 @@ def missing_columns(columns: Iterable[str], mapping: ColumnMapping) -> list[str]
     return [f"{name} -> '{column}'" for name, column in mapping.items() if column not in present]
 
 
-def _account(row: Mapping[str, Any], mapping: ColumnMapping) -> Account:
-    def get(name: str) -> Any:
-        column = getattr(mapping, name)
-        return row.get(column) if column else None
+def _flag(value: Any) -> bool:
+    return bool(to_bool(value, null=False))
 
-    def read(name: str, convert: Any) -> Any:
+
+# How each field type is read from a row (tables.py declares each field's type).
+READERS: dict[FieldType, Callable[[Any], Any]] = {
+    FieldType.ID: to_str,
+    FieldType.TEXT: to_str,
+    FieldType.FLAG: _flag,
+    FieldType.TIME: to_datetime,
+}
+
+
+def typed_row(row: Mapping[str, Any], mapping: ColumnMapping) -> dict[str, Any]:
+    """field -> typed value, for every field of the mapping's table (None or False when
+    the field is not mapped), read the same way whatever the source."""
+    values: dict[str, Any] = {}
+    for spec in mapping.spec.fields:
+        column = mapping.get(spec.name)
         try:
-            return convert(get(name))
+            values[spec.name] = READERS[spec.type](row.get(column) if column else None)
         except CoercionError as exc:
-            raise CoercionError(f"column '{getattr(mapping, name)}' ({name}): {exc}") from None
+            raise CoercionError(f"column '{column}' ({spec.name}): {exc}") from None
+    return values
 
-    account_id = read("id", to_str)
-    if account_id is None:
+
+def _account(row: Mapping[str, Any], mapping: ColumnMapping) -> Account:
+    values = typed_row(row, mapping)
+    if values["id"] is None:
         raise CoercionError(f"column '{mapping.id}' (id): is empty; every account needs an id")
-    return Account(
-        id=account_id,
-        customer_id=read("customer_id", to_str),
-        has_access=bool(read("has_access", lambda v: to_bool(v, null=False))),
-        plan=read("plan", to_str),
-        email=read("email", to_str),
-        deleted_at=read("deleted_at", to_datetime),
-        access_expires_at=read("access_expires_at", to_datetime),
-        comped=bool(read("comped", lambda v: to_bool(v, null=False))),
-        updated_at=read("updated_at", to_datetime),
-    )
+    return Account(**values)
 
 
 def accounts_from_rows(

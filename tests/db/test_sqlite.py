@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +129,7 @@ def test_missing_table_and_column_name_close_matches(db_file: Path) -> None:
         SqliteAccounts(BILLING_USERS.config(table="user_s"), env=env(db_file)).load()
     with pytest.raises(SourceError, match="no schema 'billing'"):
         SqliteAccounts(BILLING_USERS.config(), env=env(db_file)).load()
-    columns = replace(PRISMA_USER.columns, customer_id="stripe_customer_id")
+    columns = PRISMA_USER.columns.replace(customer_id="stripe_customer_id")
     with pytest.raises(SourceError, match="close matches: stripeCustomerId"):
         SqliteAccounts(PRISMA_USER.config(columns=columns), env=env(db_file)).load()
 
@@ -145,7 +144,7 @@ def test_dispatcher_picks_sqlite_and_probe_checks_everything(db_file: Path) -> N
 
 
 def test_probe_flags_unsuitable_types(db_file: Path) -> None:
-    columns = replace(BILLING_USERS.columns, has_access="email", deleted_at="comped")
+    columns = BILLING_USERS.columns.replace(has_access="email", deleted_at="comped")
     checks = {
         c.name: c for c in probe(BILLING_USERS.config(table="users", columns=columns), env(db_file))
     }

@@ -1,0 +1,103 @@
+"""The accounts table is declared once (prodcheck/tables.py) and everything that
+names its fields derives from that declaration."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from prodcheck.config import ColumnMapping, config_schema
+from prodcheck.engine.contracts import contract_schema
+from prodcheck.model import Account
+from prodcheck.scaffold.propose import CANDIDATES, CUSTOMER_CANDIDATES, propose_columns
+from prodcheck.scaffold.render import DEFAULT_COLUMNS, OPTIONAL
+from prodcheck.sources.database import ACCEPTED_KINDS
+from prodcheck.sources.rows import typed_row
+from prodcheck.tables import ACCOUNTS, TABLES, FieldType
+
+PACKAGE = Path(__file__).resolve().parent.parent / "prodcheck"
+
+
+def test_config_schema_columns_come_from_the_spec() -> None:
+    columns = config_schema()["properties"]["database"]["properties"]["columns"]
+    assert list(columns["properties"]) == list(ACCOUNTS.names)
+    assert columns["required"] == list(ACCOUNTS.required) == ["id", "customer_id", "has_access"]
+    assert columns["additionalProperties"] is False
+
+
+def test_contract_requires_values_come_from_the_spec() -> None:
+    requires = contract_schema()["$defs"]["rule"]["properties"]["requires"]
+    assert requires["items"]["enum"] == list(ACCOUNTS.optional)
+
+
+def test_doctor_init_and_model_agree_with_the_spec() -> None:
+    assert list(ACCEPTED_KINDS) == list(ACCOUNTS.names)
+    assert ACCEPTED_KINDS["has_access"] == {"boolean": "", "integer": "read as 0/1"}
+    assert set(CANDIDATES) | {"customer_id"} == set(ACCOUNTS.names)
+    assert all(CUSTOMER_CANDIDATES.values())
+    assert list(DEFAULT_COLUMNS) == list(ACCOUNTS.required)
+    assert list(OPTIONAL) == list(ACCOUNTS.optional) and all(OPTIONAL.values())
+    # The engine's typed record has exactly the declared fields.
+    assert [f.name for f in dataclasses.fields(Account)] == list(ACCOUNTS.names)
+    assert TABLES == {"accounts": ACCOUNTS}
+
+
+def test_no_other_module_restates_the_optional_columns() -> None:
+    """Quoted field names of the accounts table appear only in its declaration and in
+    the facts built from an account (to be declared as FactSpecs, issue 16 step 2)."""
+    allowed = {"tables.py", "account_facts.py"}
+    # `plan` and `email` are also keys of Stripe and Paddle objects: not distinctive.
+    distinctive = [name for name in ACCOUNTS.optional if name not in ("plan", "email")]
+    assert len(distinctive) >= 4
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name in allowed:
+            continue
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.name}: {name}" for name in distinctive if f'"{name}"' in text]
+    assert not offenders
+
+
+def test_column_mapping_is_generic_over_the_spec() -> None:
+    mapping = ColumnMapping("uid", "cus", "paid", plan="tier", email=None)
+    assert mapping.items() == (
+        ("id", "uid"),
+        ("customer_id", "cus"),
+        ("has_access", "paid"),
+        ("plan", "tier"),
+    )
+    assert mapping.id == "uid" and mapping.get("email") is None
+    assert mapping.mapped_optional == frozenset({"plan"})
+    assert mapping.replace(plan=None).mapped_optional == frozenset()
+    assert mapping == ColumnMapping(id="uid", customer_id="cus", has_access="paid", plan="tier")
+    with pytest.raises(TypeError, match="no field 'shoe_size'"):
+        ColumnMapping("uid", "cus", "paid", shoe_size="x")
+    with pytest.raises(TypeError, match="required field"):
+        ColumnMapping(id="uid")
+
+
+def test_rows_are_read_by_field_type() -> None:
+    mapping = ColumnMapping("uid", "cus", "paid", comped="c", updated_at="u", plan="p")
+    row = {"uid": 7, "cus": "cus_1", "paid": "t", "c": None, "u": "2026-01-02T03:04:05Z", "p": 3}
+    values = typed_row(row, mapping)
+    assert values["id"] == "7" and values["has_access"] is True and values["comped"] is False
+    assert values["updated_at"].isoformat() == "2026-01-02T03:04:05+00:00"
+    assert values["plan"] == "3" and values["email"] is None
+    kinds = {spec.type for spec in ACCOUNTS.fields}
+    assert kinds == set(FieldType)
+
+
+def test_init_guesses_use_the_declared_names() -> None:
+    columns = [("id", "uuid"), ("stripe_customer_id", "text"), ("is_paid", "boolean"),
+               ("paid_until", "timestamptz"), ("is_comped", "boolean")]  # fmt: skip
+    from prodcheck.model import Provider
+
+    assert propose_columns(columns, Provider.STRIPE, "users") == {
+        "customer_id": "stripe_customer_id",
+        "id": "id",
+        "has_access": "is_paid",
+        "access_expires_at": "paid_until",
+        "comped": "is_comped",
+    }
