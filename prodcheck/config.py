@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 from prodcheck.errors import ConfigError
 from prodcheck.model import Provider
 from prodcheck.redaction import register_secret, register_url
-from prodcheck.tables import ACCOUNTS, TableSpec, columns_schema
+from prodcheck.tables import ACCOUNTS, TABLES, TableSpec, columns_schema
 from prodcheck.yamlfile import Located, dotted, load_schema, read_yaml_file, schema_errors
 
 CONFIG_FILENAME = "prodcheck.yml"
@@ -100,6 +100,10 @@ class BillingConfig:
 
 @dataclass(frozen=True, slots=True)
 class DatabaseConfig:
+    """Where the database is, and the accounts table's mapping: written as
+    `database.tables.accounts: {table, columns, where}`, or in the older form
+    `database.table` / `database.columns` / `database.where` (still read)."""
+
     table: str
     columns: ColumnMapping
     url_env: str | None = None
@@ -107,6 +111,8 @@ class DatabaseConfig:
     where: str | None = None
     statement_timeout_seconds: float = 60.0
     connect_timeout_seconds: int = 10
+    # Where the accounts mapping sits in the config, for messages that say what to fix.
+    key: str = "database"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +171,8 @@ class Config:
     suppressions: tuple[Suppression, ...] = ()
     slack: SlackConfig | None = None
     path: Path | None = None
+    # Older forms still read, each with what to write instead (`validate` shows them).
+    deprecations: tuple[str, ...] = ()
 
 
 def find_config(explicit: Path | None, fixtures: Path | None) -> Path:
@@ -194,7 +202,7 @@ def load_config(path: Path) -> Config:
     if errors:
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
         raise ConfigError(f"{path}: invalid config ({count}):", details=tuple(errors))
-    config = _build(located, path)
+    config = replace(_build(located, path), deprecations=tuple(deprecations(located)))
     register_named_secrets(config, os.environ)
     return config
 
@@ -213,16 +221,77 @@ def config_schema() -> dict[str, Any]:
     """config.schema.json with the column properties of the accounts table filled in
     from its declaration (tables.py), never restated in the file."""
     schema = copy.deepcopy(load_schema("config.schema.json"))
-    schema["properties"]["database"]["properties"]["columns"] = columns_schema(ACCOUNTS)
+    # One of the two forms: the older table/columns first, so that a config
+    # written in it hears about the key it lacks.
+    schema["properties"]["database"]["anyOf"] = [
+        {"required": ["table", "columns"]},
+        {"required": ["tables"]},
+    ]
+    database = schema["properties"]["database"]["properties"]
+    database["columns"] = columns_schema(ACCOUNTS)
+    database["tables"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "the app's tables prodcheck reads, each with its real name and columns",
+        "properties": {
+            name: {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["table", "columns"],
+                "description": spec.meaning,
+                "properties": {
+                    "table": database["table"],
+                    "columns": columns_schema(spec),
+                    "where": database["where"],
+                },
+            }
+            for name, spec in TABLES.items()
+        },
+    }
     return schema
 
 
+OLD_FORM = ("table", "columns", "where")
+
+
+def deprecations(located: Located) -> list[str]:
+    """Forms still read but no longer written, each with what to write instead."""
+    database = located.data.get("database") or {}
+    old = [key for key in OLD_FORM if key in database]
+    if not old or "tables" in database:
+        return []
+    keys = ", ".join(f"database.{key}" for key in old)
+    return [
+        f"{located.where(('database', old[0]))}: {keys}: the older form of "
+        "database.tables.accounts, still read; move them under `tables: {accounts: {table: "
+        "..., columns: {...}}}`"
+    ]
+
+
+def _table_form_errors(located: Located) -> list[str]:
+    database = located.data.get("database") or {}
+    old = [key for key in OLD_FORM if key in database]
+    if "tables" in database and old:
+        keys = ", ".join(f"database.{key}" for key in old)
+        return [
+            f"{located.where(('database', old[0]))}: {keys}: also given under database.tables; "
+            "keep one form (database.tables.accounts)"
+        ]
+    if "tables" in database and "accounts" not in (database["tables"] or {}):
+        return [
+            f"{located.where(('database', 'tables'))}: database.tables: 'accounts' is a "
+            "required property: add it (table, columns)"
+        ]
+    return []
+
+
 def _semantic_errors(located: Located) -> list[str]:
-    """What JSON Schema cannot say: plans in the price map missing from the tier order."""
+    """What JSON Schema cannot say: one form of the accounts table; plans in the price
+    map missing from the tier order."""
+    errors = _table_form_errors(located)
     plans = located.data.get("plans") or {}
     tiers = plans.get("tiers") or []
     prices = plans.get("prices") or {}
-    errors = []
     if tiers and isinstance(prices, dict):
         for price_id, plan in prices.items():
             if isinstance(plan, str) and plan not in tiers:
@@ -250,6 +319,9 @@ def _build(located: Located, path: Path) -> Config:
     billing = BillingConfig(**billing_data)
 
     database_data = dict(data["database"])
+    tables = database_data.pop("tables", None)
+    if tables:
+        database_data.update(tables["accounts"], key="database.tables.accounts")
     database_data["columns"] = ColumnMapping(**database_data["columns"])
     database_data["fixtures"] = _relative(base, database_data.get("fixtures"))
     database = DatabaseConfig(**database_data)

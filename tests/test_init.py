@@ -115,9 +115,11 @@ def test_init_proposes_table_columns_and_plans_that_check(run_cli, database, tmp
         )  # fmt: skip
         assert result.exit_code == 0, result.output
         config = yaml.safe_load(out.read_text())
-        assert config["database"]["table"] == "app_users"
+        # init writes the accounts table in the database.tables form (issue 16).
+        accounts = config["database"]["tables"]["accounts"]
+        assert accounts["table"] == "app_users"
         assert config["database"]["url_env"] == "APP_DB"
-        assert config["database"]["columns"] == {
+        assert accounts["columns"] == {
             "id": "id",
             "customer_id": "stripeCustomerId",
             "has_access": "is_paid",

@@ -91,6 +91,8 @@ def validate(config_path: Path | None, fixtures: Path | None) -> None:
     rules = load_checked_rules(config)
     packs = sorted({rule.pack for rule in rules})
     say(f"{path}: valid · {len(rules)} rules in {len(packs)} packs ({', '.join(packs)})")
+    for note in config.deprecations:
+        say(f"note: {note}")
 
 
 DEMO_INTRO = """\

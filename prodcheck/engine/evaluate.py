@@ -76,7 +76,8 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
     if missing:
         return (
             f"needs the {', '.join(missing)} column{'s' if len(missing) > 1 else ''}: map "
-            f"{'them' if len(missing) > 1 else 'it'} under database.columns to enable this rule"
+            f"{'them' if len(missing) > 1 else 'it'} under {index.config.database.key}.columns to "
+            "enable this rule"
         )
     if "events" in rule.needs and not index.has_events:
         return "needs Stripe events, which this billing source does not provide"

@@ -78,19 +78,21 @@ def _database(proposal: InitProposal) -> list[str]:
         "  # The NAME of the environment variable holding the database URL; connect as a",
         "  # read-only role (README: Read-only credentials).",
         _line(f"  url_env: {scalar(proposal.url_env)}", "postgresql://... or sqlite:///path.db"),
-        _line(f"  table: {scalar(table_name)}", table_comment),
-        _line("  columns:", "prodcheck field -> your column"),
+        "  tables:",
+        _line("    accounts:", "who has paid access, on which plan"),
+        _line(f"      table: {scalar(table_name)}", table_comment),
+        _line("      columns:", "prodcheck field -> your column"),
     ]
     found = table.columns if table is not None else {}
     for name in ACCOUNTS.required:
         note = "" if name in found else "not found: set your column"
-        lines.append(_line(f"    {name}: {scalar(columns[name])}", note))
+        lines.append(_line(f"        {name}: {scalar(columns[name])}", note))
     for name, why in OPTIONAL.items():
         if name in found:
-            lines.append(_line(f"    {name}: {scalar(found[name])}", why))
+            lines.append(_line(f"        {name}: {scalar(found[name])}", why))
         else:
             example = CANDIDATES[name][0]
-            lines.append(_line(f"    # {name}: {example}", f"not found; map it for: {why}"))
+            lines.append(_line(f"        # {name}: {example}", f"not found; map it for: {why}"))
     return lines
 
 

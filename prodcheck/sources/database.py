@@ -258,11 +258,11 @@ def query_failure(config: DatabaseConfig, reason: str, *, timed_out: bool) -> st
     if timed_out:
         return (
             f"reading {config.table} took longer than database.statement_timeout_seconds "
-            f"({config.statement_timeout_seconds}s): raise it, or narrow database.where"
+            f"({config.statement_timeout_seconds}s): raise it, or narrow {config.key}.where"
         )
     if config.where:
         return (
-            f"database.where ({config.where!r}) failed: {reason}. It must be one SQL "
+            f"{config.key}.where ({config.where!r}) failed: {reason}. It must be one SQL "
             "condition on the table's columns, e.g. deleted_at IS NULL"
         )
     return f"reading {config.table} failed: {reason}"

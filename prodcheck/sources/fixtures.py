@@ -128,7 +128,7 @@ class FixtureAccounts:
                     return path
         raise FixtureError(
             f"{self.folder / 'db' / (table + '.json')}: fixture file not found. The config's "
-            f"database.table is '{table}': add db/{table}.json (an array of rows) or "
+            f"{self.config.key}.table is '{table}': add db/{table}.json (an array of rows) or "
             f"db/{table}.csv."
         )
 
@@ -158,7 +158,7 @@ class FixtureAccounts:
         if missing:
             raise FixtureError(
                 f"{shown}: no column for {', '.join(missing)} in any row. Fix "
-                "database.columns in the config or the fixture's keys."
+                f"{self.config.key}.columns in the config or the fixture's keys."
             )
         csv_file = path.suffix == ".csv"
         try:
