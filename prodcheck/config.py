@@ -99,6 +99,18 @@ class BillingConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TableConfig:
+    """One table prodcheck reads: its declaration, the real table, the column
+    mapping, an optional row filter, and where it sits in the config."""
+
+    spec: TableSpec
+    table: str
+    columns: ColumnMapping
+    where: str | None = None
+    key: str = "database"
+
+
+@dataclass(frozen=True, slots=True)
 class DatabaseConfig:
     """Where the database is, and the accounts table's mapping: written as
     `database.tables.accounts: {table, columns, where}`, or in the older form
@@ -113,6 +125,11 @@ class DatabaseConfig:
     connect_timeout_seconds: int = 10
     # Where the accounts mapping sits in the config, for messages that say what to fix.
     key: str = "database"
+
+    @property
+    def tables(self) -> dict[str, TableConfig]:
+        """Every table this config maps, by spec name (the accounts table today)."""
+        return {"accounts": TableConfig(ACCOUNTS, self.table, self.columns, self.where, self.key)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,3 +101,29 @@ def test_init_guesses_use_the_declared_names() -> None:
         "access_expires_at": "paid_until",
         "comped": "is_comped",
     }
+
+
+def test_every_backend_reads_a_declared_table_through_one_generic_reader(tmp_path: Path) -> None:
+    """Fixture files, SQLite and PostgreSQL each expose one reader taking a TableConfig
+    (the spec, the real table, the mapping, the filter); the accounts sources use it."""
+    import json
+    import sqlite3
+
+    from prodcheck.config import DatabaseConfig, TableConfig
+    from prodcheck.sources import fixtures, sqlite
+
+    config = DatabaseConfig(table="app_users", columns=ColumnMapping("uid", "cus", "paid"))
+    table = config.tables["accounts"]
+    assert isinstance(table, TableConfig) and table.spec is ACCOUNTS
+    assert table.table == "app_users" and table.key == "database"
+    rows = [{"uid": "b", "cus": "c2", "paid": 0}, {"uid": "a", "cus": "c1", "paid": 1}]
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "app_users.json").write_text(json.dumps(rows))
+    assert fixtures.read_rows(fixtures.table_file(tmp_path, table)) == rows
+    with sqlite3.connect(tmp_path / "app.db") as conn:
+        conn.execute("CREATE TABLE app_users (uid text, cus text, paid integer)")
+        conn.executemany("INSERT INTO app_users VALUES (:uid, :cus, :paid)", rows)
+    with sqlite3.connect(tmp_path / "app.db") as conn:
+        read = list(sqlite.read_table(conn, table, 5.0, "app.db"))
+    assert [r["uid"] for r in read] == ["a", "b"]  # ordered by the first declared field
+    # postgres.read_table is what PostgresAccounts reads through: tests/db/test_postgres.py.

@@ -14,7 +14,7 @@ from contextlib import closing
 from typing import Any, NamedTuple, Protocol, cast
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from prodcheck.config import ColumnMapping, DatabaseConfig
+from prodcheck.config import ColumnMapping, DatabaseConfig, TableConfig
 from prodcheck.errors import ConfigError, CredentialError, ProdcheckError
 from prodcheck.extras import require
 from prodcheck.model import AccountState, SourceInfo
@@ -252,20 +252,26 @@ def column_checks(
     return checks
 
 
-def query_failure(config: DatabaseConfig, reason: str, *, timed_out: bool) -> str:
+def query_failure(table: TableConfig, timeout: float, reason: str, *, timed_out: bool) -> str:
     """What to do when the SELECT itself failed; with a where set, the where is the
     likely culprit since the table and columns were checked just before."""
     if timed_out:
         return (
-            f"reading {config.table} took longer than database.statement_timeout_seconds "
-            f"({config.statement_timeout_seconds}s): raise it, or narrow {config.key}.where"
+            f"reading {table.table} took longer than database.statement_timeout_seconds "
+            f"({timeout}s): raise it, or narrow {table.key}.where"
         )
-    if config.where:
+    if table.where:
         return (
-            f"{config.key}.where ({config.where!r}) failed: {reason}. It must be one SQL "
+            f"{table.key}.where ({table.where!r}) failed: {reason}. It must be one SQL "
             "condition on the table's columns, e.g. deleted_at IS NULL"
         )
-    return f"reading {config.table} failed: {reason}"
+    return f"reading {table.table} failed: {reason}"
+
+
+def order_column(table: TableConfig) -> str:
+    """The column rows are read in order of (the table's first declared field, its id):
+    a stable order makes reports and recorded snapshots diff cleanly."""
+    return table.columns.items()[0][1]
 
 
 def load_accounts(

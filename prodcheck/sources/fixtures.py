@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from prodcheck.bundled import display_path
-from prodcheck.config import BillingConfig, DatabaseConfig
+from prodcheck.config import BillingConfig, DatabaseConfig, TableConfig
 from prodcheck.errors import DataError, FixtureError, json_kind
 from prodcheck.model import AccountState, BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_normalize, stripe_normalize
@@ -113,43 +113,48 @@ class FixtureBilling:
         return state, info
 
 
+def table_file(folder: Path, table: TableConfig) -> Path:
+    """db/<table>.json or db/<table>.csv for any declared table (schema prefix optional)."""
+    name = table.table
+    for candidate in (name, name.split(".")[-1]):
+        for suffix in (".json", ".csv"):
+            path = folder / "db" / f"{candidate}{suffix}"
+            if path.is_file():
+                return path
+    raise FixtureError(
+        f"{folder / 'db' / (name + '.json')}: fixture file not found. The config's "
+        f"{table.key}.table is '{name}': add db/{name}.json (an array of rows) or "
+        f"db/{name}.csv."
+    )
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """A table's rows from its fixture file, keyed by the real column names."""
+    if path.suffix == ".csv":
+        return _read_csv(path)
+    rows = read_json_list(path)
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise FixtureError(f"{path}[{index}]: expected a row object, got {shown_value(row)}.")
+    return rows
+
+
 class FixtureAccounts:
     def __init__(self, folder: Path, config: DatabaseConfig) -> None:
         self.folder = folder
         self.config = config
+        self.table = config.tables["accounts"]
 
     def _file(self) -> Path:
-        table = self.config.table
-        candidates = [table, table.split(".")[-1]]
-        for name in candidates:
-            for suffix in (".json", ".csv"):
-                path = self.folder / "db" / f"{name}{suffix}"
-                if path.is_file():
-                    return path
-        raise FixtureError(
-            f"{self.folder / 'db' / (table + '.json')}: fixture file not found. The config's "
-            f"{self.config.key}.table is '{table}': add db/{table}.json (an array of rows) or "
-            f"db/{table}.csv."
-        )
+        return table_file(self.folder, self.table)
 
     def fetch(self) -> list[dict[str, Any]]:
         """The rows, keyed by the real column names (as a live source returns them)."""
-        return self._rows(self._file())
-
-    def _rows(self, path: Path) -> list[dict[str, Any]]:
-        if path.suffix == ".csv":
-            return _read_csv(path)
-        rows = read_json_list(path)
-        for index, row in enumerate(rows):
-            if not isinstance(row, dict):
-                raise FixtureError(
-                    f"{path}[{index}]: expected a row object, got {shown_value(row)}."
-                )
-        return rows
+        return read_rows(self._file())
 
     def load(self) -> tuple[AccountState, SourceInfo]:
         path = self._file()
-        rows = self._rows(path)
+        rows = read_rows(path)
         shown = display_path(path)
         columns: set[str] = set()
         for row in rows:

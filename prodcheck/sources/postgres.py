@@ -20,7 +20,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from prodcheck.config import DatabaseConfig
+from prodcheck.config import DatabaseConfig, TableConfig
 from prodcheck.errors import ProdcheckError, SourceError
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import (
@@ -30,6 +30,7 @@ from prodcheck.sources.database import (
     load_accounts,
     missing_columns_message,
     missing_table_message,
+    order_column,
     query_failure,
     redact_url,
     scrub,
@@ -190,10 +191,65 @@ def _lookup_table(conn: Connection, table: str) -> _Table:
     )
 
 
+def select(table: _Table, config: TableConfig, what: Composable) -> Composed:
+    from psycopg import sql
+
+    query = sql.SQL("SELECT {} FROM {}").format(what, sql.Identifier(table.schema, table.name))
+    if config.where:
+        query += sql.SQL(" WHERE (") + sql.SQL(config.where) + sql.SQL(")")
+    return query
+
+
+def read_table(
+    conn: Connection, config: TableConfig, timeout: float, location: str, url: str
+) -> Iterator[dict[str, Any]]:
+    """The rows of any declared table, keyed by the real column names, streamed through
+    a server-side cursor in the read-only transaction `conn` is in. `location` and
+    `url` name the database in messages (the URL's password scrubbed from them)."""
+    import psycopg
+    from psycopg import sql
+
+    columns = selected_columns(config.columns)
+    try:
+        table = _lookup_table(conn, config.table)
+        missing = [c for c in columns if c not in table.columns]
+        if missing:
+            raise SourceError(
+                missing_columns_message(config.table, config.columns, missing, [*table.columns])
+            )
+        query = select(table, config, sql.SQL(", ").join(map(sql.Identifier, columns)))
+        query += sql.SQL(" ORDER BY {}").format(sql.Identifier(order_column(config)))
+        with conn.cursor(name=f"prodcheck_{config.spec.name}") as cursor:
+            cursor.itersize = FETCH_BATCH
+            cursor.execute(query)
+            for row in cursor:
+                yield dict(zip(columns, row, strict=True))
+    except psycopg.Error as exc:
+        what = read_failure(exc, conn, config, timeout)
+        raise SourceError(scrub(f"PostgreSQL at {location}: {what}.", url)) from None
+
+
+def read_failure(exc: Exception, conn: Connection, config: TableConfig, timeout: float) -> str:
+    from psycopg import errors
+
+    if isinstance(exc, errors.InsufficientPrivilege):
+        return (
+            f"role {conn.info.user} may not read {config.table}: {_reason(exc)}. "
+            "GRANT USAGE ON SCHEMA and SELECT ON the table to it"
+        )
+    if isinstance(exc, errors.OperationalError) and not isinstance(exc, errors.QueryCanceled):
+        # The connection or the server failed, not the query (QueryCanceled is a
+        # subclass: that one is the statement timeout).
+        return f"reading {config.table} failed: {_reason(exc)}"
+    timed_out = isinstance(exc, errors.QueryCanceled)
+    return query_failure(config, timeout, _reason(exc), timed_out=timed_out)
+
+
 class PostgresAccounts:
     def __init__(self, config: DatabaseConfig, *, env: Mapping[str, str] = os.environ) -> None:
         self.config = config
         self.env = env
+        self.table = config.tables["accounts"]
 
     @property
     def location(self) -> str:
@@ -201,58 +257,16 @@ class PostgresAccounts:
 
     def fetch(self) -> Generator[dict[str, Any], None, None]:
         """Rows keyed by the real column names, streamed through a server-side cursor."""
+        url = database_url(self.config, self.env)
+        timeout = self.config.statement_timeout_seconds
         with read_only_connection(self.config, self.env) as conn:
-            yield from self._rows(conn)
+            yield from read_table(conn, self.table, timeout, self.location, url)
 
     def load(self) -> tuple[AccountState, SourceInfo]:
         return load_accounts(self.fetch(), self.config, "postgres", self.location)
 
-    def _select(self, table: _Table, what: Composable) -> Composed:
-        from psycopg import sql
-
-        query = sql.SQL("SELECT {} FROM {}").format(what, sql.Identifier(table.schema, table.name))
-        if self.config.where:
-            query += sql.SQL(" WHERE (") + sql.SQL(self.config.where) + sql.SQL(")")
-        return query
-
-    def _rows(self, conn: Connection) -> Iterator[dict[str, Any]]:
-        import psycopg
-        from psycopg import sql
-
-        config, columns = self.config, selected_columns(self.config.columns)
-        try:
-            table = _lookup_table(conn, config.table)
-            missing = [c for c in columns if c not in table.columns]
-            if missing:
-                raise SourceError(
-                    missing_columns_message(config.table, config.columns, missing, [*table.columns])
-                )
-            query = self._select(table, sql.SQL(", ").join(map(sql.Identifier, columns)))
-            # A stable order makes reports and recorded snapshots diff cleanly.
-            query += sql.SQL(" ORDER BY {}").format(sql.Identifier(config.columns.id))
-            with conn.cursor(name="prodcheck_accounts") as cursor:
-                cursor.itersize = FETCH_BATCH
-                cursor.execute(query)
-                for row in cursor:
-                    yield dict(zip(columns, row, strict=True))
-        except psycopg.Error as exc:
-            raise SourceError(self._failure(exc, conn)) from None
-
     def _failure(self, exc: Exception, conn: Connection) -> str:
-        from psycopg import errors
-
-        if isinstance(exc, errors.InsufficientPrivilege):
-            what = (
-                f"role {conn.info.user} may not read {self.config.table}: {_reason(exc)}. "
-                "GRANT USAGE ON SCHEMA and SELECT ON the table to it"
-            )
-        elif isinstance(exc, errors.OperationalError) and not isinstance(exc, errors.QueryCanceled):
-            # The connection or the server failed, not the query (QueryCanceled is a
-            # subclass: that one is the statement timeout).
-            what = f"reading {self.config.table} failed: {_reason(exc)}"
-        else:
-            timed_out = isinstance(exc, errors.QueryCanceled)
-            what = query_failure(self.config, _reason(exc), timed_out=timed_out)
+        what = read_failure(exc, conn, self.table, self.config.statement_timeout_seconds)
         url = database_url(self.config, self.env)
         return scrub(f"PostgreSQL at {self.location}: {what}.", url)
 
@@ -291,7 +305,8 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             checks.append(Check(f"table {config.table}", True, f"{table.schema}.{table.name}"))
             checks += column_checks(config, table.columns)
             checks += _privilege_checks(conn, table, config)
-            selected = conn.execute(source._select(table, sql.SQL("count(*)"))).fetchone()
+            query = select(table, source.table, sql.SQL("count(*)"))
+            selected = conn.execute(query).fetchone()
         except SourceError as exc:
             return [*checks, Check(f"table {config.table}", False, exc.message)]
         except psycopg.Error as exc:

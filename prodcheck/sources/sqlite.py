@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from prodcheck.config import DatabaseConfig
+from prodcheck.config import DatabaseConfig, TableConfig
 from prodcheck.errors import ConfigError, ProdcheckError, SourceError
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import (
@@ -30,6 +30,7 @@ from prodcheck.sources.database import (
     load_accounts,
     missing_columns_message,
     missing_table_message,
+    order_column,
     query_failure,
     selected_columns,
     split_scheme,
@@ -151,10 +152,41 @@ def _lookup_table(conn: sqlite3.Connection, table: str) -> tuple[tuple[str, ...]
     return (*schema, name), dict(columns)
 
 
+def select(parts: tuple[str, ...], config: TableConfig, what: str) -> str:
+    query = f"SELECT {what} FROM {quote(*parts)}"
+    return f"{query} WHERE ({config.where})" if config.where else query
+
+
+def read_table(
+    conn: sqlite3.Connection, config: TableConfig, timeout: float, location: str
+) -> Iterator[dict[str, Any]]:
+    """The rows of any declared table, keyed by the real column names, one at a time."""
+    columns = selected_columns(config.columns)
+    try:
+        parts, actual = _lookup_table(conn, config.table)
+        present = {c.lower() for c in actual}
+        missing = [c for c in columns if c.lower() not in present]
+        if missing:
+            raise SourceError(
+                missing_columns_message(config.table, config.columns, missing, [*actual])
+            )
+        query = select(parts, config, ", ".join(quote(c) for c in columns))
+        for row in conn.execute(f"{query} ORDER BY {quote(order_column(config))}"):
+            yield dict(zip(columns, row, strict=True))
+    except sqlite3.Error as exc:
+        raise SourceError(read_failure(exc, config, timeout, location)) from None
+
+
+def read_failure(exc: sqlite3.Error, config: TableConfig, timeout: float, location: str) -> str:
+    what = query_failure(config, timeout, str(exc), timed_out=str(exc) == "interrupted")
+    return f"SQLite database {location}: {what}."
+
+
 class SqliteAccounts:
     def __init__(self, config: DatabaseConfig, *, env: Mapping[str, str] = os.environ) -> None:
         self.config = config
         self.env = env
+        self.table = config.tables["accounts"]
 
     @property
     def location(self) -> str:
@@ -162,35 +194,12 @@ class SqliteAccounts:
 
     def fetch(self) -> Generator[dict[str, Any], None, None]:
         """Rows keyed by the real column names, read one at a time."""
+        timeout = self.config.statement_timeout_seconds
         with read_only_connection(self.config, self.env) as conn:
-            yield from self._rows(conn)
+            yield from read_table(conn, self.table, timeout, self.location)
 
     def load(self) -> tuple[AccountState, SourceInfo]:
         return load_accounts(self.fetch(), self.config, "sqlite", self.location)
-
-    def _select(self, parts: tuple[str, ...], what: str) -> str:
-        query = f"SELECT {what} FROM {quote(*parts)}"
-        return f"{query} WHERE ({self.config.where})" if self.config.where else query
-
-    def _rows(self, conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-        config, columns = self.config, selected_columns(self.config.columns)
-        try:
-            parts, actual = _lookup_table(conn, config.table)
-            present = {c.lower() for c in actual}
-            missing = [c for c in columns if c.lower() not in present]
-            if missing:
-                raise SourceError(
-                    missing_columns_message(config.table, config.columns, missing, [*actual])
-                )
-            query = self._select(parts, ", ".join(quote(c) for c in columns))
-            for row in conn.execute(f"{query} ORDER BY {quote(config.columns.id)}"):
-                yield dict(zip(columns, row, strict=True))
-        except sqlite3.Error as exc:
-            raise SourceError(self._failure(exc)) from None
-
-    def _failure(self, exc: sqlite3.Error) -> str:
-        what = query_failure(self.config, str(exc), timed_out=str(exc) == "interrupted")
-        return f"SQLite database {self.location}: {what}."
 
 
 def accounts(config: DatabaseConfig, env: Mapping[str, str]) -> SqliteAccounts:
@@ -230,8 +239,10 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
         checks += column_checks(config, kinds, ignore_case=True)
         where = f" (where {config.where})" if config.where else ""
         try:
-            count = conn.execute(source._select(parts, "count(*)")).fetchone()[0]
+            count = conn.execute(select(parts, source.table, "count(*)")).fetchone()[0]
         except sqlite3.Error as exc:
-            return [*checks, Check("rows", False, source._failure(exc))]
+            timeout = config.statement_timeout_seconds
+            message = read_failure(exc, source.table, timeout, source.location)
+            return [*checks, Check("rows", False, message)]
         checks.append(Check("rows", True, f"{count:,} to check{where}"))
     return checks
