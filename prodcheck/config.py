@@ -14,73 +14,13 @@ from typing import Any
 from prodcheck.errors import ConfigError
 from prodcheck.model import Provider
 from prodcheck.redaction import register_secret, register_url
-from prodcheck.tables import ACCOUNTS, TABLES, TableSpec, columns_schema
+from prodcheck.tables import ACCOUNTS, TABLES, ColumnMapping, TableConfig, columns_schema
 from prodcheck.yamlfile import Located, dotted, load_schema, read_yaml_file, schema_errors
 
 CONFIG_FILENAME = "prodcheck.yml"
 DEFAULT_ENTITLED = ("active", "trialing")
 # The optional fields of the accounts table, from its declaration (tables.py).
 OPTIONAL_COLUMNS = ACCOUNTS.optional
-
-
-class ColumnMapping:
-    """Field -> real column name, for the fields of a table's spec that are mapped.
-
-    `ColumnMapping(id="id", customer_id="cus", has_access="paid", plan="plan")`, or
-    the same positionally in the spec's order. Fields come from the `TableSpec`
-    alone: nothing here names a column.
-    """
-
-    __slots__ = ("_columns", "spec")
-
-    def __init__(self, *positional: str, spec: TableSpec = ACCOUNTS, **named: str | None) -> None:
-        names = spec.names
-        if len(positional) > len(names):
-            raise TypeError(f"{spec.name} has {len(names)} fields, got {len(positional)}")
-        columns: dict[str, str | None] = dict(zip(names, positional, strict=False))
-        for name, column in named.items():
-            if name not in names:
-                raise TypeError(f"{spec.name} has no field {name!r}")
-            columns[name] = column
-        missing = [name for name in spec.required if not columns.get(name)]
-        if missing:
-            raise TypeError(f"{spec.name}: required field(s) {', '.join(missing)} not mapped")
-        self._columns = {name: column for name, column in columns.items() if column}
-        self.spec = spec
-
-    def replace(self, **changes: str | None) -> ColumnMapping:
-        """A copy with some fields mapped to other columns (None: unmapped)."""
-        return ColumnMapping(spec=self.spec, **{**self._columns, **changes})
-
-    def get(self, name: str) -> str | None:
-        """The real column mapped to field `name`, or None when it is not mapped."""
-        return self._columns.get(name)
-
-    @property
-    def id(self) -> str:
-        return self._columns["id"]
-
-    def items(self) -> tuple[tuple[str, str], ...]:
-        """(field, real column name) for every mapped column, in declaration order."""
-        return tuple(
-            (name, self._columns[name]) for name in self.spec.names if name in self._columns
-        )
-
-    @property
-    def mapped_optional(self) -> frozenset[str]:
-        return frozenset(name for name in self.spec.optional if name in self._columns)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ColumnMapping):
-            return NotImplemented
-        return self.spec.name == other.spec.name and self._columns == other._columns
-
-    def __hash__(self) -> int:
-        return hash((self.spec.name, tuple(sorted(self._columns.items()))))
-
-    def __repr__(self) -> str:
-        pairs = ", ".join(f"{name}={column!r}" for name, column in self.items())
-        return f"ColumnMapping({pairs})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +36,6 @@ class BillingConfig:
     timeout_seconds: float = 30.0
     max_retries: int = 6
     events_days: int = 30
-
-
-@dataclass(frozen=True, slots=True)
-class TableConfig:
-    """One table prodcheck reads: its declaration, the real table, the column
-    mapping, an optional row filter, and where it sits in the config."""
-
-    spec: TableSpec
-    table: str
-    columns: ColumnMapping
-    where: str | None = None
-    key: str = "database"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,10 +199,15 @@ def config_schema() -> dict[str, Any]:
 OLD_FORM = ("table", "columns", "where")
 
 
+def _old_form(located: Located) -> tuple[dict[str, Any], list[str]]:
+    """The database section, and which keys of the older accounts form it uses."""
+    database = located.data.get("database") or {}
+    return database, [key for key in OLD_FORM if key in database]
+
+
 def deprecations(located: Located) -> list[str]:
     """Forms still read but no longer written, each with what to write instead."""
-    database = located.data.get("database") or {}
-    old = [key for key in OLD_FORM if key in database]
+    database, old = _old_form(located)
     if not old or "tables" in database:
         return []
     keys = ", ".join(f"database.{key}" for key in old)
@@ -286,8 +219,7 @@ def deprecations(located: Located) -> list[str]:
 
 
 def _table_form_errors(located: Located) -> list[str]:
-    database = located.data.get("database") or {}
-    old = [key for key in OLD_FORM if key in database]
+    database, old = _old_form(located)
     if "tables" in database and old:
         keys = ", ".join(f"database.{key}" for key in old)
         return [

@@ -5,7 +5,8 @@ and what each means. Everything else derives from it: the config schema's
 column properties, the contract schema's `requires` values, the column types
 `doctor` accepts, `init`'s column guesses and comments, and the skip reasons.
 Adding an optional column is one edit here (plus the model field the engine
-reads and its scenarios).
+reads and its scenarios). A `ColumnMapping` maps a spec's fields to the app's real
+columns; a `TableConfig` is one configured table, as every reader takes it.
 """
 
 from __future__ import annotations
@@ -164,6 +165,79 @@ ACCOUNTS = TableSpec(
     ),
 )
 # fmt: on
+
+
+class ColumnMapping:
+    """Field -> real column name, for the fields of a table's spec that are mapped.
+
+    `ColumnMapping(id="id", customer_id="cus", has_access="paid", plan="plan")`, or
+    the same positionally in the spec's order. Fields come from the `TableSpec`
+    alone: nothing here names a column.
+    """
+
+    __slots__ = ("_columns", "spec")
+
+    def __init__(self, *positional: str, spec: TableSpec = ACCOUNTS, **named: str | None) -> None:
+        names = spec.names
+        if len(positional) > len(names):
+            raise TypeError(f"{spec.name} has {len(names)} fields, got {len(positional)}")
+        columns: dict[str, str | None] = dict(zip(names, positional, strict=False))
+        for name, column in named.items():
+            if name not in names:
+                raise TypeError(f"{spec.name} has no field {name!r}")
+            columns[name] = column
+        missing = [name for name in spec.required if not columns.get(name)]
+        if missing:
+            raise TypeError(f"{spec.name}: required field(s) {', '.join(missing)} not mapped")
+        self._columns = {name: column for name, column in columns.items() if column}
+        self.spec = spec
+
+    def replace(self, **changes: str | None) -> ColumnMapping:
+        """A copy with some fields mapped to other columns (None: unmapped)."""
+        return ColumnMapping(spec=self.spec, **{**self._columns, **changes})
+
+    def get(self, name: str) -> str | None:
+        """The real column mapped to field `name`, or None when it is not mapped."""
+        return self._columns.get(name)
+
+    @property
+    def id(self) -> str:
+        return self._columns["id"]
+
+    def items(self) -> tuple[tuple[str, str], ...]:
+        """(field, real column name) for every mapped column, in declaration order."""
+        return tuple(
+            (name, self._columns[name]) for name in self.spec.names if name in self._columns
+        )
+
+    @property
+    def mapped_optional(self) -> frozenset[str]:
+        return frozenset(name for name in self.spec.optional if name in self._columns)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ColumnMapping):
+            return NotImplemented
+        return self.spec.name == other.spec.name and self._columns == other._columns
+
+    def __hash__(self) -> int:
+        return hash((self.spec.name, tuple(sorted(self._columns.items()))))
+
+    def __repr__(self) -> str:
+        pairs = ", ".join(f"{name}={column!r}" for name, column in self.items())
+        return f"ColumnMapping({pairs})"
+
+
+@dataclass(frozen=True, slots=True)
+class TableConfig:
+    """One table prodcheck reads: its declaration, the real table, the column
+    mapping, an optional row filter, and where it sits in the config."""
+
+    spec: TableSpec
+    table: str
+    columns: ColumnMapping
+    where: str | None = None
+    key: str = "database"
+
 
 # table name -> spec (STYLE.md #3: a plain dict).
 TABLES: dict[str, TableSpec] = {"accounts": ACCOUNTS}

@@ -197,8 +197,13 @@ def load_yaml(
         )
     try:
         _bounded(text, filename, error)
-        node = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        # One parse for both the data and the node tree that gives each key its line.
+        loader = _UniqueKeyLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except (ValueError, RecursionError) as exc:
         raise error(f"{filename}: cannot read this YAML: {type(exc).__name__}") from None
     except yaml.MarkedYAMLError as exc:

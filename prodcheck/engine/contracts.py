@@ -83,7 +83,7 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: tuple[str | in
     for field_name in ("message", "fix"):
         source = data[field_name].strip()
         try:
-            problem = check_template_shape(source, _ENV.parse(source))
+            problem = check_template_shape(_ENV.parse(source))
             templates[field_name] = _ENV.from_string(source)
         except TemplateSyntaxError as exc:
             raise ContractError(

@@ -181,7 +181,7 @@ def template_environment() -> BoundedEnvironment:
     return env
 
 
-def check_template_shape(template_source: str, ast: nodes.Template) -> str | None:
+def check_template_shape(ast: nodes.Template) -> str | None:
     """What a message template may not contain, or None when it is fine."""
     for node in ast.find_all(_FORBIDDEN_NODES):
         kind = type(node).__name__.lower()

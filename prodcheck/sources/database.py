@@ -14,14 +14,14 @@ from contextlib import closing
 from typing import Any, NamedTuple, Protocol, cast
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from prodcheck.config import ColumnMapping, DatabaseConfig, TableConfig
+from prodcheck.config import DatabaseConfig
 from prodcheck.errors import ConfigError, CredentialError, ProdcheckError
 from prodcheck.extras import require
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.redaction import register_url, url_passwords
 from prodcheck.sources.base import AccountSource
 from prodcheck.sources.rows import accounts_from_rows
-from prodcheck.tables import ACCOUNTS
+from prodcheck.tables import ACCOUNTS, ColumnMapping, TableConfig
 
 # URL scheme -> backend module (STYLE.md #3: a plain dict, imported lazily).
 BACKENDS = {

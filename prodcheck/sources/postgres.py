@@ -20,7 +20,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from prodcheck.config import DatabaseConfig, TableConfig
+from prodcheck.config import DatabaseConfig
 from prodcheck.errors import ProdcheckError, SourceError
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import (
@@ -38,6 +38,7 @@ from prodcheck.sources.database import (
     split_scheme,
     split_table,
 )
+from prodcheck.tables import TableConfig
 
 if TYPE_CHECKING:
     import psycopg

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from prodcheck.config import ColumnMapping
 from prodcheck.model import Account, AccountState
 from prodcheck.sources.coerce import CoercionError, to_bool, to_datetime, to_str
 from prodcheck.sources.normalize_common import MAX_ERRORS, raise_if_errors
-from prodcheck.tables import FieldType
+from prodcheck.tables import ColumnMapping, FieldType
 
 
 def missing_columns(columns: Iterable[str], mapping: ColumnMapping) -> list[str]:

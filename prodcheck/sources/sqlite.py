@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from prodcheck.config import DatabaseConfig, TableConfig
+from prodcheck.config import DatabaseConfig
 from prodcheck.errors import ConfigError, ProdcheckError, SourceError
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import (
@@ -36,6 +36,7 @@ from prodcheck.sources.database import (
     split_scheme,
     split_table,
 )
+from prodcheck.tables import TableConfig
 
 # SQLite's own type-affinity rules (https://sqlite.org/datatype3.html), plus the
 # names apps use for flags and timestamps, in the order SQLite applies them.
