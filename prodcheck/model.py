@@ -7,9 +7,10 @@ Money is always an integer number of minor units with its currency.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Provider(StrEnum):
@@ -187,7 +188,11 @@ class BillingState:
 
 @dataclass(frozen=True, slots=True)
 class Account:
-    """One row of the app's accounts table, through the config's column mapping."""
+    """One row of the app's accounts table, through the config's column mapping.
+
+    The fields the engine's code reads by name are attributes; any other field the
+    accounts TableSpec declares is in `extra` (field, value), so a column added to
+    the spec reaches the `account.*` facts with no edit here."""
 
     id: str
     customer_id: str | None
@@ -198,6 +203,13 @@ class Account:
     access_expires_at: datetime | None = None
     comped: bool = False
     updated_at: datetime | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    def value(self, name: str) -> Any:
+        """A field of the row by its spec name, attribute or extra."""
+        if name in ACCOUNT_ATTRIBUTES:
+            return getattr(self, name)
+        return dict(self.extra).get(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,3 +236,6 @@ class Snapshot:
     billing: BillingState
     accounts: AccountState
     sources: tuple[SourceInfo, ...] = ()
+
+
+ACCOUNT_ATTRIBUTES = frozenset(f.name for f in fields(Account)) - {"extra"}

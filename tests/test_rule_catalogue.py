@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from prodcheck.bundled import contracts_dir
+from prodcheck.catalogue import FACTS
 from prodcheck.cli.info import README_BEGIN, README_END, rules_markdown
+from prodcheck.cli.reference import (
+    COLUMNS_BEGIN,
+    COLUMNS_END,
+    FACTS_BEGIN,
+    FACTS_END,
+    columns_markdown,
+    facts_markdown,
+)
 from prodcheck.engine.contracts import load_rules
 from prodcheck.scenario import read_scenario
 
@@ -74,3 +83,38 @@ def test_rule_has_failing_and_passing_scenario(rule) -> None:
         assert all(r != rule.id for r, _ in scenario.expect.findings), (
             f"{name} must not expect a {rule.id} finding"
         )
+
+
+@pytest.mark.parametrize(
+    ("begin", "end", "generated", "command"),
+    [
+        (FACTS_BEGIN, FACTS_END, facts_markdown, "prodcheck facts --format markdown"),
+        (COLUMNS_BEGIN, COLUMNS_END, columns_markdown, "columns_markdown() in cli/reference.py"),
+    ],
+    ids=["facts", "columns"],
+)
+def test_readme_references_are_generated_from_the_declarations(
+    begin: str, end: str, generated, command: str
+) -> None:
+    readme = (REPO / "README.md").read_text()
+    start, stop = readme.index(begin), readme.index(end) + len(end)
+    assert readme[start:stop] + "\n" == generated(), f"README section is stale: use {command}"
+
+
+def test_facts_command_lists_the_catalogue(run_cli) -> None:
+    listing = run_cli("facts", "account")
+    assert listing.exit_code == 0
+    for name, spec in FACTS["account"].items():
+        assert name in listing.output and spec.description in listing.output
+    assert "pending_plan" in listing.output and "[Stripe only]" in listing.output
+    assert "subscription.status" not in listing.output
+    assert run_cli("facts", "--format", "markdown").output == facts_markdown()
+    unknown = run_cli("facts", "acount")
+    assert unknown.exit_code == 2 and "unknown subject 'acount'" in unknown.output
+
+
+def test_rules_explains_the_facts_a_rule_reads(run_cli) -> None:
+    text = run_cli("rules", "plan.unpaid_upgrade").output
+    assert "pending_plan (text): the plan of a pending (unpaid) subscription update" in text
+    assert "[Stripe only]" in text and "Providers: stripe" in text
+    assert "Needs mapped columns: plan" in text

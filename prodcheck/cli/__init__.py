@@ -86,9 +86,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from prodcheck.cli import baseline, check, info, init, live, scenarios
+    from prodcheck.cli import baseline, check, info, init, live, reference, scenarios
 
-    for module in (check, baseline, info, init, live, scenarios):
+    for module in (check, baseline, info, reference, init, live, scenarios):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -9,11 +9,12 @@ import click
 import yaml
 
 from prodcheck.bundled import contracts_dir, scenarios_dir
+from prodcheck.catalogue import ALL_PROVIDERS, FACTS
 from prodcheck.cli.output import environment, say
+from prodcheck.cli.reference import availability
 from prodcheck.config import load_config
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides
-from prodcheck.engine.facts import FACTS
 from prodcheck.errors import ConfigError
 from prodcheck.runner import CheckRequest, run_check
 from prodcheck.scenario import read_scenario
@@ -78,8 +79,20 @@ def _explain(rule: Rule) -> str:
         "Fires when:",
         *(f"  {line}" for line in condition.splitlines()),
     ]
+    lines += ["", "Facts it reads:"]
+    facts = FACTS[rule.subject]
+    for name in rule.facts:
+        needs = availability(facts[name])
+        lines.append(
+            f"  {name} ({facts[name].shown_type}): {facts[name].description}"
+            + (f" [{needs}]" if needs else "")
+        )
     if rule.requires:
         lines += ["", f"Needs mapped columns: {', '.join(sorted(rule.requires))}"]
+    if rule.needs:
+        lines += [f"Needs from billing: {', '.join(sorted(rule.needs))}"]
+    if rule.providers != ALL_PROVIDERS:
+        lines += [f"Providers: {', '.join(sorted(rule.providers))} (skipped on the others)"]
     if rule.supersedes:
         lines += [f"Reported instead of: {', '.join(sorted(rule.supersedes))}"]
     lines += ["", "Fix (template):", *(f"  {line}" for line in rule.fix_text.splitlines()), ""]
@@ -92,8 +105,7 @@ def _explain(rule: Rule) -> str:
     example = _example(rule)
     if example:
         lines += ["", *example]
-    lines += ["", f"Facts a {rule.subject} rule can use:"]
-    lines += [f"  {name}: {text}" for name, text in sorted(FACTS[rule.subject].items())]
+    lines += ["", f"Every fact {rule.subject} rules can use: `prodcheck facts {rule.subject}`."]
     return "\n".join(line for line in lines if line != "  ") + "\n"
 
 

@@ -11,6 +11,7 @@ from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
 from prodcheck.model import Account, Money, Subscription, SubscriptionStatus
 from prodcheck.results import sum_money
+from prodcheck.tables import ACCOUNTS
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -131,16 +132,9 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
     policy = index.config.policy
     values: dict[str, Any] = {
         "account": {
-            "id": account.id,
-            "customer_id": account.customer_id,
-            "has_access": account.has_access,
-            "plan": account.plan,
-            "email": account.email,
+            **{name: account.value(name) for name in ACCOUNTS.names},
             "deleted": account.deleted_at is not None,
-            "deleted_at": account.deleted_at,
-            "access_expires_at": account.access_expires_at,
             "comped": index.is_comped(account),
-            "updated_at": account.updated_at,
         },
         "customer": {
             "exists": customer is not None and not customer.deleted,

@@ -15,13 +15,19 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 
 from prodcheck.bundled import display_path
+from prodcheck.catalogue import ALL_PROVIDERS, FACTS
 from prodcheck.engine.conditions import ConditionError, Predicate, compile_condition, fact_paths
-from prodcheck.engine.facts import FACTS
+from prodcheck.engine.fact_checks import (
+    Problem,
+    condition_problems,
+    template_columns,
+    template_problems,
+)
 from prodcheck.engine.templates import check_template_shape, template_environment
 from prodcheck.errors import ContractError
 from prodcheck.results import Severity
 from prodcheck.tables import ACCOUNTS
-from prodcheck.yamlfile import Located, load_schema, read_yaml_file, schema_errors
+from prodcheck.yamlfile import KeyPath, Located, dotted, load_schema, read_yaml_file, schema_errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,8 @@ class Rule:
     condition: Mapping[str, Any]  # the declarative source, for `prodcheck rules`
     fix_text: str = ""  # the fix template's source, for `prodcheck rules RULE_ID`
     windowed: bool = True  # skipped for subjects inside the settle window
+    providers: frozenset[str] = ALL_PROVIDERS  # billing providers that supply its facts
+    facts: tuple[str, ...] = ()  # the facts its condition names
 
     @property
     def pack(self) -> str:
@@ -61,58 +69,91 @@ def contract_schema() -> dict[str, Any]:
     return schema
 
 
-def _known_fact(subject: str, path: str) -> bool:
-    return path.split(".", 1)[0] in FACTS[subject]
+def _raise_problems(rule_id: str, located: Located, key: KeyPath, problems: list[Problem]) -> None:
+    """One error naming file, line and key path for each problem; all of them at once."""
+    lines = [
+        f"{located.where((*key, *p.path))}: rule {rule_id}: {dotted(p.path)}: {p.text}"
+        for p in problems
+    ]
+    if len(lines) == 1:
+        raise ContractError(lines[0])
+    if lines:
+        raise ContractError(
+            f"{located.where(key)}: rule {rule_id}: {len(lines)} problems:", details=tuple(lines)
+        )
 
 
-def _compile_rule(data: Mapping[str, Any], located: Located, key: tuple[str | int, ...]) -> Rule:
+def _template(label: str, field_name: str, source: str) -> tuple[Any, Any]:
+    """(compiled template, its AST); a syntax error or a forbidden shape is an error."""
+    try:
+        ast = _ENV.parse(source)
+        problem = check_template_shape(ast)
+        template = _ENV.from_string(source)
+    except TemplateSyntaxError as exc:
+        raise ContractError(
+            f"{label}: {field_name} template, line {exc.lineno}: {exc.message}"
+        ) from None
+    except RecursionError:
+        problem = "nested too deeply"
+    except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+        problem = f"cannot be compiled ({' '.join(str(exc).split())[:80]})"
+    if problem:
+        raise ContractError(f"{label}: {field_name} template: {problem}")
+    return template, ast
+
+
+def _needs(data: Mapping[str, Any], asts: list[Any]) -> tuple[frozenset[str], ...]:
+    """Columns, billing collections and providers the rule's facts need: declared in the
+    rule, and derived from the catalogue for every fact its condition names (and every
+    column its templates name)."""
+    specs = [FACTS[data["subject"]][name] for name in fact_paths(data["when"])]
+    columns = set(data.get("requires", ()))
+    columns.update(c for spec in specs for c in spec.columns)
+    columns.update(c for ast in asts for c in template_columns(ast) if c in ACCOUNTS.optional)
+    needs = set(data.get("needs", ())) | {n for spec in specs for n in spec.needs}
+    providers = frozenset(ALL_PROVIDERS).intersection(*(spec.providers for spec in specs))
+    return frozenset(columns), frozenset(needs), providers
+
+
+def _compile_rule(data: Mapping[str, Any], located: Located, key: KeyPath) -> Rule:
     where = located.where(key)
     rule_id = data["id"]
     label = f"{where}: rule {rule_id}"
-    unknown = sorted({p for p in fact_paths(data["when"]) if not _known_fact(data["subject"], p)})
-    if unknown:
-        raise ContractError(
-            f"{label}: unknown fact(s) {', '.join(unknown)} for subject '{data['subject']}'. "
-            f"Known facts: {', '.join(sorted(FACTS[data['subject']]))}."
-        )
     try:
         predicate = compile_condition(data["when"])
     except ConditionError as exc:
         raise ContractError(f"{label}: {exc}") from None
-    templates = {}
+    subject = data["subject"]
+    problems = condition_problems(data["when"], subject)
+    templates, asts = {}, []
     for field_name in ("message", "fix"):
-        source = data[field_name].strip()
-        try:
-            problem = check_template_shape(_ENV.parse(source))
-            templates[field_name] = _ENV.from_string(source)
-        except TemplateSyntaxError as exc:
-            raise ContractError(
-                f"{label}: {field_name} template, line {exc.lineno}: {exc.message}"
-            ) from None
-        except RecursionError:
-            problem = "nested too deeply"
-        except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
-            problem = f"cannot be compiled ({' '.join(str(exc).split())[:80]})"
-        if problem:
-            raise ContractError(f"{label}: {field_name} template: {problem}")
+        templates[field_name], ast = _template(label, field_name, data[field_name].strip())
+        asts.append(ast)
+        problems += [
+            Problem((field_name,), text) for text in template_problems(ast, subject, _ENV.globals)
+        ]
+    _raise_problems(rule_id, located, key, problems)
+    requires, needs, providers = _needs(data, asts)
     examples = data.get("examples") or {}
     return Rule(
         id=rule_id,
         title=data["title"],
-        subject=data["subject"],
+        subject=subject,
         severity=Severity(data["severity"]),
         when=predicate,
         message=templates["message"],
         fix=templates["fix"],
         rationale=" ".join(data["rationale"].split()),
-        requires=frozenset(data.get("requires", ())),
-        needs=frozenset(data.get("needs", ())),
+        requires=requires,
+        needs=needs,
         supersedes=frozenset(data.get("supersedes", ())),
         examples={k: tuple(v) for k, v in examples.items()},
         source=where,
         condition=data["when"],
         fix_text=data["fix"].strip(),
         windowed=data.get("windowed", True),
+        providers=providers,
+        facts=tuple(dict.fromkeys(fact_paths(data["when"]))),
     )
 
 

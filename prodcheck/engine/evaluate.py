@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import UndefinedError
 
+from prodcheck.catalogue import FACTS
 from prodcheck.config import Config
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import SUBJECTS, monthly_amount_of
@@ -79,6 +80,11 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
             f"{'them' if len(missing) > 1 else 'it'} under {index.config.database.key}.columns to "
             "enable this rule"
         )
+    provider = index.config.billing.provider.value
+    if provider not in rule.providers:
+        facts = FACTS[rule.subject]
+        names = [name for name in rule.facts if provider not in facts[name].providers]
+        return f"uses {', '.join(names)}, which {provider.capitalize()} billing does not provide"
     if "events" in rule.needs and not index.has_events:
         return "needs Stripe events, which this billing source does not provide"
     if "subscription_schedules" in rule.needs and not index.has_schedules:

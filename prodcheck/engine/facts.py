@@ -1,8 +1,9 @@
 """Subjects and their facts, computed once per snapshot and tested on their own.
 
 A rule names a subject kind; the builders below yield one fact mapping per
-subject. Adding a rule is adding YAML; adding a fact is one line here (plus its
-entry in FACTS, which documents it and lets contracts be checked at load time).
+subject. Adding a rule is adding YAML; adding a fact is its computation here plus
+its declaration in prodcheck/catalogue.py (type, meaning, what it needs), which
+contracts are checked against when they load; a test holds the two in step.
 """
 
 from __future__ import annotations
@@ -26,74 +27,6 @@ class SubjectFacts:
     facts: Mapping[str, Any]
     refs: dict[str, tuple[str, ...]]
     settling: bool = False
-
-
-# Every fact a condition may name, per subject kind, with what it means.
-# Dotted names reach into nested facts (`candidate.status`).
-FACTS: dict[str, dict[str, str]] = {
-    "account": {
-        "account": "the row: id, customer_id, has_access, plan, email, deleted, deleted_at, "
-        "access_expires_at, comped, updated_at",
-        "customer": "billing's customer: exists, id, email, metadata_user_id",
-        "has_customer_id": "the row references a billing customer",
-        "entitled": "some subscription of the customer entitles it now (policy, grace)",
-        "entitling_subscriptions": "ids of the subscriptions that entitle it",
-        "entitling_count": "how many subscriptions entitle it",
-        "subscription_count": "how many subscriptions the customer has, any status",
-        "subscription_statuses": "the distinct statuses of the customer's subscriptions",
-        "candidate": "the subscription that decides access: id, status, plan, tier, "
-        "price_ids, days_past_due, period_end, entitles, monthly_amount",
-        "in_grace": "entitled only through past_due subscriptions within the grace period",
-        "grace_expired": "not entitled, and a past_due subscription is beyond the grace period",
-        "days_past_due": "days since the candidate's current period started, when past_due",
-        "billing_plan": "the highest-tier plan among entitling subscriptions' prices",
-        "billing_tier": "position of billing_plan in plans.tiers (0 = lowest)",
-        "db_tier": "position of the row's plan in plans.tiers",
-        "plan_matches": "the row's plan equals billing_plan",
-        "unknown_prices": "entitling prices missing from plans.prices",
-        "pending_plan": "plan of a pending (unpaid) subscription update",
-        "stale_downgrade": "a schedule downgrading after a later upgrade: schedule_id, "
-        "subscription_id, from_plan, to_plan, effective",
-        "billing_period_end": "latest current period end among entitling subscriptions",
-        "expiry_gap_days": "days between the row's access expiry and billing_period_end",
-        "access_expired": "the row's access expiry is in the past",
-        "trial_count": "subscriptions of the customer that had a trial",
-        "monthly_amount": "revenue at stake per month",
-    },
-    "subscription": {
-        "subscription": "id, status, customer_id, price_ids, plan, tier, entitles, "
-        "cancel_at_period_end, period_end, days_past_due, had_trial, monthly_amount",
-        "entitles": "the subscription entitles its customer now",
-        "customer_exists": "billing knows the subscription's customer",
-        "account_count": "accounts whose customer id is the subscription's customer",
-        "account_ids": "those accounts' ids",
-        "monthly_amount": "the subscription's monthly amount",
-    },
-    "customer": {
-        "customer": "id, exists, email",
-        "account_count": "accounts referencing this customer id (whole table)",
-        "account_ids": "those accounts' ids",
-        "entitling_count": "the customer's entitling subscriptions",
-        "entitling_subscriptions": "their ids",
-        "trial_count": "subscriptions of the customer that had a trial",
-        "monthly_amount": "monthly amount of the entitling subscriptions",
-    },
-    "price": {
-        "price": "id",
-        "mapped": "the price is in plans.prices",
-        "plan": "the mapped plan, if any",
-        "subscriptions": "entitling subscriptions using the price",
-        "subscription_count": "how many",
-        "monthly_amount": "their monthly amount",
-    },
-    "person": {
-        "person": "id (lower-cased email, or the customer id when there is no email), email",
-        "customer_ids": "customers sharing the email",
-        "customer_count": "how many",
-        "trial_count": "trials across those customers",
-        "trial_subscriptions": "ids of the subscriptions that had a trial",
-    },
-}
 
 
 def _sorted_ids(accounts: tuple[Account, ...]) -> list[str]:

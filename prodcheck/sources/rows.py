@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from prodcheck.model import Account, AccountState
+from prodcheck.model import ACCOUNT_ATTRIBUTES, Account, AccountState
 from prodcheck.sources.coerce import CoercionError, to_bool, to_datetime, to_str
 from prodcheck.sources.normalize_common import MAX_ERRORS, raise_if_errors
 from prodcheck.tables import ColumnMapping, FieldType
@@ -50,7 +50,10 @@ def _account(row: Mapping[str, Any], mapping: ColumnMapping) -> Account:
     values = typed_row(row, mapping)
     if values["id"] is None:
         raise CoercionError(f"column '{mapping.id}' (id): is empty; every account needs an id")
-    return Account(**values)
+    extra = tuple(
+        (k, v) for k, v in values.items() if k not in ACCOUNT_ATTRIBUTES and v is not None
+    )
+    return Account(**{k: v for k, v in values.items() if k in ACCOUNT_ATTRIBUTES}, extra=extra)
 
 
 def accounts_from_rows(

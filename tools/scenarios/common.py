@@ -21,6 +21,8 @@ NEEDS_PLAN = [
     "plan.unpaid_upgrade",
 ]
 NEEDS_SCHEDULES = ["plan.stale_pending_downgrade"]
+# Facts Paddle does not supply (it has no pending subscription updates).
+STRIPE_ONLY = ["plan.unpaid_upgrade"]
 
 
 def new(name: str, description: str, **config: Any) -> Scenario:

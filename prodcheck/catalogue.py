@@ -1,0 +1,290 @@
+"""Every fact a rule can name, declared once: subject kind, dotted name, type,
+meaning, and what it needs (providers, mapped columns, billing collections).
+
+Contracts are checked against this catalogue when they load (an unknown fact, a
+misspelt template variable or `gt` on a text fact is an error, never a rule that
+silently never fires); a rule whose facts the provider or the mapped columns
+cannot supply is skipped with the reason; `prodcheck facts`, `prodcheck rules
+RULE_ID` and the README's fact reference are generated from it. The `account.*`
+facts come from the accounts table's declaration (tables.py): an optional column
+added there is a fact here with no further edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from prodcheck.model import Provider, SubscriptionStatus
+from prodcheck.tables import ACCOUNTS, FieldType
+
+
+class FactType(StrEnum):
+    FLAG = "flag"  # true/false
+    INTEGER = "integer"  # a whole number (counts, tiers, days)
+    NUMBER = "number"  # any number
+    ID = "id"  # an identifier, always text
+    TEXT = "text"
+    TIME = "time"  # a timestamp
+    MONEY = "money"  # an amount in one currency (`| money` prints it)
+    LIST = "list"  # a list of `item` values
+    OBJECT = "object"  # a mapping; its fields are facts of their own (`candidate.status`)
+
+
+ALL_PROVIDERS = frozenset(p.value for p in Provider)
+STATUSES = tuple(s.value for s in SubscriptionStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    subject: str
+    name: str  # dotted: `candidate.status`
+    type: FactType
+    description: str
+    item: FactType | None = None  # the type of a list's items
+    values: tuple[str, ...] = ()  # the values a text fact (or a list's items) can take
+    providers: frozenset[str] = ALL_PROVIDERS  # billing providers that supply it
+    columns: tuple[str, ...] = ()  # accounts fields without which it says nothing
+    needs: tuple[str, ...] = ()  # billing collections: events, subscription_schedules
+
+    @property
+    def parent(self) -> str | None:
+        return self.name.rsplit(".", 1)[0] if "." in self.name else None
+
+    @property
+    def shown_type(self) -> str:
+        if self.type is FactType.LIST and self.item:
+            return f"list of {self.item.value}"
+        return self.type.value
+
+
+def _subscription_fields(subject: str, root: str) -> list[FactSpec]:
+    """The fields of a subscription summary (an account's candidate, a subscription)."""
+    return [
+        FactSpec(subject, f"{root}.{name}", kind, text, item=item, values=values)
+        for name, kind, text, item, values in (
+            ("id", FactType.ID, "the subscription's id", None, ()),
+            ("status", FactType.TEXT, "the provider's status", None, STATUSES),
+            ("customer_id", FactType.ID, "its customer", None, ()),
+            ("price_ids", FactType.LIST, "the prices of its items", FactType.ID, ()),
+            ("plan", FactType.TEXT, "the highest-tier plan its prices map to", None, ()),
+            ("tier", FactType.INTEGER, "that plan's position in plans.tiers", None, ()),
+            ("entitles", FactType.FLAG, "it entitles its customer now", None, ()),
+            ("cancel_at_period_end", FactType.FLAG, "it ends when the period ends", None, ()),
+            ("period_start", FactType.TIME, "the current period's start", None, ()),
+            ("period_end", FactType.TIME, "the current period's end", None, ()),
+            ("days_past_due", FactType.INTEGER, "whole days past_due, else null", None, ()),
+            ("had_trial", FactType.FLAG, "it had a trial", None, ()),
+            ("monthly_amount", FactType.MONEY, "its monthly amount", None, ()),
+        )
+    ]
+
+
+_FIELD_TYPES = {
+    FieldType.ID: FactType.ID,
+    FieldType.FLAG: FactType.FLAG,
+    FieldType.TIME: FactType.TIME,
+    FieldType.TEXT: FactType.TEXT,
+}
+
+# Row fields the engine derives rather than reads as they are.
+_DERIVED_ACCOUNT_FIELDS = {
+    "comped": FactSpec(
+        "account",
+        "account.comped",
+        FactType.FLAG,
+        "access given on purpose: the comped column, or listed in policy.comped_accounts",
+    ),
+}
+
+
+def _account_fields() -> list[FactSpec]:
+    """`account.<field>` for every field of the accounts table, from tables.py."""
+    specs = [
+        _DERIVED_ACCOUNT_FIELDS.get(field.name)
+        or FactSpec(
+            "account",
+            f"account.{field.name}",
+            _FIELD_TYPES[field.type],
+            field.meaning,
+            columns=() if field.required else (field.name,),
+        )
+        for field in ACCOUNTS.fields
+    ]
+    specs.append(
+        FactSpec(
+            "account",
+            "account.deleted",
+            FactType.FLAG,
+            "the row is soft-deleted (deleted_at is set; false when deleted_at is not mapped)",
+        )
+    )
+    return specs
+
+
+def _account() -> list[FactSpec]:
+    s = "account"
+    o, f, i, t, ty = FactType.OBJECT, FactType.FLAG, FactType.INTEGER, FactType.TEXT, FactType.TIME
+    ids = FactType.LIST
+    return [
+        FactSpec(s, "account", o, "the app's row, through the column mapping"),
+        *_account_fields(),
+        FactSpec(s, "customer", o, "the billing customer the row references"),
+        FactSpec(s, "customer.exists", f, "billing knows the customer, and it is not deleted"),
+        FactSpec(s, "customer.id", FactType.ID, "the customer id the row holds"),
+        FactSpec(s, "customer.email", t, "billing's email for the customer"),
+        FactSpec(
+            s,
+            "customer.metadata_user_id",
+            t,
+            "the user id the customer's metadata (Paddle: custom_data) names, under "
+            "policy.metadata_user_id_key",
+        ),
+        FactSpec(s, "has_customer_id", f, "the row references a billing customer"),
+        FactSpec(s, "entitled", f, "some subscription of the customer entitles it now"),
+        FactSpec(
+            s,
+            "entitling_subscriptions",
+            ids,
+            "ids of the subscriptions that entitle it",
+            item=FactType.ID,
+        ),
+        FactSpec(s, "entitling_count", i, "how many subscriptions entitle it"),
+        FactSpec(s, "subscription_count", i, "how many subscriptions the customer has"),
+        FactSpec(
+            s,
+            "subscription_statuses",
+            ids,
+            "the distinct statuses of those subscriptions",
+            item=FactType.TEXT,
+            values=STATUSES,
+        ),
+        FactSpec(
+            s,
+            "candidate",
+            o,
+            "the subscription that decides access: the entitling one of the "
+            "highest tier; else a past_due one beyond grace; else the latest",
+        ),
+        *_subscription_fields(s, "candidate"),
+        FactSpec(s, "in_grace", f, "entitled only through past_due subscriptions within grace"),
+        FactSpec(s, "grace_expired", f, "not entitled, and the candidate's grace period is over"),
+        FactSpec(s, "days_past_due", i, "the candidate's days past_due"),
+        FactSpec(s, "billing_plan", t, "the highest-tier plan among entitling subscriptions"),
+        FactSpec(s, "billing_tier", i, "billing_plan's position in plans.tiers (0 = lowest)"),
+        FactSpec(s, "db_tier", i, "the row's plan's position in plans.tiers", columns=("plan",)),
+        FactSpec(s, "plan_matches", f, "the row's plan equals billing_plan", columns=("plan",)),
+        FactSpec(
+            s,
+            "unknown_prices",
+            ids,
+            "entitling prices missing from plans.prices",
+            item=FactType.ID,
+        ),
+        FactSpec(
+            s,
+            "pending_plan",
+            t,
+            "the plan of a pending (unpaid) subscription update",
+            providers=frozenset({Provider.STRIPE.value}),
+        ),
+        FactSpec(
+            s,
+            "stale_downgrade",
+            o,
+            "a schedule that downgrades after a later upgrade",
+            needs=("subscription_schedules",),
+        ),
+        FactSpec(s, "stale_downgrade.schedule_id", FactType.ID, "the schedule"),
+        FactSpec(s, "stale_downgrade.subscription_id", FactType.ID, "the subscription"),
+        FactSpec(s, "stale_downgrade.from_plan", t, "the plan billed now"),
+        FactSpec(s, "stale_downgrade.to_plan", t, "the lower plan the schedule moves to"),
+        FactSpec(s, "stale_downgrade.effective", ty, "when the downgrade takes effect"),
+        FactSpec(
+            s, "billing_period_end", ty, "the latest period end among entitling subscriptions"
+        ),
+        FactSpec(
+            s,
+            "expiry_gap_days",
+            FactType.NUMBER,
+            "days between the row's access expiry and billing_period_end",
+            columns=("access_expires_at",),
+        ),
+        FactSpec(
+            s,
+            "access_expired",
+            f,
+            "the row's access expiry is in the past",
+            columns=("access_expires_at",),
+        ),
+        FactSpec(s, "trial_count", i, "subscriptions of the customer that had a trial"),
+        FactSpec(
+            s,
+            "monthly_amount",
+            FactType.MONEY,
+            "money at stake per month: the entitling subscriptions' total, else the candidate's",
+        ),
+    ]
+
+
+def _others() -> list[FactSpec]:
+    o, f, i, t = FactType.OBJECT, FactType.FLAG, FactType.INTEGER, FactType.TEXT
+    ids, money, id_ = FactType.LIST, FactType.MONEY, FactType.ID
+    return [
+        FactSpec("subscription", "subscription", o, "the billing subscription"),
+        *_subscription_fields("subscription", "subscription"),
+        FactSpec("subscription", "entitles", f, "it entitles its customer now"),
+        FactSpec("subscription", "customer_exists", f, "billing knows its customer"),
+        FactSpec("subscription", "account_count", i, "accounts referencing its customer"),
+        FactSpec("subscription", "account_ids", ids, "those accounts' ids", item=id_),
+        FactSpec("subscription", "monthly_amount", money, "its monthly amount"),
+        FactSpec("customer", "customer", o, "a customer id seen in billing or in the table"),
+        FactSpec("customer", "customer.id", id_, "the customer id"),
+        FactSpec("customer", "customer.exists", f, "billing knows the customer"),
+        FactSpec("customer", "customer.email", t, "billing's email for it"),
+        FactSpec("customer", "account_count", i, "accounts referencing it (whole table)"),
+        FactSpec("customer", "account_ids", ids, "those accounts' ids", item=id_),
+        FactSpec("customer", "entitling_count", i, "its entitling subscriptions"),
+        FactSpec("customer", "entitling_subscriptions", ids, "their ids", item=id_),
+        FactSpec("customer", "trial_count", i, "its subscriptions that had a trial"),
+        FactSpec("customer", "monthly_amount", money, "its entitling subscriptions' total"),
+        FactSpec("price", "price", o, "a price used by an entitling subscription"),
+        FactSpec("price", "price.id", id_, "the price id"),
+        FactSpec("price", "mapped", f, "the price is in plans.prices"),
+        FactSpec("price", "plan", t, "the plan it maps to, if any"),
+        FactSpec("price", "subscriptions", ids, "entitling subscriptions using it", item=id_),
+        FactSpec("price", "subscription_count", i, "how many"),
+        FactSpec("price", "monthly_amount", money, "their monthly total"),
+        FactSpec("person", "person", o, "customers grouped by email"),
+        FactSpec("person", "person.id", t, "the lower-cased email, or the customer id without one"),
+        FactSpec("person", "person.email", t, "the lower-cased email"),
+        FactSpec("person", "customer_ids", ids, "customers sharing the email", item=id_),
+        FactSpec("person", "customer_count", i, "how many"),
+        FactSpec("person", "trial_count", i, "trials across those customers"),
+        FactSpec(
+            "person", "trial_subscriptions", ids, "the subscriptions that had a trial", item=id_
+        ),
+    ]
+
+
+SUBJECT_KINDS = ("account", "subscription", "customer", "price", "person")
+
+# subject kind -> dotted fact name -> its declaration (STYLE.md #3: a plain dict).
+FACTS: dict[str, dict[str, FactSpec]] = {kind: {} for kind in SUBJECT_KINDS}
+for _spec in (*_account(), *_others()):
+    FACTS[_spec.subject][_spec.name] = _spec
+
+
+def top_level(subject: str) -> dict[str, FactSpec]:
+    """The facts a subject's mapping holds (objects, not their fields)."""
+    return {name: spec for name, spec in FACTS[subject].items() if spec.parent is None}
+
+
+def fields_of(subject: str, name: str) -> dict[str, FactSpec]:
+    """An object fact's fields, by their short name."""
+    prefix = name + "."
+    return {
+        n[len(prefix) :]: spec
+        for n, spec in FACTS[subject].items()
+        if n.startswith(prefix) and spec.parent == name
+    }
