@@ -50,6 +50,10 @@ class FieldSpec:
     example: str = ""  # the column name used in examples and init's fallback
     extra_kinds: Mapping[str, str] = field(default_factory=dict)
 
+    def guesses_for(self, provider: str) -> tuple[str, ...]:
+        """init: the usual column names with this billing provider, best first."""
+        return (*self.provider_guesses.get(provider, ()), *self.guesses)
+
     @property
     def kinds(self) -> dict[str, str]:
         """Column kinds `doctor` accepts for this field -> a note."""

@@ -22,11 +22,8 @@ Columns = Sequence[tuple[str, str]]
 
 # From the accounts table's declaration (tables.py): the usual column names per
 # field, best first (compared after `_key`), and the usual table names.
-CANDIDATES: dict[str, tuple[str, ...]] = {
-    spec.name: spec.guesses for spec in ACCOUNTS.fields if spec.name != "customer_id"
-}
-CUSTOMER_CANDIDATES: dict[Provider, tuple[str, ...]] = {
-    provider: ACCOUNTS.field("customer_id").provider_guesses[provider.value]
+CANDIDATES: dict[Provider, dict[str, tuple[str, ...]]] = {
+    provider: {spec.name: spec.guesses_for(provider.value) for spec in ACCOUNTS.fields}
     for provider in Provider
 }
 ACCOUNT_TABLES = ACCOUNTS.guesses
@@ -75,11 +72,11 @@ class TableProposal:
 def propose_columns(columns: Columns, provider: Provider, table: str = "") -> dict[str, str]:
     by_key = {_key(name): (name, type_name) for name, type_name in columns}
     singular = table.rsplit(".", 1)[-1].removesuffix("s")
-    candidates = dict(CANDIDATES, customer_id=CUSTOMER_CANDIDATES[provider])
+    candidates = dict(CANDIDATES[provider])
     candidates["id"] = (*candidates["id"], f"{singular}_id")
     mapping: dict[str, str] = {}
     used: set[str] = set()
-    for field_name in ("customer_id", "id", *CANDIDATES.keys()):
+    for field_name in ("customer_id", "id", *candidates):
         if field_name in mapping:
             continue
         for candidate in candidates[field_name]:

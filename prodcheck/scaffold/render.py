@@ -61,9 +61,11 @@ def _line(text: str, comment: str = "", width: int = 34) -> str:
 
 def _database(proposal: InitProposal) -> list[str]:
     table = proposal.table
-    columns = dict(DEFAULT_COLUMNS)
-    if proposal.provider is Provider.PADDLE:
-        columns["customer_id"] = "paddle_customer_id"
+    guesses = CANDIDATES[proposal.provider]
+    columns = {
+        name: guesses[name][0] if guesses[name] else example
+        for name, example in DEFAULT_COLUMNS.items()
+    }
     table_name = "users"
     table_comment = "your accounts table; schema-qualified works: billing.users"
     if table is not None:
@@ -91,7 +93,7 @@ def _database(proposal: InitProposal) -> list[str]:
         if name in found:
             lines.append(_line(f"        {name}: {scalar(found[name])}", why))
         else:
-            example = CANDIDATES[name][0]
+            example = guesses[name][0]
             lines.append(_line(f"        # {name}: {example}", f"not found; map it for: {why}"))
     return lines
 
