@@ -162,6 +162,17 @@ ACCOUNTS = TableSpec(
             ),
         ),
         FieldSpec(
+            "subscription_id", FieldType.ID, "the billing subscription the app tracks",
+            enables="finds rows tracking a subscription other than the one billed",
+            provider_guesses={
+                "stripe": (
+                    "stripe_subscription_id", "stripe_subscription", "stripe_sub_id",
+                    "subscription_id",
+                ),
+                "paddle": ("paddle_subscription_id", "paddle_subscription", "subscription_id"),
+            },
+        ),
+        FieldSpec(
             "updated_at", FieldType.TIME, "when the row last changed",
             enables="skips rows changed within the settle window",
             guesses=("updated_at", "modified_at", "last_modified_at", "updated", "modified"),

@@ -28,6 +28,7 @@ DEFAULT_COLUMNS = {
     "access_expires_at": "access_expires_at",
     "comped": "is_comped",
     "updated_at": "updated_at",
+    "subscription_id": "stripe_subscription_id",
 }
 
 

@@ -10,6 +10,7 @@ from .common import (
     NEEDS_DELETED_AT,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
+    NEEDS_SUBSCRIPTION_ID,
     NOW,
     SAME,
     member,
@@ -129,7 +130,7 @@ def audit_8200() -> Scenario:
         "fail",
         expected,
         monthly_at_stake={"usd": 820_000},
-        skipped_rules=NEEDS_DELETED_AT + NEEDS_EXPIRY + NEEDS_SCHEDULES,
+        skipped_rules=NEEDS_DELETED_AT + NEEDS_EXPIRY + NEEDS_SCHEDULES + NEEDS_SUBSCRIPTION_ID,
     )
     return s
 

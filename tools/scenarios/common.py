@@ -21,6 +21,7 @@ NEEDS_PLAN = [
     "plan.unpaid_upgrade",
 ]
 NEEDS_SCHEDULES = ["plan.stale_pending_downgrade"]
+NEEDS_SUBSCRIPTION_ID = ["identity.stale_subscription_id"]
 # Facts Paddle does not supply (it has no pending subscription updates).
 STRIPE_ONLY = ["plan.unpaid_upgrade"]
 

@@ -174,6 +174,95 @@ def identity_unknown_customer_pass() -> Scenario:
     return s
 
 
+def identity_stale_subscription_id_fail() -> Scenario:
+    s = new(
+        "identity-stale-subscription-id-fail",
+        "Dana re-subscribed to Pro after her Starter subscription was canceled; the checkout "
+        "handler granted access but left the old subscription id on u_481 (and its plan), so "
+        "webhooks for the new subscription find no row. One finding, not a plan finding "
+        "besides it; u_482 tracks its own subscription.",
+        optional=("subscription_id",),
+    )
+    cid = new_id("cus", "identity-stale-subscription-id-fail:dana")
+    old = new_id("sub", "identity-stale-subscription-id-fail:old")
+    s.customer(cid, email="dana.voss@example.com", name="Dana Voss", user_id="u_481")
+    s.subscription(
+        old,
+        cid,
+        "price_starter_monthly",
+        status="canceled",
+        created_days_ago=300,
+        canceled_days_ago=40,
+    )
+    s.subscription(
+        new_id("sub", "identity-stale-subscription-id-fail:new"),
+        cid,
+        "price_pro_monthly",
+        created_days_ago=39,
+    )
+    s.account(
+        "u_481",
+        cid,
+        has_access=True,
+        plan="starter",
+        email="dana.voss@example.com",
+        stripe_subscription_id=old,
+    )
+    sid = new_id("sub", "identity-stale-subscription-id-fail:u_482")
+    member(s, "u_482", "Eli Park", "price_pro_monthly", row={"stripe_subscription_id": sid})
+    s.account("u_483", None, has_access=False, plan="free", email="fay.free@example.com")
+    s.expect(
+        "fail",
+        [("identity.stale_subscription_id", "account:u_481")],
+        monthly_at_stake={"usd": 4900},
+    )
+    return s
+
+
+def identity_stale_subscription_id_pass() -> Scenario:
+    s = new(
+        "identity-stale-subscription-id-pass",
+        "u_491 re-subscribed and the handler stored the new subscription id; u_492 canceled "
+        "and keeps its old subscription id with access off (history, not drift); u_493 pays "
+        "and its subscription id column is empty (nothing tracked, nothing stale).",
+        optional=("subscription_id",),
+    )
+    cid = new_id("cus", "identity-stale-subscription-id-pass:gus")
+    new_sub = new_id("sub", "identity-stale-subscription-id-pass:new")
+    s.customer(cid, email="gus.hale@example.com", name="Gus Hale", user_id="u_491")
+    s.subscription(
+        new_id("sub", "identity-stale-subscription-id-pass:old"),
+        cid,
+        "price_starter_monthly",
+        status="canceled",
+        created_days_ago=300,
+        canceled_days_ago=40,
+    )
+    s.subscription(new_sub, cid, "price_pro_monthly", created_days_ago=39)
+    s.account(
+        "u_491",
+        cid,
+        has_access=True,
+        plan="pro",
+        email="gus.hale@example.com",
+        stripe_subscription_id=new_sub,
+    )
+    sid = new_id("sub", "identity-stale-subscription-id-pass:u_492")
+    member(
+        s,
+        "u_492",
+        "Hal Ives",
+        "price_pro_monthly",
+        access=False,
+        status="canceled",
+        canceled_days_ago=20,
+        row={"stripe_subscription_id": sid},
+    )
+    member(s, "u_493", "Ida Jax", "price_pro_monthly", row={"stripe_subscription_id": ""})
+    s.expect("pass", [])
+    return s
+
+
 BUILDERS = {
     "identity-duplicate-customer-fail": identity_duplicate_customer_fail,
     "identity-duplicate-customer-pass": identity_duplicate_customer_pass,
@@ -183,4 +272,6 @@ BUILDERS = {
     "identity-orphan-subscription-pass": identity_orphan_subscription_pass,
     "identity-unknown-customer-fail": identity_unknown_customer_fail,
     "identity-unknown-customer-pass": identity_unknown_customer_pass,
+    "identity-stale-subscription-id-fail": identity_stale_subscription_id_fail,
+    "identity-stale-subscription-id-pass": identity_stale_subscription_id_pass,
 }

@@ -8,6 +8,7 @@ from .common import (
     NEEDS_DELETED_AT,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
+    NEEDS_SUBSCRIPTION_ID,
     member,
     new,
 )
@@ -31,7 +32,7 @@ def lifecycle_deleted_account_billed_fail() -> Scenario:
             ("lifecycle.deleted_account_billed", "account:u_483"),
         ],
         monthly_at_stake={"usd": 14800},
-        skipped_rules=NEEDS_EXPIRY + NEEDS_SCHEDULES,
+        skipped_rules=NEEDS_EXPIRY + NEEDS_SCHEDULES + NEEDS_SUBSCRIPTION_ID,
     )
     return s
 
@@ -73,7 +74,7 @@ def lifecycle_stale_period_end_fail() -> Scenario:
         "warn",
         [("lifecycle.stale_period_end", "account:u_501")],
         monthly_at_stake={"usd": 4900},
-        skipped_rules=NEEDS_DELETED_AT + NEEDS_SCHEDULES,
+        skipped_rules=NEEDS_DELETED_AT + NEEDS_SCHEDULES + NEEDS_SUBSCRIPTION_ID,
     )
     return s
 

@@ -10,6 +10,7 @@ from .common import (
     NEEDS_DELETED_AT,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
+    NEEDS_SUBSCRIPTION_ID,
     NOW,
     SAME,
     STRIPE_ONLY,
@@ -81,7 +82,11 @@ def paddle_fail() -> Scenario:
         monthly_at_stake={"usd": 21_600},
         # plan.unpaid_upgrade reads pending_plan, which Paddle never has: skipped with
         # that reason (it used to run here and could never fire).
-        skipped_rules=NEEDS_DELETED_AT + NEEDS_EXPIRY + NEEDS_SCHEDULES + STRIPE_ONLY,
+        skipped_rules=NEEDS_DELETED_AT
+        + NEEDS_EXPIRY
+        + NEEDS_SCHEDULES
+        + STRIPE_ONLY
+        + NEEDS_SUBSCRIPTION_ID,
     )
     return s
 

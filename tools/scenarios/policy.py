@@ -9,6 +9,7 @@ from .common import (
     NEEDS_EXPIRY,
     NEEDS_PLAN,
     NEEDS_SCHEDULES,
+    NEEDS_SUBSCRIPTION_ID,
     email_of,
     member,
     new,
@@ -137,7 +138,8 @@ def optional_columns_unmapped() -> Scenario:
     s = new(
         "optional-columns-unmapped",
         "The users table has plan, deleted_at and access_expires_at, but the config maps "
-        "none of them and there are no subscription schedules: the 8 rules that need them "
+        "none of them (nor a subscription id) and there are no subscription schedules: the 9 "
+        "rules that need them "
         "are reported as skipped, never silently passed. Without deleted_at, u_621 (deleted, "
         "still billed) looks like a revenue leak; without access_expires_at, u_622 is plain "
         "wrongful access; u_623's plan drift goes unchecked.",
@@ -160,7 +162,11 @@ def optional_columns_unmapped() -> Scenario:
         "fail",
         [("access.revenue_leak", "account:u_621"), ("access.wrongful_access", "account:u_622")],
         monthly_at_stake={"usd": 9800},
-        skipped_rules=NEEDS_DELETED_AT + NEEDS_EXPIRY + NEEDS_PLAN + NEEDS_SCHEDULES,
+        skipped_rules=NEEDS_DELETED_AT
+        + NEEDS_EXPIRY
+        + NEEDS_PLAN
+        + NEEDS_SCHEDULES
+        + NEEDS_SUBSCRIPTION_ID,
     )
     return s
 
