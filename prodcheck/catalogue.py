@@ -220,6 +220,15 @@ def _account() -> list[FactSpec]:
         FactSpec(s, "trial_count", i, "subscriptions of the customer that had a trial"),
         FactSpec(
             s,
+            "access_state",
+            t,
+            "the row's access as the app stores it: `has_paid_access = "
+            "false`, `subscription_status = 'canceled'`, `paid_until = 2026-10-01T00:00:00Z`",
+        ),
+        FactSpec(s, "access_grant", t, "what to write to grant access, the app's way"),
+        FactSpec(s, "access_revoke", t, "what to write to revoke access, the app's way"),
+        FactSpec(
+            s,
             "monthly_amount",
             FactType.MONEY,
             "money at stake per month: the entitling subscriptions' total, else the candidate's",

@@ -259,6 +259,28 @@ def _relative(base: Path, value: str | None) -> Path | None:
     return candidate if candidate.is_absolute() else base / candidate
 
 
+def _columns(located: Located, database: Mapping[str, Any]) -> ColumnMapping:
+    """The accounts mapping. A flag read from an expiry time is that time: the field
+    its spec names for it (`expiry_field`) maps to the same column, or to none."""
+    columns = ColumnMapping(**database["columns"])
+    for spec in ACCOUNTS.fields:
+        derived = columns.derivation(spec.name)
+        if derived is None or not derived.expires:
+            continue
+        target = spec.expiry_field
+        mapped = columns.get(target)
+        if mapped is None:
+            columns = columns.replace(**{target: derived.column})
+        elif mapped != derived.column:
+            key = (*database.get("key", "database").split("."), "columns", target)
+            raise ConfigError(
+                f"{located.where(key)}: {dotted(key)}: {spec.name} is read from "
+                f"'{derived.column}' as an expiry time, so {target} is that column too: "
+                f"remove this line or map it to '{derived.column}'."
+            )
+    return columns
+
+
 def _build(located: Located, path: Path) -> Config:
     data: dict[str, Any] = located.data
     base = path.parent
@@ -271,7 +293,7 @@ def _build(located: Located, path: Path) -> Config:
     tables = database_data.pop("tables", None)
     if tables:
         database_data.update(tables["accounts"], key="database.tables.accounts")
-    database_data["columns"] = ColumnMapping(**database_data["columns"])
+    database_data["columns"] = _columns(located, database_data)
     database_data["fixtures"] = _relative(base, database_data.get("fixtures"))
     database = DatabaseConfig(**database_data)
 

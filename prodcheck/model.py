@@ -196,7 +196,7 @@ class Account:
 
     id: str
     customer_id: str | None
-    has_access: bool
+    has_access: bool | None  # None: read from an expiry time, decided against `now`
     plan: str | None = None
     email: str | None = None
     deleted_at: datetime | None = None

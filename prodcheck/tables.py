@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class FieldType(StrEnum):
@@ -37,6 +38,42 @@ KINDS: dict[FieldType, dict[str, str]] = {
 }
 
 
+# Key suffix under which a flag read from a status column keeps the status it read
+# (`has_access:source`), for messages that show the value the app stores.
+SOURCE = ":source"
+
+
+class Form(StrEnum):
+    """How a flag field may be read from a column that is not a boolean."""
+
+    STATUS = "status"  # {column, grants}: true when the column holds one of the values
+    EXPIRY = "expiry"  # {expires_at, allowance_hours}: true while the time is ahead
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """A flag read from a status column (`grants`) or an expiry time (`expires`)."""
+
+    column: str
+    grants: tuple[str, ...] = ()
+    expires: bool = False
+    allowance_hours: float = 0.0
+
+    @property
+    def form(self) -> Form:
+        return Form.EXPIRY if self.expires else Form.STATUS
+
+    @classmethod
+    def parse(cls, value: Mapping[str, Any]) -> Derivation:
+        if "expires_at" in value:
+            return cls(
+                str(value["expires_at"]),
+                expires=True,
+                allowance_hours=float(value.get("allowance_hours", 0)),
+            )
+        return cls(str(value["column"]), grants=tuple(str(v) for v in value["grants"]))
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     name: str
@@ -49,6 +86,8 @@ class FieldSpec:
     provider_guesses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     example: str = ""  # the column name used in examples and init's fallback
     extra_kinds: Mapping[str, str] = field(default_factory=dict)
+    forms: tuple[Form, ...] = ()  # other ways a flag may be read (status values, expiry)
+    expiry_field: str = ""  # read as an expiry, the time is this field's value too
 
     def guesses_for(self, provider: str) -> tuple[str, ...]:
         """init: the usual column names with this billing provider, best first."""
@@ -58,6 +97,14 @@ class FieldSpec:
     def kinds(self) -> dict[str, str]:
         """Column kinds `doctor` accepts for this field -> a note."""
         return {**KINDS[self.type], **self.extra_kinds}
+
+    def kinds_for(self, derivation: Derivation | None) -> dict[str, str]:
+        """Column kinds `doctor` accepts when the field is read through `derivation`."""
+        if derivation is None:
+            return self.kinds
+        if derivation.expires:
+            return KINDS[FieldType.TIME]
+        return {"text": "", "enum": "", "integer": "compared as text with the grants"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +162,7 @@ ACCOUNTS = TableSpec(
         ),
         FieldSpec(
             "has_access", FieldType.FLAG, "whether the app grants paid access", required=True,
+            forms=(Form.STATUS, Form.EXPIRY), expiry_field="access_expires_at",
             example="has_paid_access",
             guesses=(
                 "has_paid_access", "has_access", "is_paid", "paid", "is_paying",
@@ -155,6 +203,7 @@ ACCOUNTS = TableSpec(
         ),
         FieldSpec(
             "comped", FieldType.FLAG, "whether access is given on purpose, without payment",
+            forms=(Form.STATUS,),
             enables="accounts with access on purpose",
             guesses=(
                 "comped", "is_comped", "complimentary", "is_complimentary", "comp",
@@ -182,38 +231,57 @@ ACCOUNTS = TableSpec(
 # fmt: on
 
 
+Mapped = str | Derivation | Mapping[str, Any] | None
+
+
 class ColumnMapping:
     """Field -> real column name, for the fields of a table's spec that are mapped.
 
     `ColumnMapping(id="id", customer_id="cus", has_access="paid", plan="plan")`, or
-    the same positionally in the spec's order. Fields come from the `TableSpec`
-    alone: nothing here names a column.
+    the same positionally in the spec's order. A flag field may instead be read from
+    a status column or an expiry time (`has_access={"column": "status", "grants":
+    ["active"]}`, a `Derivation`). Fields come from the `TableSpec` alone: nothing
+    here names a column.
     """
 
-    __slots__ = ("_columns", "spec")
+    __slots__ = ("_columns", "_derived", "spec")
 
-    def __init__(self, *positional: str, spec: TableSpec = ACCOUNTS, **named: str | None) -> None:
+    def __init__(self, *positional: str, spec: TableSpec = ACCOUNTS, **named: Mapped) -> None:
         names = spec.names
         if len(positional) > len(names):
             raise TypeError(f"{spec.name} has {len(names)} fields, got {len(positional)}")
-        columns: dict[str, str | None] = dict(zip(names, positional, strict=False))
+        given: dict[str, Mapped] = dict(zip(names, positional, strict=False))
         for name, column in named.items():
             if name not in names:
                 raise TypeError(f"{spec.name} has no field {name!r}")
-            columns[name] = column
-        missing = [name for name in spec.required if not columns.get(name)]
+            given[name] = column
+        missing = [name for name in spec.required if not given.get(name)]
         if missing:
             raise TypeError(f"{spec.name}: required field(s) {', '.join(missing)} not mapped")
-        self._columns = {name: column for name, column in columns.items() if column}
+        self._columns: dict[str, str] = {}
+        self._derived: dict[str, Derivation] = {}
+        for name, value in given.items():
+            if isinstance(value, Mapping):
+                value = Derivation.parse(value)
+            if isinstance(value, Derivation):
+                self._derived[name] = value
+                self._columns[name] = value.column
+            elif value:
+                self._columns[name] = value
         self.spec = spec
 
-    def replace(self, **changes: str | None) -> ColumnMapping:
+    def replace(self, **changes: Mapped) -> ColumnMapping:
         """A copy with some fields mapped to other columns (None: unmapped)."""
-        return ColumnMapping(spec=self.spec, **{**self._columns, **changes})
+        current: dict[str, Mapped] = {**self._columns, **self._derived}
+        return ColumnMapping(spec=self.spec, **{**current, **changes})
 
     def get(self, name: str) -> str | None:
         """The real column mapped to field `name`, or None when it is not mapped."""
         return self._columns.get(name)
+
+    def derivation(self, name: str) -> Derivation | None:
+        """How a flag field is read when its column is not a boolean, else None."""
+        return self._derived.get(name)
 
     @property
     def id(self) -> str:
@@ -232,13 +300,25 @@ class ColumnMapping:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ColumnMapping):
             return NotImplemented
-        return self.spec.name == other.spec.name and self._columns == other._columns
+        return (self.spec.name, self._columns, self._derived) == (
+            other.spec.name,
+            other._columns,
+            other._derived,
+        )
 
     def __hash__(self) -> int:
-        return hash((self.spec.name, tuple(sorted(self._columns.items()))))
+        return hash(
+            (
+                self.spec.name,
+                tuple(sorted(self._columns.items())),
+                tuple(sorted(self._derived.items())),
+            )
+        )
 
     def __repr__(self) -> str:
-        pairs = ", ".join(f"{name}={column!r}" for name, column in self.items())
+        pairs = ", ".join(
+            f"{name}={self._derived.get(name, column)!r}" for name, column in self.items()
+        )
         return f"ColumnMapping({pairs})"
 
 
@@ -265,8 +345,41 @@ def columns_schema(spec: TableSpec) -> dict[str, object]:
         "additionalProperties": False,
         "required": list(spec.required),
         "description": f"prodcheck field -> your real column name ({spec.meaning})",
-        "properties": {
-            f.name: {"type": "string", "minLength": 1, "description": f.meaning}
-            for f in spec.fields
-        },
+        "properties": {f.name: _field_schema(f) for f in spec.fields},
     }
+
+
+def _field_schema(spec: FieldSpec) -> dict[str, object]:
+    column = {"type": "string", "minLength": 1, "description": spec.meaning}
+    forms: list[dict[str, object]] = [column]
+    if Form.STATUS in spec.forms:
+        forms.append(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["column", "grants"],
+                "description": f"{spec.name} read from a status column: true for these values",
+                "properties": {
+                    "column": {"type": "string", "minLength": 1},
+                    "grants": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": ["string", "integer"]},
+                    },
+                },
+            }
+        )
+    if Form.EXPIRY in spec.forms:
+        forms.append(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["expires_at"],
+                "description": f"{spec.name} while this time (plus the allowance) is ahead",
+                "properties": {
+                    "expires_at": {"type": "string", "minLength": 1},
+                    "allowance_hours": {"type": "number", "minimum": 0, "maximum": 8784},
+                },
+            }
+        )
+    return column if len(forms) == 1 else {"oneOf": forms, "description": spec.meaning}

@@ -312,6 +312,14 @@ def schema_errors(located: Located, schema: str | Mapping[str, Any]) -> list[str
     return [text for _, text in sorted(set(found))]
 
 
+def _distance(subs: list[jsonschema.ValidationError], depth: int) -> tuple[bool, int, int]:
+    """How far a oneOf/anyOf branch is from the value: a branch of another type
+    altogether (a string where a mapping was given) is farthest; then fewer errors,
+    deeper first."""
+    wrong_type = any(s.validator == "type" and len(s.absolute_path) == depth for s in subs)
+    return wrong_type, len(subs), -max(len(s.absolute_path) for s in subs)
+
+
 def _leaf_errors(
     errors: Iterator[jsonschema.ValidationError],
 ) -> Iterator[jsonschema.ValidationError]:
@@ -325,8 +333,5 @@ def _leaf_errors(
         branches: dict[Any, list[jsonschema.ValidationError]] = {}
         for sub in err.context:
             branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
-        closest = min(
-            branches.values(),
-            key=lambda subs: (len(subs), -max(len(s.absolute_path) for s in subs)),
-        )
+        closest = min(branches.values(), key=lambda subs: _distance(subs, len(err.absolute_path)))
         yield from _leaf_errors(iter(closest))

@@ -98,7 +98,9 @@ def test_readme_references_are_generated_from_the_declarations(
 ) -> None:
     readme = (REPO / "README.md").read_text()
     start, stop = readme.index(begin), readme.index(end) + len(end)
-    assert readme[start:stop] + "\n" == generated(), f"README section is stale: use {command}"
+    assert readme[start:stop] + "\n" == generated(), (
+        f"README section is stale: run python tools/update_readme.py ({command})"
+    )
 
 
 def test_facts_command_lists_the_catalogue(run_cli) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from prodcheck.engine import access
 from prodcheck.engine.entitlement import days_past_due, grace_expired
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
@@ -130,9 +131,12 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
     entitling = [s for s in subscriptions if s.id in index.entitling]
     customer = index.customers.get(account.customer_id or "")
     policy = index.config.policy
+    columns = index.config.database.columns
+    granted = access.has_access(columns, account, index.now)
     values: dict[str, Any] = {
         "account": {
             **{name: account.value(name) for name in ACCOUNTS.names},
+            "has_access": granted,
             "deleted": account.deleted_at is not None,
             "comped": index.is_comped(account),
         },
@@ -216,6 +220,13 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
                 account.access_expires_at is not None and account.access_expires_at < index.now
             ),
             "trial_count": lambda: sum(1 for s in subscriptions if had_trial(s)),
+            "access_state": lambda: access.state(columns, account, granted),
+            "access_grant": lambda: access.assignment(
+                columns, True, (facts["candidate"] or {}).get("status"), period_end(), index.now
+            ),
+            "access_revoke": lambda: access.assignment(
+                columns, False, (facts["candidate"] or {}).get("status"), None, index.now
+            ),
             "monthly_amount": lambda: _monthly(entitling, candidate()),
         }
     )

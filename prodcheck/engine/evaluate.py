@@ -80,6 +80,18 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
             f"{'them' if len(missing) > 1 else 'it'} under {index.config.database.key}.columns to "
             "enable this rule"
         )
+    access = index.config.database.columns.derivation("has_access")
+    expiry = {"access_expired", "account.access_expires_at"}
+    if (
+        access
+        and access.expires
+        and "account.has_access" in rule.facts
+        and expiry & set(rule.facts)
+    ):
+        return (
+            f"access is read from {access.column} as an expiry time, so the row's access "
+            "and its expiry cannot disagree"
+        )
     provider = index.config.billing.provider.value
     if provider not in rule.providers:
         facts = FACTS[rule.subject]
@@ -133,9 +145,7 @@ def _evaluate_subjects(
         for item in SUBJECTS[kind](index):
             candidates = kind_rules
             if item.settling:
-                settling.append(
-                    SettlingSubject(kind, item.subject.id, "changed within the settle window")
-                )
+                settling.append(SettlingSubject(kind, item.subject.id, item.settling_reason))
                 # Structural rules (a duplicate id) cannot be caused by a webhook in flight.
                 candidates = [rule for rule in kind_rules if not rule.windowed]
             fired = [rule for rule in candidates if rule.when(item.facts)]

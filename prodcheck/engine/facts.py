@@ -27,6 +27,7 @@ class SubjectFacts:
     facts: Mapping[str, Any]
     refs: dict[str, tuple[str, ...]]
     settling: bool = False
+    settling_reason: str = "changed within the settle window"
 
 
 def _sorted_ids(accounts: tuple[Account, ...]) -> list[str]:
@@ -57,7 +58,14 @@ def _account_subjects(index: Index) -> Iterator[SubjectFacts]:
         settling = account.id in index.settling_accounts or (
             account.customer_id in index.settling_customers
         )
-        yield SubjectFacts(Subject("account", account.id), facts, refs, settling)
+        subject = Subject("account", account.id)
+        if not settling and account.id in index.within_allowance:
+            access = index.config.database.columns.derivation("has_access")
+            hours = access.allowance_hours if access else 0
+            reason = f"access ended less than {hours:g} hours ago: the app's allowance"
+            yield SubjectFacts(subject, facts, refs, True, reason)
+        else:
+            yield SubjectFacts(subject, facts, refs, settling)
 
 
 def _subscription_subjects(index: Index) -> Iterator[SubjectFacts]:

@@ -31,6 +31,9 @@ class Index:
     mapped_columns: frozenset[str]
     has_events: bool
     has_schedules: bool
+    # Accounts whose access, read from an expiry time, is inside the app's own
+    # allowance after that time: the app means them to have access a little longer.
+    within_allowance: frozenset[str] = frozenset()
     # Derived per-subscription values, filled on first use by the fact builders.
     plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
@@ -81,6 +84,19 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         mapped_columns=snapshot.accounts.mapped_columns,
         has_events="events" in billing.loaded,
         has_schedules="subscription_schedules" in billing.loaded,
+        within_allowance=_within_allowance(snapshot, config, now),
+    )
+
+
+def _within_allowance(snapshot: Snapshot, config: Config, now: datetime) -> frozenset[str]:
+    access = config.database.columns.derivation("has_access")
+    if access is None or not access.expires or not access.allowance_hours:
+        return frozenset()
+    since = now - timedelta(hours=access.allowance_hours)
+    return frozenset(
+        a.id
+        for a in snapshot.accounts.accounts
+        if a.access_expires_at is not None and since < a.access_expires_at <= now
     )
 
 

@@ -158,15 +158,23 @@ def _render(report: Report, paint: _Painter) -> str:
     if report.skipped_rules:
         lines += ["", paint("Skipped rules (not checked)", "bold")]
         lines += [f"  {s.rule}: {s.reason}" for s in report.skipped_rules]
-    if report.settling:
-        lines += [
-            "",
-            f"Settling: {_plural(len(report.settling), 'subject')} changed within the settle "
-            "window, not checked this run (a webhook may be in flight):",
-            *_wrap(", ".join(f"{s.kind} {s.id}" for s in report.settling), "  "),
-        ]
+    for reason in sorted({s.reason for s in report.settling}, key=lambda r: r != _WINDOW):
+        subjects = [s for s in report.settling if s.reason == reason]
+        if reason == _WINDOW:
+            header = (
+                f"Settling: {_plural(len(subjects), 'subject')} changed within the settle "
+                "window, not checked this run (a webhook may be in flight):"
+            )
+        else:
+            header = (
+                f"Settling: {_plural(len(subjects), 'subject')} not checked this run ({reason}):"
+            )
+        lines += ["", header, *_wrap(", ".join(f"{s.kind} {s.id}" for s in subjects), "  ")]
     lines += ["", _verdict_line(report, paint)]
     return "\n".join(lines) + "\n"
+
+
+_WINDOW = "changed within the settle window"
 
 
 def render(report: Report) -> str:

@@ -214,12 +214,19 @@ def missing_columns_message(
 ACCEPTED_KINDS: dict[str, dict[str, str]] = {spec.name: spec.kinds for spec in ACCOUNTS.fields}
 
 
-def type_check(field: str, column: str, kind: str, type_name: str) -> Check:
+def type_check(
+    field: str,
+    column: str,
+    kind: str,
+    type_name: str,
+    accepted: Mapping[str, str] | None = None,
+) -> Check:
     """Whether a column's type suits the field it is mapped to. `kind` is the backend's
     reading of the type: boolean, integer, numeric, text, uuid, enum, timestamp, other,
-    or untyped (SQLite columns declared without a type hold anything)."""
+    or untyped (SQLite columns declared without a type hold anything). `accepted`: the
+    kinds the field takes as mapped (a flag read from a status column takes text)."""
     name = f"column {field} -> {column}"
-    accepted = ACCEPTED_KINDS[field]
+    accepted = ACCEPTED_KINDS[field] if accepted is None else accepted
     if kind == "untyped":
         return Check(name, True, "no declared type: values are read as stored")
     if kind in accepted:
@@ -248,7 +255,9 @@ def column_checks(
             message = missing_columns_message(config.table, config.columns, [column], list(actual))
             checks.append(Check(f"column {field} -> {column}", False, message))
         else:
-            checks.append(type_check(field, column, *actual[real]))
+            spec = ACCOUNTS.field(field)
+            accepted = spec.kinds_for(config.columns.derivation(field))
+            checks.append(type_check(field, column, *actual[real], accepted))
     return checks
 
 

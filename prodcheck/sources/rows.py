@@ -12,7 +12,7 @@ from typing import Any
 from prodcheck.model import ACCOUNT_ATTRIBUTES, Account, AccountState
 from prodcheck.sources.coerce import CoercionError, to_bool, to_datetime, to_str
 from prodcheck.sources.normalize_common import MAX_ERRORS, raise_if_errors
-from prodcheck.tables import ColumnMapping, FieldType
+from prodcheck.tables import SOURCE, ColumnMapping, FieldType
 
 
 def missing_columns(columns: Iterable[str], mapping: ColumnMapping) -> list[str]:
@@ -39,8 +39,17 @@ def typed_row(row: Mapping[str, Any], mapping: ColumnMapping) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for spec in mapping.spec.fields:
         column = mapping.get(spec.name)
+        raw = row.get(column) if column else None
+        derivation = mapping.derivation(spec.name)
         try:
-            values[spec.name] = READERS[spec.type](row.get(column) if column else None)
+            if derivation is None:
+                values[spec.name] = READERS[spec.type](raw)
+            elif derivation.expires:
+                values[spec.name] = None  # decided against `now` by the engine
+            else:
+                status = to_str(raw)
+                values[spec.name] = status in derivation.grants
+                values[f"{spec.name}{SOURCE}"] = status
         except CoercionError as exc:
             raise CoercionError(f"column '{column}' ({spec.name}): {exc}") from None
     return values

@@ -41,7 +41,7 @@ def _column_type(name: str, values: list[Any]) -> str:
         return "boolean"
     if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
         return "bigint"
-    if name.endswith("_at") or name.endswith("_until"):
+    if name.endswith(("_at", "_until", "_period_end")):
         return "timestamptz"
     return "text"
 
@@ -107,14 +107,20 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
     assert scenario is not None and scenario.now is not None
     now = scenario.now.isoformat()
     config = yaml.safe_load((folder / "prodcheck.yml").read_text())
-    table = config["database"]["table"]
+    accounts = (
+        config["database"]["tables"]["accounts"]
+        if "tables" in config["database"]
+        else (config["database"])
+    )
+    table = accounts["table"]
     schema = "s_" + folder.name.replace("-", "_")
     _create_table(pg_url, table, _load(folder / "db" / f"{table}.json"), schema)
     server, key = _server(folder)
     config["billing"].update(api_key_env="PC_BILLING_KEY", api_base=None)
     if config["billing"]["provider"] == "paddle":
         config["billing"]["environment"] = "sandbox"  # the test key is a sandbox key
-    config["database"].update(url_env="PC_DATABASE_URL", table=f"{schema}.{table}")
+    config["database"]["url_env"] = "PC_DATABASE_URL"
+    accounts["table"] = f"{schema}.{table}"
     with server:
         config["billing"]["api_base"] = server.url
         live_config = tmp_path / "prodcheck.yml"

@@ -219,7 +219,7 @@ class Scenario:
         """One users row. Optional logical columns go to the config's column when it is
         mapped, else to the kit's default column name (the table has it; prodcheck is
         just not told)."""
-        key = self.config["database"]["columns"]
+        key = self.accounts_config()["columns"]
         row: dict[str, Any] = {key["id"]: uid}
         logical: dict[str, Any] = {
             "email": email,
@@ -261,6 +261,12 @@ class Scenario:
         if settling is not None:
             self.expected["settling"] = sorted(settling)
 
+    def accounts_config(self) -> dict[str, Any]:
+        """The accounts table's config, in either form (database.tables.accounts or the
+        older database.table/columns)."""
+        database = self.config["database"]
+        return database["tables"]["accounts"] if "tables" in database else database
+
     def _table(self) -> list[dict[str, Any]]:
         """Every row with every column of the table (a real table has no ragged rows)."""
         columns: dict[str, None] = {}
@@ -281,7 +287,7 @@ class Scenario:
             if self.events is not None:
                 _dump(billing / "events.json", self.events)
         (folder / "db").mkdir(exist_ok=True)
-        _dump(folder / "db" / f"{self.config['database']['table']}.json", self._table())
+        _dump(folder / "db" / f"{self.accounts_config()['table']}.json", self._table())
         header = f"# {self.name}: {self.description}\n" if self.description else ""
         (folder / "prodcheck.yml").write_text(
             header + yaml.safe_dump(self.config, sort_keys=False), encoding="utf-8"

@@ -26,6 +26,7 @@ from . import (
     paddle,
     plan,
     policy,
+    schemas,
     trial,
 )
 
@@ -38,6 +39,7 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **trial.BUILDERS,
     **policy.BUILDERS,
     **audit.BUILDERS,
+    **schemas.BUILDERS,
     **mixed_saas.BUILDERS,
     **paddle.BUILDERS,
     **demo.BUILDERS,

@@ -1,0 +1,237 @@
+"""Real app schemas, checked with no view: access read the way each starter stores it.
+
+- `schema-teams-status-*`: a Drizzle `teams` table (next-saas-starter style): serial
+  id, `stripe_customer_id`, `stripe_subscription_id`, `stripe_product_id`,
+  `plan_name`, and `subscription_status` holding Stripe's status string; access is
+  "the status is active or trialing".
+- `schema-period-end-*`: a Prisma `users` table (Taxonomy style): `stripe_price_id`
+  and `stripe_current_period_end`; access is "the period end, plus a day, is ahead".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scenario_kit import Scenario, default_config, new_id
+
+from .common import NOW
+
+STATUS_COLUMNS = {
+    "id": "id",
+    "customer_id": "stripe_customer_id",
+    "has_access": {"column": "subscription_status", "grants": ["active", "trialing"]},
+    "subscription_id": "stripe_subscription_id",
+}
+PERIOD_END_COLUMNS = {
+    "id": "id",
+    "customer_id": "stripe_customer_id",
+    "has_access": {"expires_at": "stripe_current_period_end", "allowance_hours": 24},
+    "email": "email",
+    "subscription_id": "stripe_subscription_id",
+}
+PRODUCTS = {"price_starter_monthly": "prod_starter", "price_pro_monthly": "prod_pro"}
+NAMES = {"price_starter_monthly": "Starter", "price_pro_monthly": "Pro"}
+
+
+def _scenario(name: str, description: str, table: str, columns: dict[str, Any]) -> Scenario:
+    config = default_config()
+    config["database"] = {
+        "url_env": "DATABASE_URL",
+        "tables": {"accounts": {"table": table, "columns": columns}},
+    }
+    return Scenario(name, now=NOW, description=description, config=config)
+
+
+def _team(
+    s: Scenario,
+    number: int,
+    name: str,
+    *,
+    status: str | None,
+    app_status: str | None,
+    price: str = "price_pro_monthly",
+    **subscription: Any,
+) -> None:
+    """A team row; with `status`, a Stripe customer and subscription in that status."""
+    row: dict[str, Any] = {
+        "id": number,
+        "name": name,
+        "created_at": s.ago_iso(300),
+        "updated_at": s.ago_iso(30),
+        "stripe_customer_id": None,
+        "stripe_subscription_id": None,
+        "stripe_product_id": None,
+        "plan_name": None,
+        "subscription_status": app_status,
+    }
+    if status is not None:
+        cid = new_id("cus", f"{s.name}:{number}")
+        sid = new_id("sub", f"{s.name}:{number}")
+        s.customer(cid, email=f"billing@{name.lower()}.example", name=name)
+        s.subscription(sid, cid, price, status=status, **subscription)
+        row.update(
+            stripe_customer_id=cid,
+            stripe_subscription_id=sid,
+            stripe_product_id=PRODUCTS[price],
+            plan_name=NAMES[price],
+        )
+    s.rows.append(row)
+
+
+def schema_teams_status_fail() -> Scenario:
+    s = _scenario(
+        "schema-teams-status-fail",
+        "A teams table whose access is its subscription_status column (active or trialing "
+        "grant it). Globex canceled 12 days ago but its row still says 'active' (wrongful "
+        "access, fixed by writing 'canceled'); Initech pays but its row says 'canceled' "
+        "(revenue leak, fixed by writing 'active'). Acme and Umbrella agree; Hooli never "
+        "subscribed.",
+        "teams",
+        STATUS_COLUMNS,
+    )
+    _team(s, 1, "Acme", status="active", app_status="active")
+    _team(s, 2, "Globex", status="canceled", app_status="active", canceled_days_ago=12)
+    _team(s, 3, "Initech", status="active", app_status="canceled")
+    _team(s, 4, "Umbrella", status="trialing", app_status="trialing", trial=True)
+    _team(s, 5, "Hooli", status=None, app_status=None)
+    s.expect(
+        "fail",
+        [("access.revenue_leak", "account:3"), ("access.wrongful_access", "account:2")],
+        monthly_at_stake={"usd": 9800},
+    )
+    return s
+
+
+def schema_teams_status_pass() -> Scenario:
+    s = _scenario(
+        "schema-teams-status-pass",
+        "The same teams table in agreement: active and trialing teams have those statuses, "
+        "a team canceled in Stripe says 'canceled', one whose payment is past due within the "
+        "grace period says 'past_due' (this app grants past_due too), a team that never "
+        "subscribed has no status.",
+        "teams",
+        {
+            **STATUS_COLUMNS,
+            "has_access": {
+                **STATUS_COLUMNS["has_access"],
+                "grants": ["active", "trialing", "past_due"],
+            },
+        },
+    )
+    _team(s, 1, "Acme", status="active", app_status="active")
+    _team(s, 2, "Globex", status="canceled", app_status="canceled", canceled_days_ago=12)
+    _team(s, 3, "Initech", status="past_due", app_status="past_due", period_started_days_ago=3)
+    _team(s, 4, "Umbrella", status="trialing", app_status="trialing", trial=True)
+    _team(s, 5, "Hooli", status=None, app_status=None)
+    s.expect("pass", [])
+    return s
+
+
+def _user(
+    s: Scenario,
+    uid: str,
+    name: str,
+    *,
+    status: str | None,
+    app_period_end_days: float | None,
+    **subscription: Any,
+) -> None:
+    """A users row whose access is its period end; `app_period_end_days` is how far
+    ahead (negative: ago) the app's stripe_current_period_end is."""
+    email = f"{name.lower().replace(' ', '.')}@example.com"
+    row: dict[str, Any] = {
+        "id": uid,
+        "name": name,
+        "email": email,
+        "stripe_customer_id": None,
+        "stripe_subscription_id": None,
+        "stripe_price_id": None,
+        "stripe_current_period_end": (
+            s.ago_iso(-app_period_end_days) if app_period_end_days is not None else None
+        ),
+    }
+    if status is not None:
+        cid = new_id("cus", f"{s.name}:{uid}")
+        sid = new_id("sub", f"{s.name}:{uid}")
+        s.customer(cid, email=email, name=name)
+        s.subscription(sid, cid, "price_pro_monthly", status=status, **subscription)
+        row.update(
+            stripe_customer_id=cid, stripe_subscription_id=sid, stripe_price_id="price_pro_monthly"
+        )
+    s.rows.append(row)
+
+
+def schema_period_end_fail() -> Scenario:
+    s = _scenario(
+        "schema-period-end-fail",
+        "A users table whose access is stripe_current_period_end plus one day. Bea's renewal "
+        "webhook was lost: Stripe renewed her 3 days ago, the row still ends 3 days ago, so "
+        "she is locked out (revenue leak, fixed by writing billing's new period end; one "
+        "finding, not a stale period end besides). Cal's subscription was canceled at once "
+        "5 days ago but his row runs 25 more days (wrongful access). Dee's period ended 10 "
+        "hours ago, inside the app's one-day allowance: settling, not drift.",
+        "users",
+        PERIOD_END_COLUMNS,
+    )
+    _user(s, "clu1ann", "Ann Lee", status="active", app_period_end_days=20)
+    _user(
+        s, "clu2bea", "Bea Cruz", status="active", app_period_end_days=-3, period_started_days_ago=3
+    )
+    _user(
+        s,
+        "clu3cal",
+        "Cal Dunn",
+        status="canceled",
+        app_period_end_days=25,
+        period_started_days_ago=5,
+        canceled_days_ago=5,
+    )
+    _user(
+        s,
+        "clu4dee",
+        "Dee Ford",
+        status="canceled",
+        app_period_end_days=-10 / 24,
+        period_started_days_ago=30 + 10 / 24,
+        canceled_days_ago=10 / 24,
+    )
+    _user(s, "clu5eve", "Eve Gray", status=None, app_period_end_days=None)
+    s.expect(
+        "fail",
+        [("access.revenue_leak", "account:clu2bea"), ("access.wrongful_access", "account:clu3cal")],
+        monthly_at_stake={"usd": 9800},
+        settling=["account:clu4dee"],
+    )
+    return s
+
+
+def schema_period_end_pass() -> Scenario:
+    s = _scenario(
+        "schema-period-end-pass",
+        "The same users table in agreement: an active subscriber whose row ends with the "
+        "paid period, one canceled long ago whose row ended with it, and a user who never "
+        "subscribed.",
+        "users",
+        PERIOD_END_COLUMNS,
+    )
+    _user(s, "clu1ann", "Ann Lee", status="active", app_period_end_days=20)
+    _user(
+        s,
+        "clu2bea",
+        "Bea Cruz",
+        status="canceled",
+        app_period_end_days=-40,
+        period_started_days_ago=70,
+        canceled_days_ago=40,
+    )
+    _user(s, "clu5eve", "Eve Gray", status=None, app_period_end_days=None)
+    s.expect("pass", [])
+    return s
+
+
+BUILDERS = {
+    "schema-period-end-fail": schema_period_end_fail,
+    "schema-period-end-pass": schema_period_end_pass,
+    "schema-teams-status-fail": schema_teams_status_fail,
+    "schema-teams-status-pass": schema_teams_status_pass,
+}
