@@ -172,8 +172,23 @@ def _account() -> list[FactSpec]:
         FactSpec(s, "days_past_due", i, "the candidate's days past_due"),
         FactSpec(s, "billing_plan", t, "the highest-tier plan among entitling subscriptions"),
         FactSpec(s, "billing_tier", i, "billing_plan's position in plans.tiers (0 = lowest)"),
-        FactSpec(s, "db_tier", i, "the row's plan's position in plans.tiers", columns=("plan",)),
-        FactSpec(s, "plan_matches", f, "the row's plan equals billing_plan", columns=("plan",)),
+        FactSpec(
+            s,
+            "db_plan",
+            t,
+            "the plan the row's plan column stands for (plans.stored_as, "
+            "plans.values); null when its value names no plan",
+            columns=("plan",),
+        ),
+        FactSpec(s, "db_tier", i, "db_plan's position in plans.tiers", columns=("plan",)),
+        FactSpec(s, "plan_matches", f, "db_plan equals billing_plan", columns=("plan",)),
+        FactSpec(
+            s,
+            "billing_plan_value",
+            t,
+            "billing_plan as the app's plan column stores it "
+            "(a price id, product id, lookup key or name under plans.stored_as)",
+        ),
         FactSpec(
             s,
             "unknown_prices",

@@ -64,6 +64,10 @@ class DatabaseConfig:
 class PlansConfig:
     prices: Mapping[str, str] = field(default_factory=dict)
     tiers: tuple[str, ...] = ()
+    # What the accounts plan column holds (plan, price_id, product_id, lookup_key,
+    # product_name) and explicit value -> plan entries for what that does not resolve.
+    stored_as: str = "plan"
+    values: Mapping[str, str] = field(default_factory=dict)
 
     def tier_of(self, plan: str | None) -> int | None:
         """Position of a plan in the tier order (0 = lowest), None when unknown."""
@@ -240,11 +244,13 @@ def _semantic_errors(located: Located) -> list[str]:
     errors = _table_form_errors(located)
     plans = located.data.get("plans") or {}
     tiers = plans.get("tiers") or []
-    prices = plans.get("prices") or {}
-    if tiers and isinstance(prices, dict):
-        for price_id, plan in prices.items():
+    for section in ("prices", "values"):
+        mapping = plans.get(section) or {}
+        if not tiers or not isinstance(mapping, dict):
+            continue
+        for value, plan in mapping.items():
             if isinstance(plan, str) and plan not in tiers:
-                key = ("plans", "prices", price_id)
+                key = ("plans", section, value)
                 errors.append(
                     f"{located.where(key)}: {dotted(key)}: plan '{plan}' is not in plans.tiers "
                     f"({', '.join(tiers)}): add it to the tier order or fix the name"
@@ -299,7 +305,10 @@ def _build(located: Located, path: Path) -> Config:
 
     plans_data = data.get("plans") or {}
     plans = PlansConfig(
-        prices=dict(plans_data.get("prices") or {}), tiers=tuple(plans_data.get("tiers") or ())
+        prices=dict(plans_data.get("prices") or {}),
+        tiers=tuple(plans_data.get("tiers") or ()),
+        stored_as=plans_data.get("stored_as", "plan"),
+        values=dict(plans_data.get("values") or {}),
     )
 
     policy_data = data.get("policy") or {}

@@ -75,6 +75,10 @@ class SubscriptionItem:
     current_period_start: datetime | None = None
     current_period_end: datetime | None = None
     created: datetime | None = None
+    # What an app may store instead of the price id: its product, lookup key, product name.
+    product_id: str | None = None
+    lookup_key: str | None = None
+    product_name: str | None = None
 
     @property
     def monthly_amount(self) -> int | None:

@@ -203,9 +203,15 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
             "days_past_due": lambda: (facts["candidate"] or {}).get("days_past_due"),
             "billing_plan": lambda: billing()[0],
             "billing_tier": lambda: billing()[1],
-            "db_tier": lambda: index.tier_of(account.plan),
+            "db_plan": lambda: index.db_plan(account.plan),
+            "db_tier": lambda: index.tier_of(facts["db_plan"]),
             "plan_matches": lambda: (
-                facts["billing_plan"] is not None and account.plan == facts["billing_plan"]
+                facts["billing_plan"] is not None and facts["db_plan"] == facts["billing_plan"]
+            ),
+            "billing_plan_value": lambda: (
+                index.stored.value_of(facts["billing_plan"], entitling)
+                if index.stored
+                else facts["billing_plan"]
             ),
             "unknown_prices": lambda: sorted(
                 {p for s in entitling for p in s.price_ids if index.plan_of(p) is None}

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from prodcheck.config import Config
 from prodcheck.engine.entitlement import entitles
+from prodcheck.engine.stored_plans import StoredPlans, stored_plans
 from prodcheck.model import Account, Customer, Snapshot, Subscription, SubscriptionSchedule
 
 
@@ -34,6 +35,8 @@ class Index:
     # Accounts whose access, read from an expiry time, is inside the app's own
     # allowance after that time: the app means them to have access a little longer.
     within_allowance: frozenset[str] = frozenset()
+    # The app's plan column values -> plans (plans.stored_as).
+    stored: StoredPlans | None = None
     # Derived per-subscription values, filled on first use by the fact builders.
     plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
@@ -47,6 +50,10 @@ class Index:
         if customer_id is None:
             return ()
         return self.subscriptions_by_customer.get(customer_id, ())
+
+    def db_plan(self, value: str | None) -> str | None:
+        """The plan the app's plan column value stands for."""
+        return self.stored.plan_of(value) if self.stored else value
 
     def is_comped(self, account: Account) -> bool:
         return account.comped or account.id in self.config.policy.comped_accounts
@@ -85,6 +92,7 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         has_events="events" in billing.loaded,
         has_schedules="subscription_schedules" in billing.loaded,
         within_allowance=_within_allowance(snapshot, config, now),
+        stored=stored_plans(config.plans, billing.subscriptions),
     )
 
 

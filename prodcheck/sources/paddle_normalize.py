@@ -87,6 +87,10 @@ def _item(obj: Mapping[str, Any], period: Mapping[str, Any]) -> SubscriptionItem
         current_period_start=to_datetime(period.get("starts_at")),
         current_period_end=to_datetime(period.get("ends_at")),
         created=field(obj, "created_at", to_datetime),
+        product_id=field(price, "product_id", to_str),
+        product_name=to_str(product.get("name"))
+        if isinstance(product := obj.get("product"), dict)
+        else None,
     )
 
 

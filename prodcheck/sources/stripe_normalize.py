@@ -99,8 +99,23 @@ def _price_fields(item: Mapping[str, Any]) -> tuple[str, int | None, str, str, i
     return price_id, unit_amount, currency, interval, interval_count
 
 
+def _product(obj: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(product id, lookup key, product name) of an item's price; the product is an id,
+    or an object when expanded (then its name is known)."""
+    price = obj.get("price") or obj.get("plan") or {}
+    product = price.get("product")
+    if isinstance(product, Mapping):
+        return (
+            to_str(product.get("id")),
+            field(price, "lookup_key", to_str),
+            to_str(product.get("name")),
+        )
+    return to_str(product), field(price, "lookup_key", to_str), None
+
+
 def _item(obj: Mapping[str, Any]) -> SubscriptionItem:
     price_id, unit_amount, currency, interval, interval_count = _price_fields(obj)
+    product_id, lookup_key, product_name = _product(obj)
     return SubscriptionItem(
         id=required(obj, "id", to_str),
         price_id=price_id,
@@ -112,6 +127,9 @@ def _item(obj: Mapping[str, Any]) -> SubscriptionItem:
         current_period_start=field(obj, "current_period_start", to_datetime),
         current_period_end=field(obj, "current_period_end", to_datetime),
         created=field(obj, "created", to_datetime),
+        product_id=product_id,
+        lookup_key=lookup_key,
+        product_name=product_name,
     )
 
 

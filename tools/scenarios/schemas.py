@@ -2,10 +2,11 @@
 
 - `schema-teams-status-*`: a Drizzle `teams` table (next-saas-starter style): serial
   id, `stripe_customer_id`, `stripe_subscription_id`, `stripe_product_id`,
-  `plan_name`, and `subscription_status` holding Stripe's status string; access is
-  "the status is active or trialing".
+  `plan_name` (the Stripe product's name: Base, Plus), and `subscription_status`
+  holding Stripe's status string; access is "the status is active or trialing".
 - `schema-period-end-*`: a Prisma `users` table (Taxonomy style): `stripe_price_id`
-  and `stripe_current_period_end`; access is "the period end, plus a day, is ahead".
+  as the plan and `stripe_current_period_end`; access is "the period end, plus a
+  day, is ahead".
 """
 
 from __future__ import annotations
@@ -20,25 +21,33 @@ STATUS_COLUMNS = {
     "id": "id",
     "customer_id": "stripe_customer_id",
     "has_access": {"column": "subscription_status", "grants": ["active", "trialing"]},
+    "plan": "plan_name",
     "subscription_id": "stripe_subscription_id",
 }
 PERIOD_END_COLUMNS = {
     "id": "id",
     "customer_id": "stripe_customer_id",
     "has_access": {"expires_at": "stripe_current_period_end", "allowance_hours": 24},
+    "plan": "stripe_price_id",
     "email": "email",
     "subscription_id": "stripe_subscription_id",
 }
 PRODUCTS = {"price_starter_monthly": "prod_starter", "price_pro_monthly": "prod_pro"}
-NAMES = {"price_starter_monthly": "Starter", "price_pro_monthly": "Pro"}
+# The app stores the product's name; its plans are called starter and pro.
+NAMES = {"price_starter_monthly": "Base", "price_pro_monthly": "Plus"}
+BY_NAME = {"stored_as": "product_name", "values": {"Base": "starter", "Plus": "pro"}}
+BY_PRICE = {"stored_as": "price_id"}
 
 
-def _scenario(name: str, description: str, table: str, columns: dict[str, Any]) -> Scenario:
+def _scenario(
+    name: str, description: str, table: str, columns: dict[str, Any], plans: dict[str, Any]
+) -> Scenario:
     config = default_config()
     config["database"] = {
         "url_env": "DATABASE_URL",
         "tables": {"accounts": {"table": table, "columns": columns}},
     }
+    config["plans"].update(plans)
     return Scenario(name, now=NOW, description=description, config=config)
 
 
@@ -50,9 +59,11 @@ def _team(
     status: str | None,
     app_status: str | None,
     price: str = "price_pro_monthly",
+    app_price: str | None = None,
     **subscription: Any,
 ) -> None:
-    """A team row; with `status`, a Stripe customer and subscription in that status."""
+    """A team row; with `status`, a Stripe customer and subscription in that status
+    (`app_price`: the price whose product the row names, when it differs)."""
     row: dict[str, Any] = {
         "id": number,
         "name": name,
@@ -72,8 +83,8 @@ def _team(
         row.update(
             stripe_customer_id=cid,
             stripe_subscription_id=sid,
-            stripe_product_id=PRODUCTS[price],
-            plan_name=NAMES[price],
+            stripe_product_id=PRODUCTS[app_price or price],
+            plan_name=NAMES[app_price or price],
         )
     s.rows.append(row)
 
@@ -85,19 +96,27 @@ def schema_teams_status_fail() -> Scenario:
         "grant it). Globex canceled 12 days ago but its row still says 'active' (wrongful "
         "access, fixed by writing 'canceled'); Initech pays but its row says 'canceled' "
         "(revenue leak, fixed by writing 'active'). Acme and Umbrella agree; Hooli never "
-        "subscribed.",
+        "subscribed. Stark upgraded to Plus in Stripe but its plan_name still says Base "
+        "(the product name, mapped through plans.values): underprovisioned, fixed by "
+        "writing 'Plus'.",
         "teams",
         STATUS_COLUMNS,
+        BY_NAME,
     )
     _team(s, 1, "Acme", status="active", app_status="active")
     _team(s, 2, "Globex", status="canceled", app_status="active", canceled_days_ago=12)
     _team(s, 3, "Initech", status="active", app_status="canceled")
     _team(s, 4, "Umbrella", status="trialing", app_status="trialing", trial=True)
     _team(s, 5, "Hooli", status=None, app_status=None)
+    _team(s, 6, "Stark", status="active", app_status="active", app_price="price_starter_monthly")
     s.expect(
         "fail",
-        [("access.revenue_leak", "account:3"), ("access.wrongful_access", "account:2")],
-        monthly_at_stake={"usd": 9800},
+        [
+            ("access.revenue_leak", "account:3"),
+            ("access.wrongful_access", "account:2"),
+            ("plan.underprovisioned", "account:6"),
+        ],
+        monthly_at_stake={"usd": 14700},
     )
     return s
 
@@ -117,6 +136,7 @@ def schema_teams_status_pass() -> Scenario:
                 "grants": ["active", "trialing", "past_due"],
             },
         },
+        BY_NAME,
     )
     _team(s, 1, "Acme", status="active", app_status="active")
     _team(s, 2, "Globex", status="canceled", app_status="canceled", canceled_days_ago=12)
@@ -134,6 +154,7 @@ def _user(
     *,
     status: str | None,
     app_period_end_days: float | None,
+    app_price: str = "price_pro_monthly",
     **subscription: Any,
 ) -> None:
     """A users row whose access is its period end; `app_period_end_days` is how far
@@ -155,9 +176,7 @@ def _user(
         sid = new_id("sub", f"{s.name}:{uid}")
         s.customer(cid, email=email, name=name)
         s.subscription(sid, cid, "price_pro_monthly", status=status, **subscription)
-        row.update(
-            stripe_customer_id=cid, stripe_subscription_id=sid, stripe_price_id="price_pro_monthly"
-        )
+        row.update(stripe_customer_id=cid, stripe_subscription_id=sid, stripe_price_id=app_price)
     s.rows.append(row)
 
 
@@ -169,9 +188,12 @@ def schema_period_end_fail() -> Scenario:
         "she is locked out (revenue leak, fixed by writing billing's new period end; one "
         "finding, not a stale period end besides). Cal's subscription was canceled at once "
         "5 days ago but his row runs 25 more days (wrongful access). Dee's period ended 10 "
-        "hours ago, inside the app's one-day allowance: settling, not drift.",
+        "hours ago, inside the app's one-day allowance: settling, not drift. Fay pays for "
+        "Pro but her row holds the Starter price id: underprovisioned, fixed by writing the "
+        "Pro price id (plans.stored_as: price_id).",
         "users",
         PERIOD_END_COLUMNS,
+        BY_PRICE,
     )
     _user(s, "clu1ann", "Ann Lee", status="active", app_period_end_days=20)
     _user(
@@ -196,10 +218,22 @@ def schema_period_end_fail() -> Scenario:
         canceled_days_ago=10 / 24,
     )
     _user(s, "clu5eve", "Eve Gray", status=None, app_period_end_days=None)
+    _user(
+        s,
+        "clu6fay",
+        "Fay Hale",
+        status="active",
+        app_period_end_days=20,
+        app_price="price_starter_monthly",
+    )
     s.expect(
         "fail",
-        [("access.revenue_leak", "account:clu2bea"), ("access.wrongful_access", "account:clu3cal")],
-        monthly_at_stake={"usd": 9800},
+        [
+            ("access.revenue_leak", "account:clu2bea"),
+            ("access.wrongful_access", "account:clu3cal"),
+            ("plan.underprovisioned", "account:clu6fay"),
+        ],
+        monthly_at_stake={"usd": 14700},
         settling=["account:clu4dee"],
     )
     return s
@@ -209,10 +243,12 @@ def schema_period_end_pass() -> Scenario:
     s = _scenario(
         "schema-period-end-pass",
         "The same users table in agreement: an active subscriber whose row ends with the "
-        "paid period, one canceled long ago whose row ended with it, and a user who never "
-        "subscribed.",
+        "paid period, one canceled long ago whose row ended with it, a user who never "
+        "subscribed, and one whose row holds the yearly Pro price while Stripe bills the "
+        "monthly one: the same plan, so no plan finding.",
         "users",
         PERIOD_END_COLUMNS,
+        BY_PRICE,
     )
     _user(s, "clu1ann", "Ann Lee", status="active", app_period_end_days=20)
     _user(
@@ -225,6 +261,14 @@ def schema_period_end_pass() -> Scenario:
         canceled_days_ago=40,
     )
     _user(s, "clu5eve", "Eve Gray", status=None, app_period_end_days=None)
+    _user(
+        s,
+        "clu6fay",
+        "Fay Hale",
+        status="active",
+        app_period_end_days=20,
+        app_price="price_pro_yearly",
+    )
     s.expect("pass", [])
     return s
 
