@@ -241,6 +241,13 @@ def _account() -> list[FactSpec]:
             "false`, `subscription_status = 'canceled'`, `paid_until = 2026-10-01T00:00:00Z`",
         ),
         FactSpec(s, "access_grant", t, "what to write to grant access, the app's way"),
+        FactSpec(
+            s,
+            "account_name",
+            t,
+            "the row as messages name it: `account u_1`, or with "
+            "database.tables.accounts.subject and a label column `team Acme (42)`",
+        ),
         FactSpec(s, "access_revoke", t, "what to write to revoke access, the app's way"),
         FactSpec(
             s,

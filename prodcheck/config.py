@@ -53,6 +53,7 @@ class DatabaseConfig:
     connect_timeout_seconds: int = 10
     # Where the accounts mapping sits in the config, for messages that say what to fix.
     key: str = "database"
+    subject: str = "account"  # what one row is called in messages (team, member ...)
 
     @property
     def tables(self) -> dict[str, TableConfig]:
@@ -178,6 +179,12 @@ def config_schema() -> dict[str, Any]:
     ]
     database = schema["properties"]["database"]["properties"]
     database["columns"] = columns_schema(ACCOUNTS)
+    database["subject"] = {
+        "type": "string",
+        "pattern": "^[a-z][a-z_ ]{0,30}$",
+        "description": "what one row is called in messages: team, organization, member, "
+        "user (default: account)",
+    }
     database["tables"] = {
         "type": "object",
         "additionalProperties": False,
@@ -192,6 +199,7 @@ def config_schema() -> dict[str, Any]:
                     "table": database["table"],
                     "columns": columns_schema(spec),
                     "where": database["where"],
+                    "subject": database["subject"],
                 },
             }
             for name, spec in TABLES.items()
@@ -200,7 +208,7 @@ def config_schema() -> dict[str, Any]:
     return schema
 
 
-OLD_FORM = ("table", "columns", "where")
+OLD_FORM = ("table", "columns", "where", "subject")
 
 
 def _old_form(located: Located) -> tuple[dict[str, Any], list[str]]:

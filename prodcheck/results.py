@@ -46,6 +46,13 @@ SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1}
 class Subject:
     kind: str  # account | subscription | customer | price | email | event
     id: str
+    # How reports name it when the app has its own word and a name column ("team Acme
+    # (42)"); display only: never part of its identity.
+    label: str | None = field(default=None, compare=False)
+
+    @property
+    def shown(self) -> str:
+        return self.label or f"{self.kind} {self.id}"
 
 
 @dataclass(frozen=True, slots=True)

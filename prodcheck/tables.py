@@ -211,6 +211,14 @@ ACCOUNTS = TableSpec(
             ),
         ),
         FieldSpec(
+            "label", FieldType.TEXT, "a name for the row (a team's or a user's name)",
+            enables="names accounts in messages: team Acme (42), not a bare id",
+            guesses=(
+                "name", "display_name", "full_name", "team_name", "organization_name",
+                "org_name", "company_name", "workspace_name", "username", "title",
+            ),
+        ),
+        FieldSpec(
             "subscription_id", FieldType.ID, "the billing subscription the app tracks",
             enables="finds rows tracking a subscription other than the one billed",
             provider_guesses={

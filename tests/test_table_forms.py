@@ -18,7 +18,8 @@ FOLDERS = sorted(p.parent for p in SCENARIOS.glob("*/scenario.yml"))
 def _new_form(config: Path) -> None:
     data = yaml.safe_load(config.read_text())
     database = data["database"]
-    accounts = {key: database.pop(key) for key in ("table", "columns", "where") if key in database}
+    moved = ("table", "columns", "where", "subject")
+    accounts = {key: database.pop(key) for key in moved if key in database}
     database["tables"] = {"accounts": accounts}
     config.write_text(yaml.safe_dump(data, sort_keys=False))
 

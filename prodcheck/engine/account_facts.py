@@ -126,6 +126,20 @@ def _stale_downgrade(index: Index, subscriptions: list[Subscription]) -> dict[st
     return None
 
 
+def account_name(index: Index, account: Account) -> str:
+    """`account u_1`; `team Acme (42)` with a subject noun and a label column."""
+    noun = index.config.database.subject
+    label = account.value("label")
+    return f"{noun} {label} ({account.id})" if label else f"{noun} {account.id}"
+
+
+def subject_label(index: Index, account: Account) -> str | None:
+    """How reports name the row: `team Acme (42)` when the config names the rows or
+    maps a label column; None for the plain `account u_1`."""
+    plain = index.config.database.subject == "account" and not account.value("label")
+    return None if plain else account_name(index, account)
+
+
 def account_facts(index: Index, account: Account) -> LazyFacts:
     subscriptions = index.subscriptions_of(account.customer_id)
     entitling = [s for s in subscriptions if s.id in index.entitling]
@@ -227,6 +241,7 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
             ),
             "trial_count": lambda: sum(1 for s in subscriptions if had_trial(s)),
             "access_state": lambda: access.state(columns, account, granted),
+            "account_name": lambda: account_name(index, account),
             "access_grant": lambda: access.assignment(
                 columns, True, (facts["candidate"] or {}).get("status"), period_end(), index.now
             ),

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from prodcheck.engine.account_facts import account_facts, had_trial, subscription_summary
+from prodcheck.engine.account_facts import (
+    account_facts,
+    had_trial,
+    subject_label,
+    subscription_summary,
+)
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
 from prodcheck.model import Account, Money, Subscription
@@ -58,7 +63,7 @@ def _account_subjects(index: Index) -> Iterator[SubjectFacts]:
         settling = account.id in index.settling_accounts or (
             account.customer_id in index.settling_customers
         )
-        subject = Subject("account", account.id)
+        subject = Subject("account", account.id, subject_label(index, account))
         if not settling and account.id in index.within_allowance:
             access = index.config.database.columns.derivation("has_access")
             hours = access.allowance_hours if access else 0

@@ -61,6 +61,12 @@ def _money(value: Any) -> str:
     raise TypeError(f"money filter expects an amount, got {value!r}")
 
 
+def _upfirst(value: Any) -> str:
+    """The first letter upper-cased, the rest kept ("team Acme" -> "Team Acme")."""
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
 def _date(value: Any) -> str:
     if value is None:
         return "never"
@@ -177,6 +183,7 @@ def template_environment() -> BoundedEnvironment:
     filters["replace"] = _limit("replace", _replace_check, filters["replace"])
     filters["format"] = _limit("format", _format_check, filters["format"])
     filters["money"] = _money
+    filters["upfirst"] = _upfirst
     filters["date"] = _date
     return env
 

@@ -49,7 +49,7 @@ def render(report: Report) -> str:
         cap = MAX_PER_LEVEL if len(findings) <= MAX_PER_LEVEL else MAX_PER_LEVEL - 1
         for finding in findings[:cap]:
             amount = f" ({finding.monthly_amount.format()}/mo)" if finding.monthly_amount else ""
-            title = f"{finding.rule}: {finding.subject.kind} {finding.subject.id}{amount}"
+            title = f"{finding.rule}: {finding.subject.shown}{amount}"
             lines.append(_command(level, title, f"{finding.message}\nFix: {finding.fix}", file))
         rest = findings[cap:]
         if rest:

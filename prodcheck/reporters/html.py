@@ -80,7 +80,7 @@ def _share(amount: int, largest: int) -> float:
 def _finding_view(finding: Finding) -> dict[str, Any]:
     refs = "; ".join(f"{kind}: {', '.join(ids)}" for kind, ids in sorted(finding.refs.items()))
     return {
-        "subject": f"{finding.subject.kind} {finding.subject.id}",
+        "subject": f"{finding.subject.shown}",
         "severity": finding.severity.value,
         "status": finding.status,
         "message": finding.message,

@@ -21,7 +21,7 @@ def _finding_text(finding: Finding) -> str:
     amount = f" ({finding.monthly_amount.format()}/mo)" if finding.monthly_amount else ""
     refs = "; ".join(f"{kind}: {', '.join(ids)}" for kind, ids in sorted(finding.refs.items()))
     lines = [
-        f"{finding.severity.value.upper()} {finding.subject.kind} {finding.subject.id}{amount}",
+        f"{finding.severity.value.upper()} {finding.subject.shown}{amount}",
         f"  {finding.message}",
         f"  fix: {finding.fix}",
     ]
@@ -35,7 +35,7 @@ def _accepted_text(findings: list[Finding]) -> str:
     lines = []
     for f in findings:
         why = f": {f.suppression_reason}" if f.suppression_reason else ""
-        lines.append(f"{f.status} ({f.severity.value}) {f.subject.kind} {f.subject.id}{why}")
+        lines.append(f"{f.status} ({f.severity.value}) {f.subject.shown}{why}")
     return "\n".join(lines)
 
 

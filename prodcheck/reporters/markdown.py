@@ -31,9 +31,11 @@ def _finding_row(finding: Finding) -> str:
     fix = finding.fix
     if finding.suppression_reason:
         fix = f"{fix} (suppressed: {finding.suppression_reason})"
+    subject = finding.subject
+    shown = cell(subject.label) if subject.label else f"{subject.kind} `{cell(subject.id)}`"
     return (
-        f"| {finding.severity.value}{status} | `{finding.rule}` | {finding.subject.kind} "
-        f"`{cell(finding.subject.id)}` | {amount} | {cell(finding.message)} | {cell(fix)} |"
+        f"| {finding.severity.value}{status} | `{finding.rule}` | {shown} "
+        f"| {amount} | {cell(finding.message)} | {cell(fix)} |"
     )
 
 

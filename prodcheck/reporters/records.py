@@ -25,12 +25,19 @@ def money_list(amounts: tuple[Money, ...]) -> list[dict[str, Any]]:
     return [r for r in (money_record(m) for m in amounts) if r is not None]
 
 
+def _subject(finding: Finding) -> dict[str, str]:
+    subject = {"kind": finding.subject.kind, "id": finding.subject.id}
+    if finding.subject.label:
+        subject["label"] = finding.subject.label
+    return subject
+
+
 def finding_record(finding: Finding) -> dict[str, Any]:
     record: dict[str, Any] = {
         "rule": finding.rule,
         "title": finding.title,
         "severity": finding.severity.value,
-        "subject": {"kind": finding.subject.kind, "id": finding.subject.id},
+        "subject": _subject(finding),
         "refs": {kind: list(ids) for kind, ids in sorted(finding.refs.items())},
         "message": finding.message,
         "fix": finding.fix,

@@ -70,9 +70,13 @@ def _clip(text: str) -> str:
 
 def _finding_line(finding: Finding) -> str:
     amount = f" ({finding.monthly_amount.format()}/mo)" if finding.monthly_amount else ""
+    subject = finding.subject
+    shown = (
+        escape(subject.label) if subject.label else f"{escape(subject.kind)} `{escape(subject.id)}`"
+    )
     return (
-        f"• *{finding.severity.value.upper()}* `{finding.rule}` {escape(finding.subject.kind)} "
-        f"`{escape(finding.subject.id)}`{amount}: {escape(_clip(finding.message))}"
+        f"• *{finding.severity.value.upper()}* `{finding.rule}` {shown}{amount}: "
+        f"{escape(_clip(finding.message))}"
     )
 
 

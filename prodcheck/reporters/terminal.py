@@ -55,7 +55,7 @@ def _finding(finding: Finding, paint: _Painter) -> list[str]:
     amount = f"  {finding.monthly_amount.format()}/mo" if finding.monthly_amount else ""
     head = (
         f"{paint(label.ljust(4), _SEVERITY_COLOR[finding.severity], 'bold')}  "
-        f"{paint(finding.rule, 'bold')}  {finding.subject.kind} {finding.subject.id}"
+        f"{paint(finding.rule, 'bold')}  {finding.subject.shown}"
         f"{paint(amount, 'dim')}"
     )
     lines = [head, *_wrap(finding.message, "      ")]
@@ -76,9 +76,7 @@ def _accepted(report: Report, paint: _Painter) -> list[str]:
         lines += ["", paint(f"{heading}: {len(findings)}", "bold")]
         for f in findings:
             reason = f" ({f.suppression_reason})" if f.suppression_reason else ""
-            lines.append(
-                f"  {f.severity.value:<4}  {f.rule}  {f.subject.kind} {f.subject.id}{reason}"
-            )
+            lines.append(f"  {f.severity.value:<4}  {f.rule}  {f.subject.shown}{reason}")
     return lines
 
 
@@ -97,7 +95,7 @@ def _baseline(report: Report, paint: _Painter) -> list[str]:
         lines.append(
             "  Resolved (fixed since the baseline; `prodcheck baseline --prune` drops them):"
         )
-        lines += [f"    {e.rule}  {e.subject.kind} {e.subject.id}" for e in summary.resolved]
+        lines += [f"    {e.rule}  {e.subject.shown}" for e in summary.resolved]
     return lines
 
 

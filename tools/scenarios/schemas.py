@@ -22,6 +22,7 @@ STATUS_COLUMNS = {
     "customer_id": "stripe_customer_id",
     "has_access": {"column": "subscription_status", "grants": ["active", "trialing"]},
     "plan": "plan_name",
+    "label": "name",
     "subscription_id": "stripe_subscription_id",
 }
 PERIOD_END_COLUMNS = {
@@ -30,6 +31,7 @@ PERIOD_END_COLUMNS = {
     "has_access": {"expires_at": "stripe_current_period_end", "allowance_hours": 24},
     "plan": "stripe_price_id",
     "email": "email",
+    "label": "name",
     "subscription_id": "stripe_subscription_id",
 }
 PRODUCTS = {"price_starter_monthly": "prod_starter", "price_pro_monthly": "prod_pro"}
@@ -43,9 +45,11 @@ def _scenario(
     name: str, description: str, table: str, columns: dict[str, Any], plans: dict[str, Any]
 ) -> Scenario:
     config = default_config()
+    # The rows are teams or users: messages say "team Acme (1)", "user Ann Lee (clu1ann)".
+    noun = "team" if table == "teams" else "user"
     config["database"] = {
         "url_env": "DATABASE_URL",
-        "tables": {"accounts": {"table": table, "columns": columns}},
+        "tables": {"accounts": {"table": table, "subject": noun, "columns": columns}},
     }
     config["plans"].update(plans)
     return Scenario(name, now=NOW, description=description, config=config)
