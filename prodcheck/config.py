@@ -14,7 +14,14 @@ from typing import Any
 from prodcheck.errors import ConfigError
 from prodcheck.model import Provider
 from prodcheck.redaction import register_secret, register_url
-from prodcheck.tables import ACCOUNTS, TABLES, ColumnMapping, TableConfig, columns_schema
+from prodcheck.tables import (
+    ACCOUNTS,
+    TABLES,
+    ColumnMapping,
+    Join,
+    TableConfig,
+    columns_schema,
+)
 from prodcheck.yamlfile import Located, dotted, load_schema, read_yaml_file, schema_errors
 
 CONFIG_FILENAME = "prodcheck.yml"
@@ -54,11 +61,13 @@ class DatabaseConfig:
     # Where the accounts mapping sits in the config, for messages that say what to fix.
     key: str = "database"
     subject: str = "account"  # what one row is called in messages (team, member ...)
+    joins: tuple[Join, ...] = ()  # tables joined to the accounts table
 
     @property
     def tables(self) -> dict[str, TableConfig]:
         """Every table this config maps, by spec name (the accounts table today)."""
-        return {"accounts": TableConfig(ACCOUNTS, self.table, self.columns, self.where, self.key)}
+        accounts = TableConfig(ACCOUNTS, self.table, self.columns, self.where, self.key, self.joins)
+        return {"accounts": accounts}
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +209,25 @@ def config_schema() -> dict[str, Any]:
                     "columns": columns_schema(spec),
                     "where": database["where"],
                     "subject": database["subject"],
+                    "joins": {
+                        "type": "object",
+                        "description": "tables joined to this one (read-only, no view needed): "
+                        "joined table -> {on: {its column: this table's field}, where}; map a "
+                        "field to `joined_table.column` to read it from there",
+                        "additionalProperties": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["on"],
+                            "properties": {
+                                "on": {
+                                    "type": "object",
+                                    "minProperties": 1,
+                                    "additionalProperties": {"enum": list(spec.names)},
+                                },
+                                "where": database["where"],
+                            },
+                        },
+                    },
                 },
             }
             for name, spec in TABLES.items()
@@ -246,10 +274,37 @@ def _table_form_errors(located: Located) -> list[str]:
     return []
 
 
+def _join_errors(located: Located) -> list[str]:
+    """A join is on fields of the accounts table that its own columns hold."""
+    accounts = ((located.data.get("database") or {}).get("tables") or {}).get("accounts") or {}
+    joins = accounts.get("joins") or {}
+    columns = accounts.get("columns") or {}
+    if not isinstance(joins, dict) or not isinstance(columns, dict):
+        return []
+    errors = []
+    for name, join in joins.items():
+        for column, field_name in ((join or {}).get("on") or {}).items():
+            mapped = columns.get(field_name)
+            if isinstance(mapped, dict):
+                mapped = mapped.get("column") or mapped.get("expires_at")
+            problem = None
+            if mapped is None:
+                problem = f"{field_name} is not mapped under columns: map it, or join on another"
+            elif any(str(mapped).startswith(f"{other}.") for other in joins):
+                problem = (
+                    f"{field_name} is itself read from a joined table: join on a field of "
+                    f"{accounts.get('table')}"
+                )
+            if problem:
+                key = ("database", "tables", "accounts", "joins", name, "on", column)
+                errors.append(f"{located.where(key)}: {dotted(key)}: {problem}")
+    return errors
+
+
 def _semantic_errors(located: Located) -> list[str]:
     """What JSON Schema cannot say: one form of the accounts table; plans in the price
     map missing from the tier order."""
-    errors = _table_form_errors(located)
+    errors = _table_form_errors(located) + _join_errors(located)
     plans = located.data.get("plans") or {}
     tiers = plans.get("tiers") or []
     for section in ("prices", "values"):
@@ -307,6 +362,10 @@ def _build(located: Located, path: Path) -> Config:
     tables = database_data.pop("tables", None)
     if tables:
         database_data.update(tables["accounts"], key="database.tables.accounts")
+        database_data["joins"] = tuple(
+            Join(name, tuple(join["on"].items()), join.get("where"))
+            for name, join in (tables["accounts"].get("joins") or {}).items()
+        )
     database_data["columns"] = _columns(located, database_data)
     database_data["fixtures"] = _relative(base, database_data.get("fixtures"))
     database = DatabaseConfig(**database_data)

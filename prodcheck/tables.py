@@ -58,6 +58,7 @@ class Derivation:
     grants: tuple[str, ...] = ()
     expires: bool = False
     allowance_hours: float = 0.0
+    otherwise: str | None = None  # the status to write when access ends (Ghost: free)
 
     @property
     def form(self) -> Form:
@@ -71,7 +72,12 @@ class Derivation:
                 expires=True,
                 allowance_hours=float(value.get("allowance_hours", 0)),
             )
-        return cls(str(value["column"]), grants=tuple(str(v) for v in value["grants"]))
+        otherwise = value.get("otherwise")
+        return cls(
+            str(value["column"]),
+            grants=tuple(str(v) for v in value["grants"]),
+            otherwise=None if otherwise is None else str(otherwise),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,15 +337,80 @@ class ColumnMapping:
 
 
 @dataclass(frozen=True, slots=True)
+class Join:
+    """A table joined to a declared one: the config maps a field to `table.column`.
+    `on` pairs a column of the joined table with the field of the declared table it
+    holds (`member_id` -> `id`)."""
+
+    table: str
+    on: tuple[tuple[str, str], ...]
+    where: str | None = None
+
+    def columns(self, mapping: ColumnMapping) -> list[str]:
+        """The joined table's columns to read: the keys, then the mapped ones."""
+        prefix = f"{self.table}."
+        mapped = [c[len(prefix) :] for _, c in mapping.items() if c.startswith(prefix)]
+        return list(dict.fromkeys([*(column for column, _ in self.on), *mapped]))
+
+
+@dataclass(frozen=True, slots=True)
 class TableConfig:
     """One table prodcheck reads: its declaration, the real table, the column
-    mapping, an optional row filter, and where it sits in the config."""
+    mapping, an optional row filter, tables joined to it, and where it sits in the
+    config."""
 
     spec: TableSpec
     table: str
     columns: ColumnMapping
     where: str | None = None
     key: str = "database"
+    joins: tuple[Join, ...] = ()
+
+    def join_of(self, column: str) -> Join | None:
+        """The join a mapped `table.column` reads from, or None for the table's own."""
+        return next((j for j in self.joins if column.startswith(f"{j.table}.")), None)
+
+    def own_columns(self) -> list[str]:
+        """The table's own columns to read: mapped ones, then the keys joins use."""
+        own = [c for _, c in self.columns.items() if self.join_of(c) is None]
+        keys = [self.columns.get(field) or field for j in self.joins for _, field in j.on]
+        return list(dict.fromkeys([*own, *keys]))
+
+    def plain(self) -> TableConfig:
+        """The table itself as a list of columns, for a reader: joined fields left out."""
+        return plain_table(self.spec.name, self.table, self.own_columns(), self.where, self.key)
+
+    def joined(self) -> list[tuple[Join, TableConfig]]:
+        """Each join with the plain table config that reads it."""
+        return [
+            (
+                join,
+                plain_table(
+                    f"{self.spec.name}_join_{index}",
+                    join.table,
+                    join.columns(self.columns),
+                    join.where,
+                    f"{self.key}.joins.{join.table}",
+                ),
+            )
+            for index, join in enumerate(self.joins)
+        ]
+
+
+def plain_table(
+    name: str, table: str, columns: list[str], where: str | None, key: str
+) -> TableConfig:
+    """A table read as the listed columns, each its own field (for joins and the own
+    columns of a joined table); the first column orders the rows."""
+    spec = TableSpec(
+        name=name,
+        meaning=f"columns of {table}",
+        fields=tuple(
+            FieldSpec(column, FieldType.TEXT, column, required=index == 0)
+            for index, column in enumerate(columns)
+        ),
+    )
+    return TableConfig(spec, table, ColumnMapping(spec=spec, **{c: c for c in columns}), where, key)
 
 
 # table name -> spec (STYLE.md #3: a plain dict).
@@ -373,6 +444,11 @@ def _field_schema(spec: FieldSpec) -> dict[str, object]:
                         "type": "array",
                         "minItems": 1,
                         "items": {"type": ["string", "integer"]},
+                    },
+                    "otherwise": {
+                        "type": ["string", "integer"],
+                        "description": "the value to write when access ends (default: "
+                        "billing's status when it is not one of the grants)",
                     },
                 },
             }

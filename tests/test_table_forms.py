@@ -12,7 +12,14 @@ import yaml
 
 from .conftest import SCENARIOS
 
-FOLDERS = sorted(p.parent for p in SCENARIOS.glob("*/scenario.yml"))
+
+def _has_joins(folder: Path) -> bool:
+    database = yaml.safe_load((folder / "prodcheck.yml").read_text())["database"]
+    return bool(((database.get("tables") or {}).get("accounts") or {}).get("joins"))
+
+
+# Joins exist only in the newer form: those scenarios have no older twin.
+FOLDERS = sorted(p.parent for p in SCENARIOS.glob("*/scenario.yml") if not _has_joins(p.parent))
 
 
 def _new_form(config: Path) -> None:

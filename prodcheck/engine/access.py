@@ -38,10 +38,13 @@ def state(columns: ColumnMapping, account: Account, granted: bool) -> str:
 
 def _status_value(access: Derivation, billed: str | None, grant: bool) -> str:
     """The status to write: billing's own when it means the same, else the first fit."""
-    if billed is not None and (billed in access.grants) is grant:
+    own = grant or access.otherwise is None  # revoking: `otherwise` wins over billing's
+    if billed is not None and (billed in access.grants) is grant and own:
         return billed
     if grant:
         return access.grants[0]
+    if access.otherwise is not None:
+        return access.otherwise
     return next(
         (
             s.value

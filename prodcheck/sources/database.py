@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from typing import Any, NamedTuple, Protocol, cast
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from prodcheck.config import DatabaseConfig
-from prodcheck.errors import ConfigError, CredentialError, ProdcheckError
+from prodcheck.errors import ConfigError, CredentialError, ProdcheckError, SourceError
 from prodcheck.extras import require
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.redaction import register_url, url_passwords
 from prodcheck.sources.base import AccountSource
+from prodcheck.sources.joins import joined_rows
 from prodcheck.sources.rows import accounts_from_rows
 from prodcheck.tables import ACCOUNTS, ColumnMapping, TableConfig
 
@@ -249,7 +250,10 @@ def column_checks(
     fold = str.lower if ignore_case else str
     by_name = {fold(column): column for column in actual}
     checks = []
+    accounts = config.tables["accounts"]
     for field, column in config.columns.items():
+        if accounts.join_of(column):
+            continue  # checked with its joined table (join_checks)
         real = by_name.get(fold(column))
         if real is None:
             message = missing_columns_message(config.table, config.columns, [column], list(actual))
@@ -258,6 +262,44 @@ def column_checks(
             spec = ACCOUNTS.field(field)
             accepted = spec.kinds_for(config.columns.derivation(field))
             checks.append(type_check(field, column, *actual[real], accepted))
+    return checks
+
+
+def join_checks(
+    config: DatabaseConfig,
+    describe: Callable[[str], Mapping[str, tuple[str, str]]],
+    *,
+    ignore_case: bool = False,
+) -> list[Check]:
+    """One check per joined table: found, its key and mapped columns present with a
+    type that suits each field. `describe(table)` gives column -> (kind, type name)
+    and raises SourceError for a table that is not there."""
+    fold = str.lower if ignore_case else str
+    accounts = config.tables["accounts"]
+    checks = []
+    for join in accounts.joins:
+        name = f"join {join.table}"
+        try:
+            actual = describe(join.table)
+        except SourceError as exc:
+            checks.append(Check(name, False, exc.message))
+            continue
+        by_name = {fold(column): column for column in actual}
+        missing = [c for c in join.columns(accounts.columns) if fold(c) not in by_name]
+        if missing:
+            shown = ", ".join(list(actual)[:40])
+            checks.append(
+                Check(name, False, f"no column {', '.join(missing)}; its columns are: {shown}")
+            )
+            continue
+        keys = ", ".join(f"{column} = {field}" for column, field in join.on)
+        checks.append(Check(name, True, f"on {keys}"))
+        prefix = f"{join.table}."
+        for field, column in accounts.columns.items():
+            if column.startswith(prefix):
+                real = by_name[fold(column[len(prefix) :])]
+                accepted = ACCOUNTS.field(field).kinds_for(accounts.columns.derivation(field))
+                checks.append(type_check(field, column, *actual[real], accepted))
     return checks
 
 
@@ -283,10 +325,31 @@ def order_column(table: TableConfig) -> str:
     return table.columns.items()[0][1]
 
 
+def with_joins(
+    table: TableConfig,
+    read: Callable[[TableConfig], Iterable[dict[str, Any]]],
+    notes: list[str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """A live table's rows, with its joined columns when it has joins (read first);
+    notes on keys that matched several joined rows go to `notes`."""
+    if not table.joins:
+        yield from read(table)
+        return
+    rows, found = joined_rows(read(table.plain()), table, lambda t: list(read(t)))
+    if notes is not None:
+        notes.extend(found)
+    yield from rows
+
+
 def load_accounts(
-    rows: Generator[dict[str, Any], None, None], config: DatabaseConfig, kind: str, location: str
+    rows: Generator[dict[str, Any], None, None],
+    config: DatabaseConfig,
+    kind: str,
+    location: str,
+    extra_notes: list[str] | None = None,
 ) -> tuple[AccountState, SourceInfo]:
-    """A live backend's fetched rows through the same `accounts_from_rows` as fixtures."""
+    """A live backend's fetched rows through the same `accounts_from_rows` as fixtures.
+    `extra_notes` is read once the rows are consumed (joins note what they found)."""
     with closing(rows):
         state = accounts_from_rows(
             rows,
@@ -296,6 +359,7 @@ def load_accounts(
             row_label="{origin} row {number}",
         )
     notes = [f"table {config.table}"] + ([f"where {config.where}"] if config.where else [])
+    notes += [f"joined {join.table}" for join in config.joins] + list(extra_notes or ())
     info = SourceInfo(
         side="database",
         kind=kind,

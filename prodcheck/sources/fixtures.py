@@ -16,6 +16,7 @@ from prodcheck.config import BillingConfig, DatabaseConfig
 from prodcheck.errors import DataError, FixtureError, json_kind
 from prodcheck.model import AccountState, BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_normalize, stripe_normalize
+from prodcheck.sources.joins import joined_rows
 from prodcheck.sources.rows import accounts_from_rows, missing_columns
 from prodcheck.sources.shapes import shown as shown_value
 from prodcheck.tables import TableConfig
@@ -150,12 +151,37 @@ class FixtureAccounts:
         return table_file(self.folder, self.table)
 
     def fetch(self) -> list[dict[str, Any]]:
-        """The rows, keyed by the real column names (as a live source returns them)."""
-        return read_rows(self._file())
+        """The rows, keyed by the real column names (as a live source returns them),
+        joined columns as `table.column`."""
+        return self._joined(read_rows(self._file()))[0]
+
+    def _read_plain(self, table: TableConfig) -> list[dict[str, Any]]:
+        path = table_file(self.folder, table)
+        rows = read_rows(path)
+        present = {column for row in rows for column in row}
+        missing = missing_columns(present, table.columns) if rows else []
+        if missing:
+            raise FixtureError(
+                f"{display_path(path)}: no column {', '.join(m.split(' -> ')[0] for m in missing)}"
+                f" in any row. Fix {table.key} in the config or the fixture's keys."
+            )
+        return rows
+
+    def _joined(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+        """Rows with their joined columns. Rows that already hold every joined column
+        (a recorded snapshot writes them so) are taken as they are."""
+        if not self.table.joins:
+            return rows, []
+        present = {column for row in rows for column in row}
+        wanted = {c for _, c in self.table.columns.items() if self.table.join_of(c)}
+        if rows and wanted <= present:
+            return rows, []
+        merged, notes = joined_rows(rows, self.table, self._read_plain)
+        return list(merged), notes
 
     def load(self) -> tuple[AccountState, SourceInfo]:
         path = self._file()
-        rows = read_rows(path)
+        rows, notes = self._joined(read_rows(path))
         shown = display_path(path)
         columns: set[str] = set()
         for row in rows:
@@ -178,7 +204,11 @@ class FixtureAccounts:
         except DataError as exc:
             raise FixtureError(exc.message, details=exc.details) from None
         info = SourceInfo(
-            side="database", kind="fixture", location=shown, counts={"accounts": len(rows)}
+            side="database",
+            kind="fixture",
+            location=shown,
+            counts={"accounts": len(rows)},
+            notes=tuple(notes),
         )
         return state, info
 

@@ -27,6 +27,7 @@ from prodcheck.sources.database import (
     Check,
     column_checks,
     database_url,
+    join_checks,
     load_accounts,
     missing_columns_message,
     missing_table_message,
@@ -37,6 +38,7 @@ from prodcheck.sources.database import (
     selected_columns,
     split_scheme,
     split_table,
+    with_joins,
 )
 from prodcheck.tables import TableConfig
 
@@ -256,15 +258,21 @@ class PostgresAccounts:
     def location(self) -> str:
         return redact_url(split_scheme(database_url(self.config, self.env))[1])
 
-    def fetch(self) -> Generator[dict[str, Any], None, None]:
-        """Rows keyed by the real column names, streamed through a server-side cursor."""
+    def fetch(self, notes: list[str] | None = None) -> Generator[dict[str, Any], None, None]:
+        """Rows keyed by the real column names, streamed through a server-side cursor;
+        joined tables are read first, in the same read-only transaction."""
         url = database_url(self.config, self.env)
         timeout = self.config.statement_timeout_seconds
         with read_only_connection(self.config, self.env) as conn:
-            yield from read_table(conn, self.table, timeout, self.location, url)
+
+            def read(table: TableConfig) -> Iterator[dict[str, Any]]:
+                return read_table(conn, table, timeout, self.location, url)
+
+            yield from with_joins(self.table, read, notes)
 
     def load(self) -> tuple[AccountState, SourceInfo]:
-        return load_accounts(self.fetch(), self.config, "postgres", self.location)
+        notes: list[str] = []
+        return load_accounts(self.fetch(notes), self.config, "postgres", self.location, notes)
 
     def _failure(self, exc: Exception, conn: Connection) -> str:
         what = read_failure(exc, conn, self.table, self.config.statement_timeout_seconds)
@@ -305,6 +313,7 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             table = _lookup_table(conn, config.table)
             checks.append(Check(f"table {config.table}", True, f"{table.schema}.{table.name}"))
             checks += column_checks(config, table.columns)
+            checks += join_checks(config, lambda name: _lookup_table(conn, name).columns)
             checks += _privilege_checks(conn, table, config)
             query = select(table, source.table, sql.SQL("count(*)"))
             selected = conn.execute(query).fetchone()

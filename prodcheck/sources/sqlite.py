@@ -27,6 +27,7 @@ from prodcheck.sources.database import (
     Check,
     column_checks,
     database_url,
+    join_checks,
     load_accounts,
     missing_columns_message,
     missing_table_message,
@@ -35,6 +36,7 @@ from prodcheck.sources.database import (
     selected_columns,
     split_scheme,
     split_table,
+    with_joins,
 )
 from prodcheck.tables import TableConfig
 
@@ -193,14 +195,20 @@ class SqliteAccounts:
     def location(self) -> str:
         return str(sqlite_path(database_url(self.config, self.env)))
 
-    def fetch(self) -> Generator[dict[str, Any], None, None]:
-        """Rows keyed by the real column names, read one at a time."""
+    def fetch(self, notes: list[str] | None = None) -> Generator[dict[str, Any], None, None]:
+        """Rows keyed by the real column names, read one at a time; joined tables are
+        read first, on the same read-only connection."""
         timeout = self.config.statement_timeout_seconds
         with read_only_connection(self.config, self.env) as conn:
-            yield from read_table(conn, self.table, timeout, self.location)
+
+            def read(table: TableConfig) -> Iterator[dict[str, Any]]:
+                return read_table(conn, table, timeout, self.location)
+
+            yield from with_joins(self.table, read, notes)
 
     def load(self) -> tuple[AccountState, SourceInfo]:
-        return load_accounts(self.fetch(), self.config, "sqlite", self.location)
+        notes: list[str] = []
+        return load_accounts(self.fetch(notes), self.config, "sqlite", self.location, notes)
 
 
 def accounts(config: DatabaseConfig, env: Mapping[str, str]) -> SqliteAccounts:
@@ -238,6 +246,12 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
         checks.append(Check(f"table {config.table}", True, f"found: {'.'.join(parts)}"))
         kinds = {column: (_kind(declared), declared) for column, declared in actual.items()}
         checks += column_checks(config, kinds, ignore_case=True)
+
+        def describe(name: str) -> dict[str, tuple[str, str]]:
+            columns = _lookup_table(conn, name)[1]
+            return {column: (_kind(declared), declared) for column, declared in columns.items()}
+
+        checks += join_checks(config, describe, ignore_case=True)
         where = f" (where {config.where})" if config.where else ""
         try:
             count = conn.execute(select(parts, source.table, "count(*)")).fetchone()[0]

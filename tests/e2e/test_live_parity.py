@@ -52,7 +52,7 @@ def _create_table(url: str, table: str, rows: list[dict[str, Any]], schema: str)
     columns = list(dict.fromkeys(k for row in rows for k in row))
     types = {c: _column_type(c, [row.get(c) for row in rows]) for c in columns}
     with connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         conn.execute(
             sql.SQL("CREATE TABLE {} ({})").format(
                 sql.Identifier(schema, table),
@@ -114,18 +114,23 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
     )
     table = accounts["table"]
     schema = "s_" + folder.name.replace("-", "_")
-    _create_table(pg_url, table, _load(folder / "db" / f"{table}.json"), schema)
+    for path in sorted((folder / "db").glob("*.json")):  # the accounts table and its joins
+        _create_table(pg_url, path.stem, _load(path), schema)
     server, key = _server(folder)
     config["billing"].update(api_key_env="PC_BILLING_KEY", api_base=None)
     if config["billing"]["provider"] == "paddle":
         config["billing"]["environment"] = "sandbox"  # the test key is a sandbox key
     config["database"]["url_env"] = "PC_DATABASE_URL"
-    accounts["table"] = f"{schema}.{table}"
+    database_url = pg_url
+    if accounts.get("joins"):  # joined tables by their bare names: the schema goes first
+        database_url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    else:
+        accounts["table"] = f"{schema}.{table}"
     with server:
         config["billing"]["api_base"] = server.url
         live_config = tmp_path / "prodcheck.yml"
         live_config.write_text(yaml.safe_dump(config))
-        env = {"PC_BILLING_KEY": key, "PC_DATABASE_URL": pg_url}
+        env = {"PC_BILLING_KEY": key, "PC_DATABASE_URL": database_url}
         live = _invoke(
             ["check", "--config", str(live_config), "--format", "json", "--now", now, "--quiet"],
             env,

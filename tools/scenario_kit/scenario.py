@@ -34,6 +34,8 @@ class Scenario:
     schedules: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # Other tables of the app's database (joined ones): name -> rows.
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     expected: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, dict[str, Any]] = field(default_factory=_default_prices)
 
@@ -288,6 +290,8 @@ class Scenario:
                 _dump(billing / "events.json", self.events)
         (folder / "db").mkdir(exist_ok=True)
         _dump(folder / "db" / f"{self.accounts_config()['table']}.json", self._table())
+        for name, rows in sorted(self.tables.items()):
+            _dump(folder / "db" / f"{name}.json", rows)
         header = f"# {self.name}: {self.description}\n" if self.description else ""
         (folder / "prodcheck.yml").write_text(
             header + yaml.safe_dump(self.config, sort_keys=False), encoding="utf-8"

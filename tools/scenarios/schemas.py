@@ -7,6 +7,9 @@
 - `schema-period-end-*`: a Prisma `users` table (Taxonomy style): `stripe_price_id`
   as the plan and `stripe_current_period_end`; access is "the period end, plus a
   day, is ahead".
+- `schema-members-joined-*`: Ghost-style `members` (status free, paid or comped)
+  whose Stripe customer id lives in `members_stripe_customers`, joined on
+  member_id: no view.
 """
 
 from __future__ import annotations
@@ -277,7 +280,103 @@ def schema_period_end_pass() -> Scenario:
     return s
 
 
+MEMBER_COLUMNS = {
+    "id": "id",
+    "customer_id": "members_stripe_customers.customer_id",
+    "has_access": {"column": "status", "grants": ["paid", "comped"], "otherwise": "free"},
+    "comped": {"column": "status", "grants": ["comped"]},
+    "email": "email",
+    "label": "name",
+}
+
+
+def _members(name: str, description: str) -> Scenario:
+    s = _scenario(name, description, "members", MEMBER_COLUMNS, {})
+    accounts = s.config["database"]["tables"]["accounts"]
+    accounts["subject"] = "member"
+    accounts["joins"] = {"members_stripe_customers": {"on": {"member_id": "id"}}}
+    s.tables["members_stripe_customers"] = []
+    return s
+
+
+def _member(
+    s: Scenario, number: int, name: str, *, app_status: str, status: str | None, **sub: Any
+) -> None:
+    """A members row (Ghost ids are 24-hex object ids) and, with `status`, its Stripe
+    customer in members_stripe_customers and a subscription in that status."""
+    member_id = f"6500000000000000000000{number:02d}"
+    email = f"{name.lower().replace(' ', '.')}@example.com"
+    s.rows.append(
+        {
+            "id": member_id,
+            "uuid": f"uuid-{number}",
+            "email": email,
+            "name": name,
+            "status": app_status,
+            "created_at": s.ago_iso(300),
+        }
+    )
+    if status is None:
+        return
+    cid = new_id("cus", f"{s.name}:{number}")
+    s.customer(cid, email=email, name=name)
+    s.subscription(
+        new_id("sub", f"{s.name}:{number}"), cid, "price_pro_monthly", status=status, **sub
+    )
+    s.tables["members_stripe_customers"].append(
+        {
+            "id": f"msc{number}",
+            "member_id": member_id,
+            "customer_id": cid,
+            "name": name,
+            "email": email,
+            "created_at": s.ago_iso(200),
+        }
+    )
+
+
+def schema_members_joined_fail() -> Scenario:
+    s = _members(
+        "schema-members-joined-fail",
+        "Ghost-style members: status free, paid or comped, the Stripe customer id in "
+        "members_stripe_customers (joined on member_id). Bo canceled 9 days ago but is still "
+        "'paid' (wrongful access, fixed by writing 'free'); Cy pays but is 'free' (revenue "
+        "leak, fixed by writing 'paid'). Ada agrees; Di is comped with no customer; Ed is "
+        "free.",
+    )
+    _member(s, 1, "Ada Stone", app_status="paid", status="active")
+    _member(s, 2, "Bo Lind", app_status="paid", status="canceled", canceled_days_ago=9)
+    _member(s, 3, "Cy Park", app_status="free", status="active")
+    _member(s, 4, "Di Moss", app_status="comped", status=None)
+    _member(s, 5, "Ed Ng", app_status="free", status=None)
+    s.expect(
+        "fail",
+        [
+            ("access.revenue_leak", "account:650000000000000000000003"),
+            ("access.wrongful_access", "account:650000000000000000000002"),
+        ],
+        monthly_at_stake={"usd": 9800},
+    )
+    return s
+
+
+def schema_members_joined_pass() -> Scenario:
+    s = _members(
+        "schema-members-joined-pass",
+        "The same members in agreement: paid members pay, a member who canceled is free, a "
+        "comped member has no customer, a free member never subscribed.",
+    )
+    _member(s, 1, "Ada Stone", app_status="paid", status="active")
+    _member(s, 2, "Bo Lind", app_status="free", status="canceled", canceled_days_ago=9)
+    _member(s, 4, "Di Moss", app_status="comped", status=None)
+    _member(s, 5, "Ed Ng", app_status="free", status=None)
+    s.expect("pass", [])
+    return s
+
+
 BUILDERS = {
+    "schema-members-joined-fail": schema_members_joined_fail,
+    "schema-members-joined-pass": schema_members_joined_pass,
     "schema-period-end-fail": schema_period_end_fail,
     "schema-period-end-pass": schema_period_end_pass,
     "schema-teams-status-fail": schema_teams_status_fail,
