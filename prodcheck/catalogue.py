@@ -243,6 +243,47 @@ def _account() -> list[FactSpec]:
         FactSpec(s, "access_grant", t, "what to write to grant access, the app's way"),
         FactSpec(
             s,
+            "served_elsewhere",
+            f,
+            "another row with the same customer id is the one paid for: it has access, or "
+            "the customer's metadata names it",
+        ),
+        FactSpec(
+            s,
+            "paid_for",
+            f,
+            "the customer pays for this row: entitled, and not served "
+            "elsewhere (what rules that ask the row to change test)",
+        ),
+        FactSpec(
+            s,
+            "stored_subscription",
+            o,
+            "the subscription the row stores, as billing knows it",
+            columns=("subscription_id",),
+        ),
+        FactSpec(s, "stored_subscription.id", FactType.ID, "the id the row stores"),
+        FactSpec(s, "stored_subscription.exists", f, "billing knows a subscription of that id"),
+        FactSpec(s, "stored_subscription.ours", f, "it is a subscription of the row's customer"),
+        FactSpec(s, "stored_subscription.customer_id", FactType.ID, "its customer in billing"),
+        FactSpec(s, "stored_subscription.status", t, "its status", values=STATUSES),
+        FactSpec(s, "stored_subscription.entitles", f, "it entitles its customer now"),
+        FactSpec(
+            s,
+            "stored_subscription.account_ids",
+            ids,
+            "rows holding its customer id",
+            item=FactType.ID,
+        ),
+        FactSpec(
+            s,
+            "email_matches",
+            f,
+            "the row's email and the customer's agree (case aside); null when either is missing",
+            columns=("email",),
+        ),
+        FactSpec(
+            s,
             "account_name",
             t,
             "the row as messages name it: `account u_1`, or with "

@@ -10,7 +10,7 @@ from prodcheck.engine import access
 from prodcheck.engine.entitlement import days_past_due, grace_expired
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
-from prodcheck.model import Account, Money, Subscription, SubscriptionStatus
+from prodcheck.model import Account, Customer, Money, Subscription, SubscriptionStatus
 from prodcheck.results import sum_money
 from prodcheck.tables import ACCOUNTS
 
@@ -133,6 +133,60 @@ def account_name(index: Index, account: Account) -> str:
     return f"{noun} {label} ({account.id})" if label else f"{noun} {account.id}"
 
 
+def _served_elsewhere(index: Index, account: Account, facts: LazyFacts) -> bool:
+    """Another row holding the same customer id is the one the customer pays for: it
+    has access, or the customer's metadata names it."""
+    others = [
+        other
+        for other in index.accounts_by_customer.get(account.customer_id or "", ())
+        if other.id != account.id
+    ]
+    if not others:
+        return False
+    named = facts["customer"]["metadata_user_id"]
+    columns = index.config.database.columns
+    return any(
+        other.id == named or access.has_access(columns, other, index.now) for other in others
+    )
+
+
+def _stored_subscription(index: Index, account: Account) -> dict[str, Any] | None:
+    """The subscription the row stores, as billing knows it (None when none is stored)."""
+    stored = account.value("subscription_id")
+    if not stored:
+        return None
+    found = index.subscriptions_by_id.get(stored)
+    if found is None:
+        return {
+            "id": stored,
+            "exists": False,
+            "ours": False,
+            "customer_id": None,
+            "status": None,
+            "entitles": False,
+            "account_ids": [],
+        }
+    owners = index.accounts_by_customer.get(found.customer_id, ())
+    return {
+        "id": stored,
+        "exists": True,
+        "ours": found.customer_id == account.customer_id,
+        "customer_id": found.customer_id,
+        "status": found.status.value,
+        "entitles": found.id in index.entitling,
+        "account_ids": sorted(a.id for a in owners),
+    }
+
+
+def _same_email(mine: str | None, customer: Customer | None) -> bool | None:
+    """Whether the row's and the customer's emails agree (case and spaces aside); None
+    when either is missing."""
+    theirs = customer.email if customer else None
+    if not mine or not theirs:
+        return None
+    return mine.strip().lower() == theirs.strip().lower()
+
+
 def subject_label(index: Index, account: Account) -> str | None:
     """How reports name the row: `team Acme (42)` when the config names the rows or
     maps a label column; None for the plain `account u_1`."""
@@ -242,6 +296,10 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
             "trial_count": lambda: sum(1 for s in subscriptions if had_trial(s)),
             "access_state": lambda: access.state(columns, account, granted),
             "account_name": lambda: account_name(index, account),
+            "served_elsewhere": lambda: _served_elsewhere(index, account, facts),
+            "paid_for": lambda: bool(entitling) and not facts["served_elsewhere"],
+            "stored_subscription": lambda: _stored_subscription(index, account),
+            "email_matches": lambda: _same_email(account.email, customer),
             "access_grant": lambda: access.assignment(
                 columns, True, (facts["candidate"] or {}).get("status"), period_end(), index.now
             ),

@@ -50,6 +50,7 @@ class Rule:
     windowed: bool = True  # skipped for subjects inside the settle window
     providers: frozenset[str] = ALL_PROVIDERS  # billing providers that supply its facts
     facts: tuple[str, ...] = ()  # the facts its condition names
+    at_stake: bool = True  # its findings carry the subject's monthly amount
 
     @property
     def pack(self) -> str:
@@ -154,6 +155,7 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: KeyPath) -> Ru
         windowed=data.get("windowed", True),
         providers=providers,
         facts=tuple(dict.fromkeys(fact_paths(data["when"]))),
+        at_stake=data.get("at_stake", True),
     )
 
 

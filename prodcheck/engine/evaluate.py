@@ -163,6 +163,6 @@ def _evaluate_subjects(
                         message=_render(rule, "message", context, item.subject.id),
                         fix=_render(rule, "fix", context, item.subject.id),
                         refs=item.refs,
-                        monthly_amount=monthly_amount_of(item.facts),
+                        monthly_amount=monthly_amount_of(item.facts) if rule.at_stake else None,
                     )
                 )

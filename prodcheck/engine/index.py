@@ -37,6 +37,7 @@ class Index:
     within_allowance: frozenset[str] = frozenset()
     # The app's plan column values -> plans (plans.stored_as).
     stored: StoredPlans | None = None
+    subscriptions_by_id: dict[str, Subscription] = field(default_factory=dict)
     # Derived per-subscription values, filled on first use by the fact builders.
     plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
@@ -93,6 +94,7 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         has_schedules="subscription_schedules" in billing.loaded,
         within_allowance=_within_allowance(snapshot, config, now),
         stored=stored_plans(config.plans, billing.subscriptions),
+        subscriptions_by_id={s.id: s for s in billing.subscriptions},
     )
 
 

@@ -8,6 +8,7 @@ from scenario_kit import Scenario, default_config
 
 from .common import (
     NEEDS_DELETED_AT,
+    NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
     NEEDS_SUBSCRIPTION_ID,
@@ -130,7 +131,11 @@ def audit_8200() -> Scenario:
         "fail",
         expected,
         monthly_at_stake={"usd": 820_000},
-        skipped_rules=NEEDS_DELETED_AT + NEEDS_EXPIRY + NEEDS_SCHEDULES + NEEDS_SUBSCRIPTION_ID,
+        skipped_rules=NEEDS_DELETED_AT
+        + NEEDS_EXPIRY
+        + NEEDS_SCHEDULES
+        + NEEDS_SUBSCRIPTION_ID
+        + NEEDS_EMAIL,
     )
     return s
 

@@ -21,7 +21,12 @@ NEEDS_PLAN = [
     "plan.unpaid_upgrade",
 ]
 NEEDS_SCHEDULES = ["plan.stale_pending_downgrade"]
-NEEDS_SUBSCRIPTION_ID = ["identity.stale_subscription_id"]
+NEEDS_SUBSCRIPTION_ID = [
+    "identity.foreign_subscription_id",
+    "identity.stale_subscription_id",
+    "identity.unknown_subscription_id",
+]
+NEEDS_EMAIL = ["identity.email_mismatch"]
 # Facts Paddle does not supply (it has no pending subscription updates).
 STRIPE_ONLY = ["plan.unpaid_upgrade"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scenario_kit import Scenario, new_id
 
 from .common import (
@@ -263,7 +265,180 @@ def identity_stale_subscription_id_pass() -> Scenario:
     return s
 
 
+def _paying(
+    s: Scenario,
+    uid: str,
+    name: str,
+    *,
+    email: str | None = None,
+    stored: str | None = None,
+    customer_email: str | None = None,
+    status: str = "active",
+    access: bool = True,
+    **subscription: Any,
+) -> tuple[str, str]:
+    """A customer with one subscription and the row holding it; `stored` is what the
+    row's stripe_subscription_id holds, emails default to the name's."""
+    cid = new_id("cus", f"{s.name}:{uid}")
+    sid = new_id("sub", f"{s.name}:{uid}")
+    s.customer(cid, email=customer_email or email_of(name), name=name, user_id=uid)
+    s.subscription(sid, cid, "price_pro_monthly", status=status, **subscription)
+    columns = {"stripe_subscription_id": stored} if stored is not None else {}
+    s.account(uid, cid, has_access=access, plan="pro", email=email or email_of(name), **columns)
+    return cid, sid
+
+
+def identity_foreign_subscription_id_fail() -> Scenario:
+    s = new(
+        "identity-foreign-subscription-id-fail",
+        "The checkout handler wrote Hana's new subscription onto Gil's row (it looked the "
+        "user up by a shared company email): u_501 tracks sub of customer Hana, not its own. "
+        "One finding (not a stale subscription id besides); Hana's own row is right.",
+        optional=("subscription_id",),
+    )
+    hana = new_id("sub", "identity-foreign-subscription-id-fail:u_502")
+    _paying(s, "u_501", "Gil Abe", stored=hana)
+    _paying(s, "u_502", "Hana Ito", stored=hana)
+    s.expect(
+        "fail",
+        [("identity.foreign_subscription_id", "account:u_501")],
+        monthly_at_stake={"usd": 4900},
+    )
+    return s
+
+
+def identity_foreign_subscription_id_pass() -> Scenario:
+    s = new(
+        "identity-foreign-subscription-id-pass",
+        "Each row tracks its own customer's subscription: a paying one, one canceled long "
+        "ago still tracked with access off, one that stores none.",
+        optional=("subscription_id",),
+    )
+    _paying(
+        s, "u_511", "Ike Bo", stored=new_id("sub", "identity-foreign-subscription-id-pass:u_511")
+    )
+    _paying(
+        s,
+        "u_512",
+        "Jo Cruz",
+        status="canceled",
+        canceled_days_ago=90,
+        access=False,
+        stored=new_id("sub", "identity-foreign-subscription-id-pass:u_512"),
+    )
+    _paying(s, "u_513", "Kai Dee", stored="")
+    s.expect("pass", [])
+    return s
+
+
+def identity_unknown_subscription_id_fail() -> Scenario:
+    s = new(
+        "identity-unknown-subscription-id-fail",
+        "u_521's row holds a test-mode subscription id that live Stripe does not know: its "
+        "real subscription's webhooks never find the row (one finding, not a stale "
+        "subscription id besides).",
+        optional=("subscription_id",),
+    )
+    _paying(s, "u_521", "Lu Fox", stored="sub_1TestModeOnly0000000000")
+    _paying(
+        s, "u_522", "Mo Gray", stored=new_id("sub", "identity-unknown-subscription-id-fail:u_522")
+    )
+    s.expect(
+        "fail",
+        [("identity.unknown_subscription_id", "account:u_521")],
+        monthly_at_stake={"usd": 4900},
+    )
+    return s
+
+
+def identity_unknown_subscription_id_pass() -> Scenario:
+    s = new(
+        "identity-unknown-subscription-id-pass",
+        "Every stored subscription id is known to Stripe (one canceled, still listed); an "
+        "empty one names nothing and is not checked.",
+        optional=("subscription_id",),
+    )
+    _paying(
+        s, "u_531", "Ned Hu", stored=new_id("sub", "identity-unknown-subscription-id-pass:u_531")
+    )
+    _paying(
+        s,
+        "u_532",
+        "Ola Ray",
+        status="canceled",
+        canceled_days_ago=30,
+        access=False,
+        stored=new_id("sub", "identity-unknown-subscription-id-pass:u_532"),
+    )
+    _paying(s, "u_533", "Pia Sen", stored="")
+    s.expect("pass", [])
+    return s
+
+
+def identity_email_mismatch_fail() -> Scenario:
+    s = new(
+        "identity-email-mismatch-fail",
+        "Quinn changed her email in the app but not in Stripe: receipts and failed-payment "
+        "notices go to an address she no longer reads. A warning with no money at stake.",
+        optional=("email",),
+    )
+    _paying(
+        s,
+        "u_541",
+        "Quinn Tate",
+        email="quinn@newjob.example",
+        customer_email="quinn.tate@oldjob.example",
+    )
+    _paying(s, "u_542", "Rex Uno")
+    s.expect("warn", [("identity.email_mismatch", "account:u_541")])
+    return s
+
+
+def identity_email_mismatch_pass() -> Scenario:
+    s = new(
+        "identity-email-mismatch-pass",
+        "Emails that differ only in case and spaces agree; a row without an email and a "
+        "customer without one are not compared.",
+        optional=("email",),
+    )
+    _paying(s, "u_551", "Sam Vance", email="  Sam.Vance@Example.com ")
+    cid = new_id("cus", "identity-email-mismatch-pass:u_552")
+    s.customer(cid, email=None, name="Tia West", user_id="u_552")
+    s.subscription(new_id("sub", "identity-email-mismatch-pass:u_552"), cid, "price_pro_monthly")
+    s.account("u_552", cid, has_access=True, plan="pro", email="tia.west@example.com")
+    s.account("u_553", None, has_access=False, plan="free", email=None)
+    s.expect("pass", [])
+    return s
+
+
+def identity_shared_customer_no_leak() -> Scenario:
+    s = new(
+        "identity-shared-customer-no-leak",
+        "u_561 and u_562 (the same person, signed up twice) hold one Stripe customer; u_561 "
+        "has the access the customer pays for, u_562 has none. That is the shared customer "
+        "(a warning), never 'grant access to u_562': it is not the row being paid for.",
+    )
+    cid = new_id("cus", "identity-shared-customer-no-leak:shared")
+    s.customer(cid, email="uma.vo@example.com", name="Uma Vo")
+    s.subscription(
+        new_id("sub", "identity-shared-customer-no-leak:shared"), cid, "price_pro_monthly"
+    )
+    s.account("u_561", cid, has_access=True, plan="pro", email="uma.vo@example.com")
+    s.account("u_562", cid, has_access=False, plan="free", email="uma@vo.example")
+    s.expect(
+        "warn", [("identity.duplicate_customer", f"customer:{cid}")], monthly_at_stake={"usd": 4900}
+    )
+    return s
+
+
 BUILDERS = {
+    "identity-email-mismatch-fail": identity_email_mismatch_fail,
+    "identity-email-mismatch-pass": identity_email_mismatch_pass,
+    "identity-foreign-subscription-id-fail": identity_foreign_subscription_id_fail,
+    "identity-foreign-subscription-id-pass": identity_foreign_subscription_id_pass,
+    "identity-shared-customer-no-leak": identity_shared_customer_no_leak,
+    "identity-unknown-subscription-id-fail": identity_unknown_subscription_id_fail,
+    "identity-unknown-subscription-id-pass": identity_unknown_subscription_id_pass,
     "identity-duplicate-customer-fail": identity_duplicate_customer_fail,
     "identity-duplicate-customer-pass": identity_duplicate_customer_pass,
     "identity-metadata-mismatch-fail": identity_metadata_mismatch_fail,

@@ -6,6 +6,7 @@ from scenario_kit import Scenario
 
 from .common import (
     NEEDS_DELETED_AT,
+    NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
     NEEDS_SUBSCRIPTION_ID,
@@ -32,7 +33,7 @@ def lifecycle_deleted_account_billed_fail() -> Scenario:
             ("lifecycle.deleted_account_billed", "account:u_483"),
         ],
         monthly_at_stake={"usd": 14800},
-        skipped_rules=NEEDS_EXPIRY + NEEDS_SCHEDULES + NEEDS_SUBSCRIPTION_ID,
+        skipped_rules=NEEDS_EXPIRY + NEEDS_SCHEDULES + NEEDS_SUBSCRIPTION_ID + NEEDS_EMAIL,
     )
     return s
 
@@ -74,7 +75,7 @@ def lifecycle_stale_period_end_fail() -> Scenario:
         "warn",
         [("lifecycle.stale_period_end", "account:u_501")],
         monthly_at_stake={"usd": 4900},
-        skipped_rules=NEEDS_DELETED_AT + NEEDS_SCHEDULES + NEEDS_SUBSCRIPTION_ID,
+        skipped_rules=NEEDS_DELETED_AT + NEEDS_SCHEDULES + NEEDS_SUBSCRIPTION_ID + NEEDS_EMAIL,
     )
     return s
 

@@ -8,6 +8,7 @@ from scenario_kit import MINUTE, Scenario, paddle_id
 
 from .common import (
     NEEDS_DELETED_AT,
+    NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
     NEEDS_SUBSCRIPTION_ID,
@@ -86,7 +87,8 @@ def paddle_fail() -> Scenario:
         + NEEDS_EXPIRY
         + NEEDS_SCHEDULES
         + STRIPE_ONLY
-        + NEEDS_SUBSCRIPTION_ID,
+        + NEEDS_SUBSCRIPTION_ID
+        + NEEDS_EMAIL,
     )
     return s
 

@@ -6,6 +6,7 @@ from scenario_kit import MINUTE, Scenario, new_id
 
 from .common import (
     NEEDS_DELETED_AT,
+    NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_PLAN,
     NEEDS_SCHEDULES,
@@ -166,7 +167,8 @@ def optional_columns_unmapped() -> Scenario:
         + NEEDS_EXPIRY
         + NEEDS_PLAN
         + NEEDS_SCHEDULES
-        + NEEDS_SUBSCRIPTION_ID,
+        + NEEDS_SUBSCRIPTION_ID
+        + NEEDS_EMAIL,
     )
     return s
 
