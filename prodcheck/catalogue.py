@@ -12,11 +12,11 @@ added there is a fact here with no further edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from prodcheck.model import Provider, SubscriptionStatus
-from prodcheck.tables import ACCOUNTS, FieldType
+from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS, FieldType
 
 
 class FactType(StrEnum):
@@ -85,6 +85,7 @@ _FIELD_TYPES = {
     FieldType.FLAG: FactType.FLAG,
     FieldType.TIME: FactType.TIME,
     FieldType.TEXT: FactType.TEXT,
+    FieldType.COUNT: FactType.INTEGER,
 }
 
 # Row fields the engine derives rather than reads as they are.
@@ -310,6 +311,13 @@ def _others() -> list[FactSpec]:
         FactSpec("subscription", "account_count", i, "accounts referencing its customer"),
         FactSpec("subscription", "account_ids", ids, "those accounts' ids", item=id_),
         FactSpec("subscription", "monthly_amount", money, "its monthly amount"),
+        FactSpec(
+            "subscription",
+            "app_row_exists",
+            f,
+            "the app's subscriptions table has a row for it",
+            needs=("app_subscriptions",),
+        ),
         FactSpec("customer", "customer", o, "a customer id seen in billing or in the table"),
         FactSpec("customer", "customer.id", id_, "the customer id"),
         FactSpec("customer", "customer.exists", f, "billing knows the customer"),
@@ -339,11 +347,54 @@ def _others() -> list[FactSpec]:
     ]
 
 
-SUBJECT_KINDS = ("account", "subscription", "customer", "price", "person")
+def _app() -> list[FactSpec]:
+    """A row of the app's own subscriptions table next to the provider's subscription."""
+    s, f, t, need = "app_subscription", FactType.FLAG, FactType.TIME, ("app_subscriptions",)
+    fields = [
+        FactSpec(s, f"app_subscription.{field.name}", _FIELD_TYPES[field.type], field.meaning)
+        for field in APP_SUBSCRIPTIONS.fields
+    ]
+    specs = [
+        FactSpec(s, "app_subscription", FactType.OBJECT, "the app's row"),
+        *fields,
+        FactSpec(s, "billed", FactType.OBJECT, "the provider's subscription of the same id"),
+        FactSpec(s, "billed.exists", f, "the provider knows a subscription of that id"),
+        FactSpec(s, "billed.status", FactType.TEXT, "its status", values=STATUSES),
+        FactSpec(s, "billed.customer_id", FactType.ID, "its customer"),
+        FactSpec(s, "billed.price_ids", FactType.LIST, "its prices", item=FactType.ID),
+        FactSpec(s, "billed.quantity", FactType.INTEGER, "its items' total quantity"),
+        FactSpec(s, "billed.period_end", t, "its current period end"),
+        FactSpec(s, "billed.cancel_at_period_end", f, "it ends with its period"),
+        FactSpec(s, "billed.entitles", f, "it entitles its customer now"),
+        *(
+            FactSpec(
+                s,
+                f"{name}_matches",
+                f,
+                f"the app's {what} agrees with the provider's; null when either is unknown",
+                columns=(f"app_subscriptions.{column}",),
+                needs=need,
+            )
+            for name, column, what in (
+                ("status", "status", "status"),
+                ("price", "price_id", "price (one of the subscription's prices)"),
+                ("quantity", "quantity", "quantity"),
+                ("period_end", "period_end", "period end (within an hour)"),
+                ("cancel", "cancel_at_period_end", "cancel at period end"),
+            )
+        ),
+        FactSpec(s, "monthly_amount", FactType.MONEY, "the provider's monthly amount"),
+    ]
+    # Without the table there is no subject: every rule about one is skipped, not run on
+    # nothing.
+    return [replace(spec, needs=need) for spec in specs]
+
+
+SUBJECT_KINDS = ("account", "subscription", "customer", "price", "person", "app_subscription")
 
 # subject kind -> dotted fact name -> its declaration (STYLE.md #3: a plain dict).
 FACTS: dict[str, dict[str, FactSpec]] = {kind: {} for kind in SUBJECT_KINDS}
-for _spec in (*_account(), *_others()):
+for _spec in (*_account(), *_others(), *_app()):
     FACTS[_spec.subject][_spec.name] = _spec
 
 

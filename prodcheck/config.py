@@ -62,12 +62,14 @@ class DatabaseConfig:
     key: str = "database"
     subject: str = "account"  # what one row is called in messages (team, member ...)
     joins: tuple[Join, ...] = ()  # tables joined to the accounts table
+    # The other declared tables the config maps (app_subscriptions ...), by spec name.
+    others: Mapping[str, TableConfig] = field(default_factory=dict)
 
     @property
     def tables(self) -> dict[str, TableConfig]:
         """Every table this config maps, by spec name (the accounts table today)."""
         accounts = TableConfig(ACCOUNTS, self.table, self.columns, self.where, self.key, self.joins)
-        return {"accounts": accounts}
+        return {"accounts": accounts, **self.others}
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,45 +196,49 @@ def config_schema() -> dict[str, Any]:
         "description": "what one row is called in messages: team, organization, member, "
         "user (default: account)",
     }
+    tables: dict[str, dict[str, Any]] = {
+        name: {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["table", "columns"],
+            "description": spec.meaning,
+            "properties": {
+                "table": database["table"],
+                "columns": columns_schema(spec),
+                "where": database["where"],
+            },
+        }
+        for name, spec in TABLES.items()
+    }
     database["tables"] = {
         "type": "object",
         "additionalProperties": False,
         "description": "the app's tables prodcheck reads, each with its real name and columns",
-        "properties": {
-            name: {
+        "properties": tables,
+    }
+    # The accounts table alone is named in messages and may be spread over tables.
+    tables["accounts"]["properties"].update(
+        subject=database["subject"],
+        joins={
+            "type": "object",
+            "description": "tables joined to this one (read-only, no view needed): "
+            "joined table -> {on: {its column: this table's field}, where}; map a "
+            "field to `joined_table.column` to read it from there",
+            "additionalProperties": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["table", "columns"],
-                "description": spec.meaning,
+                "required": ["on"],
                 "properties": {
-                    "table": database["table"],
-                    "columns": columns_schema(spec),
-                    "where": database["where"],
-                    "subject": database["subject"],
-                    "joins": {
+                    "on": {
                         "type": "object",
-                        "description": "tables joined to this one (read-only, no view needed): "
-                        "joined table -> {on: {its column: this table's field}, where}; map a "
-                        "field to `joined_table.column` to read it from there",
-                        "additionalProperties": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["on"],
-                            "properties": {
-                                "on": {
-                                    "type": "object",
-                                    "minProperties": 1,
-                                    "additionalProperties": {"enum": list(spec.names)},
-                                },
-                                "where": database["where"],
-                            },
-                        },
+                        "minProperties": 1,
+                        "additionalProperties": {"enum": list(ACCOUNTS.names)},
                     },
+                    "where": database["where"],
                 },
-            }
-            for name, spec in TABLES.items()
+            },
         },
-    }
+    )
     return schema
 
 
@@ -362,6 +368,17 @@ def _build(located: Located, path: Path) -> Config:
     tables = database_data.pop("tables", None)
     if tables:
         database_data.update(tables["accounts"], key="database.tables.accounts")
+        database_data["others"] = {
+            name: TableConfig(
+                TABLES[name],
+                table["table"],
+                ColumnMapping(spec=TABLES[name], **table["columns"]),
+                table.get("where"),
+                f"database.tables.{name}",
+            )
+            for name, table in sorted(tables.items())
+            if name != "accounts"
+        }
         database_data["joins"] = tuple(
             Join(name, tuple(join["on"].items()), join.get("where"))
             for name, join in (tables["accounts"].get("joins") or {}).items()

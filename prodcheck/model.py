@@ -240,6 +240,8 @@ class Snapshot:
     billing: BillingState
     accounts: AccountState
     sources: tuple[SourceInfo, ...] = ()
+    # Other declared tables (app_subscriptions ...): name -> rows, field -> typed value.
+    tables: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
 
 
 ACCOUNT_ATTRIBUTES = frozenset(f.name for f in fields(Account)) - {"extra"}

@@ -19,10 +19,11 @@ from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
 from prodcheck.errors import ConfigError, doing
-from prodcheck.model import Snapshot
+from prodcheck.model import Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_accounts, open_billing
+from prodcheck.sources.rows import typed_rows
 from prodcheck.suppressions import apply_suppressions
 
 
@@ -101,9 +102,25 @@ def load_snapshot(
         billing, billing_info = source.load(needs)
     rows_from = fixtures or config.database.fixtures
     where = f"fixtures in {rows_from}" if rows_from else "the database"
+    database = open_accounts(config, fixtures, env)
     with doing(f"reading the accounts table {config.database.table} from {where}"):
-        accounts, accounts_info = open_accounts(config, fixtures, env).load()
-    return Snapshot(billing=billing, accounts=accounts, sources=(billing_info, accounts_info))
+        accounts, accounts_info = database.load()
+    tables: dict[str, tuple[Mapping[str, Any], ...]] = {}
+    infos = [billing_info, accounts_info]
+    for name, table in config.database.tables.items():
+        if name == "accounts":
+            continue
+        with doing(f"reading the table {table.table} ({table.key}) from {where}"):
+            tables[name] = typed_rows(database.read_table(name), table.columns, table.table)
+        infos.append(
+            SourceInfo(
+                side="database",
+                kind=accounts_info.kind,
+                location=f"table {table.table}",
+                counts={name: len(tables[name])},
+            )
+        )
+    return Snapshot(billing=billing, accounts=accounts, sources=tuple(infos), tables=tables)
 
 
 def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Report]:

@@ -26,7 +26,7 @@ from prodcheck.redaction import scrub
 from prodcheck.runner import evaluate_snapshot, load_checked_rules, needs_for
 from prodcheck.sources import open_accounts, open_billing
 from prodcheck.sources.fixtures import NORMALIZERS
-from prodcheck.sources.rows import accounts_from_rows
+from prodcheck.sources.rows import accounts_from_rows, typed_rows
 
 PERSONAL_KEYS = frozenset({"email", "name", "phone", "address", "shipping", "description"})
 
@@ -105,7 +105,11 @@ def record_snapshot(
     billing_source = open_billing(config, None, env, now=now)
     fetched, _ = billing_source.fetch(needs)
     raw = {name: list(objects) for name, objects in fetched.items()}
-    rows = [dict(row) for row in open_accounts(config, None, env).fetch()]
+    database = open_accounts(config, None, env)
+    rows = [dict(row) for row in database.fetch()]
+    others = {
+        name: database.read_table(name) for name in config.database.tables if name != "accounts"
+    }
     if redact_data:
         raw = {name: redact(objects) for name, objects in raw.items()}
         email_column = config.database.columns.get("email")
@@ -114,11 +118,18 @@ def record_snapshot(
     provider = config.billing.provider
     billing = NORMALIZERS[provider](raw)
     accounts = accounts_from_rows(rows, config.database.columns, config.database.table)
-    report = evaluate_snapshot(config, rules, Snapshot(billing, accounts), now)
+    tables = {
+        name: typed_rows(others[name], table.columns, table.table)
+        for name, table in config.database.tables.items()
+        if name in others
+    }
+    report = evaluate_snapshot(config, rules, Snapshot(billing, accounts, tables=tables), now)
 
     for name, objects in sorted(raw.items()):
         _write_json(out / provider.value / f"{name}.json", objects)
     _write_json(out / "db" / f"{config.database.table}.json", rows)
+    for name, table_rows in others.items():
+        _write_json(out / "db" / f"{config.database.tables[name].table}.json", table_rows)
     _write_config(config_path, config.contracts.files, out)
     scenario = {
         "description": (

@@ -22,6 +22,7 @@ class FieldType(StrEnum):
     FLAG = "flag"  # true/false
     TIME = "time"  # a timestamp
     TEXT = "text"  # free text or an enum
+    COUNT = "count"  # a whole number (a quantity)
 
 
 # Column kinds (as the backends read them) each field type accepts -> a note for
@@ -35,6 +36,7 @@ KINDS: dict[FieldType, dict[str, str]] = {
         "integer": "read as epoch seconds (not milliseconds)",
     },
     FieldType.TEXT: {"text": ""},
+    FieldType.COUNT: {"integer": "", "numeric": "", "text": "read as a whole number"},
 }
 
 
@@ -413,8 +415,51 @@ def plain_table(
     return TableConfig(spec, table, ColumnMapping(spec=spec, **{c: c for c in columns}), where, key)
 
 
+# fmt: off
+APP_SUBSCRIPTIONS = TableSpec(
+    name="app_subscriptions",
+    meaning="the app's own copy of the provider's subscriptions (Supabase's subscriptions, "
+    "Laravel Cashier's, dj-stripe's), compared with the provider's field by field",
+    guesses=("subscriptions", "stripe_subscriptions", "billing_subscriptions"),
+    fields=(
+        FieldSpec(
+            "id", FieldType.ID, "the provider's subscription id the row copies", required=True,
+            example="id", guesses=("stripe_id", "stripe_subscription_id", "subscription_id", "id"),
+        ),
+        FieldSpec(
+            "customer_id", FieldType.ID, "the provider's customer id",
+            enables="rows of a customer",
+            guesses=("stripe_customer_id", "customer_id", "customer"),
+        ),
+        FieldSpec(
+            "status", FieldType.TEXT, "the subscription status the app stores",
+            enables="app.status_mismatch",
+            guesses=("status", "stripe_status", "subscription_status"),
+        ),
+        FieldSpec(
+            "price_id", FieldType.ID, "the price the app stores",
+            enables="app.price_mismatch",
+            guesses=("price_id", "stripe_price", "stripe_price_id", "price"),
+        ),
+        FieldSpec(
+            "quantity", FieldType.COUNT, "the quantity (seats) the app stores",
+            enables="app.quantity_mismatch", guesses=("quantity", "seats"),
+        ),
+        FieldSpec(
+            "period_end", FieldType.TIME, "the current period end the app stores",
+            enables="app.period_end_mismatch",
+            guesses=("current_period_end", "period_end", "ends_at", "renews_at"),
+        ),
+        FieldSpec(
+            "cancel_at_period_end", FieldType.FLAG, "whether it ends with its period",
+            enables="app.cancel_mismatch", guesses=("cancel_at_period_end",),
+        ),
+    ),
+)
+# fmt: on
+
 # table name -> spec (STYLE.md #3: a plain dict).
-TABLES: dict[str, TableSpec] = {"accounts": ACCOUNTS}
+TABLES: dict[str, TableSpec] = {"accounts": ACCOUNTS, "app_subscriptions": APP_SUBSCRIPTIONS}
 
 
 def columns_schema(spec: TableSpec) -> dict[str, object]:

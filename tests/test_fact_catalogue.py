@@ -20,7 +20,7 @@ from prodcheck.errors import ContractError
 from prodcheck.model import Money
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario
-from prodcheck.tables import ACCOUNTS
+from prodcheck.tables import ACCOUNTS, TABLES
 from prodcheck.testing import find_scenarios
 
 from .conftest import SCENARIOS
@@ -96,8 +96,9 @@ def test_every_declaration_is_well_formed() -> None:
     for kind, specs in FACTS.items():
         for name, spec in specs.items():
             assert spec.subject == kind and spec.name == name and spec.description
-            assert set(spec.columns) <= set(ACCOUNTS.optional), name
-            assert set(spec.needs) <= {"events", "subscription_schedules"}, name
+            others = {f"{t}.{f}" for t, s in TABLES.items() if t != "accounts" for f in s.optional}
+            assert set(spec.columns) <= set(ACCOUNTS.optional) | others, name
+            assert set(spec.needs) <= {"events", "subscription_schedules", *TABLES}, name
             assert spec.providers and spec.providers <= ALL_PROVIDERS, name
             assert (spec.item is not None) == (spec.type is FactType.LIST), name
             if spec.parent:

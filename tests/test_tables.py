@@ -45,7 +45,7 @@ def test_doctor_init_and_model_agree_with_the_spec() -> None:
     attributes = [f.name for f in dataclasses.fields(Account) if f.name != "extra"]
     assert attributes == [name for name in ACCOUNTS.names if name in attributes]
     assert set(attributes) <= set(ACCOUNTS.names)
-    assert TABLES == {"accounts": ACCOUNTS}
+    assert TABLES["accounts"] is ACCOUNTS and set(TABLES) == {"accounts", "app_subscriptions"}
 
 
 def test_no_other_module_restates_the_optional_columns() -> None:
@@ -91,8 +91,10 @@ def test_rows_are_read_by_field_type() -> None:
     assert values["id"] == "7" and values["has_access"] is True and values["comped"] is False
     assert values["updated_at"].isoformat() == "2026-01-02T03:04:05+00:00"
     assert values["plan"] == "3" and values["email"] is None
-    kinds = {spec.type for spec in ACCOUNTS.fields}
+    kinds = {spec.type for table in TABLES.values() for spec in table.fields}
     assert kinds == set(FieldType)
+    app = ColumnMapping(spec=TABLES["app_subscriptions"], id="sid", quantity="q")
+    assert typed_row({"sid": "sub_1", "q": "5"}, app)["quantity"] == 5
 
 
 def test_init_guesses_use_the_declared_names() -> None:

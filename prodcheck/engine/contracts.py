@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 
 from prodcheck.bundled import display_path
-from prodcheck.catalogue import ALL_PROVIDERS, FACTS
+from prodcheck.catalogue import ALL_PROVIDERS, FACTS, SUBJECT_KINDS
 from prodcheck.engine.conditions import ConditionError, Predicate, compile_condition, fact_paths
 from prodcheck.engine.fact_checks import (
     Problem,
@@ -63,10 +63,11 @@ _ENV = template_environment()
 @cache
 def contract_schema() -> dict[str, Any]:
     """contract.schema.json with `requires` limited to the accounts table's optional
-    fields, from their declaration (tables.py)."""
+    fields (tables.py) and `subject` to the subject kinds (catalogue.py)."""
     schema = copy.deepcopy(load_schema("contract.schema.json"))
-    requires = schema["$defs"]["rule"]["properties"]["requires"]
-    requires["items"] = {"enum": list(ACCOUNTS.optional)}
+    properties = schema["$defs"]["rule"]["properties"]
+    properties["requires"]["items"] = {"enum": list(ACCOUNTS.optional)}
+    properties["subject"] = {"enum": list(SUBJECT_KINDS)}
     return schema
 
 

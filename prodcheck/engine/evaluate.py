@@ -73,7 +73,19 @@ def _render(rule: Rule, field: str, context: dict[str, Any], subject_id: str) ->
 
 
 def _skip_reason(rule: Rule, index: Index) -> str | None:
+    if "app_subscriptions" in rule.needs and not index.has_app_table:
+        return (
+            "needs the app's own subscriptions table: map it as database.tables."
+            "app_subscriptions to enable this rule"
+        )
     missing = sorted(rule.requires - index.mapped_columns)
+    others = [name for name in missing if "." in name]
+    if others:
+        table, column = others[0].split(".", 1)
+        return (
+            f"needs the {column} column of database.tables.{table}: map it there to "
+            "enable this rule"
+        )
     if missing:
         return (
             f"needs the {', '.join(missing)} column{'s' if len(missing) > 1 else ''}: map "
@@ -115,8 +127,10 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
             active.setdefault(rule.subject, []).append(rule)
 
     columns = dict(index.config.database.columns.items())
+    app_table = index.config.database.tables.get("app_subscriptions")
     base_context = {
         "columns": columns,
+        "app_columns": dict(app_table.columns.items()) if app_table else {},
         "policy": index.config.policy,
         "now": index.now,
         "provider": index.config.billing.provider.value,  # fix texts name the right events

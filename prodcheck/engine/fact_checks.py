@@ -20,7 +20,7 @@ from jinja2 import meta, nodes
 
 from prodcheck.catalogue import FACTS, FactSpec, FactType, fields_of, top_level
 from prodcheck.config import Policy
-from prodcheck.tables import ACCOUNTS
+from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
 from prodcheck.yamlfile import KeyPath
 
 ORDERED = frozenset({"lt", "le", "gt", "ge"})
@@ -37,6 +37,7 @@ _FAMILY = {
 # not checked further).
 CONTEXT: dict[str, tuple[str, ...] | None] = {
     "columns": ACCOUNTS.names,
+    "app_columns": APP_SUBSCRIPTIONS.names,
     "policy": tuple(f.name for f in fields(Policy)),
     "now": None,
     "provider": None,

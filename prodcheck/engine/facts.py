@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
+from operator import contains
 from typing import Any
 
 from prodcheck.engine.account_facts import (
@@ -20,6 +21,7 @@ from prodcheck.engine.account_facts import (
     subject_label,
     subscription_summary,
 )
+from prodcheck.engine.app_facts import app_subjects
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
 from prodcheck.model import Account, Money, Subscription
@@ -84,6 +86,7 @@ def _subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
                     "account_count": len(accounts),
                 },
                 {
+                    "app_row_exists": partial(contains, index.app_ids, subscription.id),
                     "subscription": partial(subscription_summary, index, subscription),
                     "account_ids": partial(_sorted_ids, accounts),
                     "monthly_amount": partial(getattr, subscription, "monthly_amount"),
@@ -180,12 +183,19 @@ def _person_subjects(index: Index) -> Iterator[SubjectFacts]:
         yield SubjectFacts(Subject("person", key), facts, refs)
 
 
+def _app_subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
+    for subject, facts, refs in app_subjects(index):
+        customer = refs.get("customer", ("",))[0]
+        yield SubjectFacts(subject, facts, refs, customer in index.settling_customers)
+
+
 SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
     "account": _account_subjects,
     "subscription": _subscription_subjects,
     "customer": _customer_subjects,
     "price": _price_subjects,
     "person": _person_subjects,
+    "app_subscription": _app_subscription_subjects,
 }
 
 

@@ -8,13 +8,16 @@ each collection is walked once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from prodcheck.config import Config
 from prodcheck.engine.entitlement import entitles
 from prodcheck.engine.stored_plans import StoredPlans, stored_plans
 from prodcheck.model import Account, Customer, Snapshot, Subscription, SubscriptionSchedule
+from prodcheck.tables import APP_SUBSCRIPTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,11 @@ class Index:
     # The app's plan column values -> plans (plans.stored_as).
     stored: StoredPlans | None = None
     subscriptions_by_id: dict[str, Subscription] = field(default_factory=dict)
+    # The app's own subscriptions table (database.tables.app_subscriptions), when mapped.
+    app_rows: tuple[Mapping[str, Any], ...] = ()
+    app_ids: frozenset[str] = frozenset()
+    has_app_table: bool = False
+    app_fields: tuple[str, ...] = APP_SUBSCRIPTIONS.names
     # Derived per-subscription values, filled on first use by the fact builders.
     plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
@@ -89,12 +97,25 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         entitling=entitling,
         settling_customers=settling_customers,
         settling_accounts=settling_accounts,
-        mapped_columns=snapshot.accounts.mapped_columns,
         has_events="events" in billing.loaded,
         has_schedules="subscription_schedules" in billing.loaded,
         within_allowance=_within_allowance(snapshot, config, now),
         stored=stored_plans(config.plans, billing.subscriptions),
         subscriptions_by_id={s.id: s for s in billing.subscriptions},
+        app_rows=snapshot.tables.get("app_subscriptions", ()),
+        app_ids=frozenset(r["id"] for r in snapshot.tables.get("app_subscriptions", ())),
+        has_app_table="app_subscriptions" in config.database.tables,
+        mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
+    )
+
+
+def _other_mapped(config: Config) -> frozenset[str]:
+    """`table.field` for every optional field mapped in the other declared tables."""
+    return frozenset(
+        f"{name}.{field_name}"
+        for name, table in config.database.tables.items()
+        if name != "accounts"
+        for field_name in table.columns.mapped_optional
     )
 
 

@@ -155,7 +155,7 @@ def _render(report: Report, paint: _Painter) -> str:
     lines += _summary(report, paint)
     if report.skipped_rules:
         lines += ["", paint("Skipped rules (not checked)", "bold")]
-        lines += [f"  {s.rule}: {s.reason}" for s in report.skipped_rules]
+        lines += _skipped(report)
     for reason in sorted({s.reason for s in report.settling}, key=lambda r: r != _WINDOW):
         subjects = [s for s in report.settling if s.reason == reason]
         if reason == _WINDOW:
@@ -173,6 +173,20 @@ def _render(report: Report, paint: _Painter) -> str:
 
 
 _WINDOW = "changed within the settle window"
+
+
+def _skipped(report: Report) -> list[str]:
+    """One line per reason: rules skipped for the same reason are listed together."""
+    by_reason: dict[str, list[str]] = {}
+    for skipped in report.skipped_rules:
+        by_reason.setdefault(skipped.reason, []).append(skipped.rule)
+    lines = []
+    for reason, rules in by_reason.items():
+        if len(rules) == 1:
+            lines.append(f"  {rules[0]}: {reason}")
+        else:
+            lines += [f"  {len(rules)} rules: {reason}", *_wrap(", ".join(rules), "    ")]
+    return lines
 
 
 def render(report: Report) -> str:

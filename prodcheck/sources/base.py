@@ -37,6 +37,11 @@ class AccountSource(Protocol):
         """The rows, keyed by the real column names."""
         ...
 
+    def read_table(self, name: str) -> list[dict[str, Any]]:
+        """The rows of another declared table (database.tables.<name>), keyed by the
+        real column names."""
+        ...
+
     def load(self) -> tuple[AccountState, SourceInfo]:
         """Read the accounts table completely, or raise a ProdcheckError."""
         ...

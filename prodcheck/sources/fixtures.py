@@ -155,6 +155,9 @@ class FixtureAccounts:
         joined columns as `table.column`."""
         return self._joined(read_rows(self._file()))[0]
 
+    def read_table(self, name: str) -> list[dict[str, Any]]:
+        return self._read_plain(self.config.tables[name])
+
     def _read_plain(self, table: TableConfig) -> list[dict[str, Any]]:
         path = table_file(self.folder, table)
         rows = read_rows(path)

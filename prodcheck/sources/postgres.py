@@ -270,6 +270,12 @@ class PostgresAccounts:
 
             yield from with_joins(self.table, read, notes)
 
+    def read_table(self, name: str) -> list[dict[str, Any]]:
+        url = database_url(self.config, self.env)
+        timeout = self.config.statement_timeout_seconds
+        with read_only_connection(self.config, self.env) as conn:
+            return list(read_table(conn, self.config.tables[name], timeout, self.location, url))
+
     def load(self) -> tuple[AccountState, SourceInfo]:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "postgres", self.location, notes)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from prodcheck.model import ACCOUNT_ATTRIBUTES, Account, AccountState
-from prodcheck.sources.coerce import CoercionError, to_bool, to_datetime, to_str
+from prodcheck.sources.coerce import CoercionError, to_bool, to_datetime, to_int, to_str
 from prodcheck.sources.normalize_common import MAX_ERRORS, raise_if_errors
 from prodcheck.tables import SOURCE, ColumnMapping, FieldType
 
@@ -30,6 +30,7 @@ READERS: dict[FieldType, Callable[[Any], Any]] = {
     FieldType.TEXT: to_str,
     FieldType.FLAG: _flag,
     FieldType.TIME: to_datetime,
+    FieldType.COUNT: to_int,
 }
 
 
@@ -53,6 +54,27 @@ def typed_row(row: Mapping[str, Any], mapping: ColumnMapping) -> dict[str, Any]:
         except CoercionError as exc:
             raise CoercionError(f"column '{column}' ({spec.name}): {exc}") from None
     return values
+
+
+def typed_rows(
+    rows: Iterable[Mapping[str, Any]], mapping: ColumnMapping, origin: str
+) -> tuple[dict[str, Any], ...]:
+    """Rows of any declared table, each field read by its type; every bad row is named
+    (`origin[number]`), like the accounts'."""
+    typed: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for number, row in enumerate(rows):
+        try:
+            values = typed_row(row, mapping)
+            if values[mapping.spec.required[0]] is None:
+                raise CoercionError(f"column '{mapping.id}' (id): is empty; every row needs one")
+            typed.append(values)
+        except CoercionError as exc:
+            errors.append(f"{origin}[{number}]: {exc}")
+            if len(errors) > MAX_ERRORS:
+                break
+    raise_if_errors(errors, f"rows in {origin}")
+    return tuple(typed)
 
 
 def _account(row: Mapping[str, Any], mapping: ColumnMapping) -> Account:

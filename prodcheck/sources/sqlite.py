@@ -206,6 +206,11 @@ class SqliteAccounts:
 
             yield from with_joins(self.table, read, notes)
 
+    def read_table(self, name: str) -> list[dict[str, Any]]:
+        timeout = self.config.statement_timeout_seconds
+        with read_only_connection(self.config, self.env) as conn:
+            return list(read_table(conn, self.config.tables[name], timeout, self.location))
+
     def load(self) -> tuple[AccountState, SourceInfo]:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "sqlite", self.location, notes)

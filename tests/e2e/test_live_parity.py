@@ -112,7 +112,6 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
         if "tables" in config["database"]
         else (config["database"])
     )
-    table = accounts["table"]
     schema = "s_" + folder.name.replace("-", "_")
     for path in sorted((folder / "db").glob("*.json")):  # the accounts table and its joins
         _create_table(pg_url, path.stem, _load(path), schema)
@@ -125,7 +124,8 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
     if accounts.get("joins"):  # joined tables by their bare names: the schema goes first
         database_url = f"{pg_url}?options=-csearch_path%3D{schema}"
     else:
-        accounts["table"] = f"{schema}.{table}"
+        for other in config["database"].get("tables", {"accounts": accounts}).values():
+            other["table"] = f"{schema}.{other['table']}"
     with server:
         config["billing"]["api_base"] = server.url
         live_config = tmp_path / "prodcheck.yml"

@@ -7,6 +7,7 @@ from typing import Any
 from scenario_kit import Scenario, default_config
 
 from .common import (
+    NEEDS_APP_TABLE,
     NEEDS_DELETED_AT,
     NEEDS_EMAIL,
     NEEDS_EXPIRY,
@@ -131,7 +132,8 @@ def audit_8200() -> Scenario:
         "fail",
         expected,
         monthly_at_stake={"usd": 820_000},
-        skipped_rules=NEEDS_DELETED_AT
+        skipped_rules=NEEDS_APP_TABLE
+        + NEEDS_DELETED_AT
         + NEEDS_EXPIRY
         + NEEDS_SCHEDULES
         + NEEDS_SUBSCRIPTION_ID

@@ -27,6 +27,16 @@ NEEDS_SUBSCRIPTION_ID = [
     "identity.unknown_subscription_id",
 ]
 NEEDS_EMAIL = ["identity.email_mismatch"]
+# The rules about the app's own subscriptions table (database.tables.app_subscriptions).
+NEEDS_APP_TABLE = [
+    "app.cancel_mismatch",
+    "app.missing_subscription",
+    "app.period_end_mismatch",
+    "app.price_mismatch",
+    "app.quantity_mismatch",
+    "app.status_mismatch",
+    "app.unknown_subscription",
+]
 # Facts Paddle does not supply (it has no pending subscription updates).
 STRIPE_ONLY = ["plan.unpaid_upgrade"]
 

@@ -7,6 +7,7 @@ from typing import Any
 from scenario_kit import MINUTE, Scenario, paddle_id
 
 from .common import (
+    NEEDS_APP_TABLE,
     NEEDS_DELETED_AT,
     NEEDS_EMAIL,
     NEEDS_EXPIRY,
@@ -83,7 +84,8 @@ def paddle_fail() -> Scenario:
         monthly_at_stake={"usd": 21_600},
         # plan.unpaid_upgrade reads pending_plan, which Paddle never has: skipped with
         # that reason (it used to run here and could never fire).
-        skipped_rules=NEEDS_DELETED_AT
+        skipped_rules=NEEDS_APP_TABLE
+        + NEEDS_DELETED_AT
         + NEEDS_EXPIRY
         + NEEDS_SCHEDULES
         + STRIPE_ONLY

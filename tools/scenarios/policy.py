@@ -5,6 +5,7 @@ from __future__ import annotations
 from scenario_kit import MINUTE, Scenario, new_id
 
 from .common import (
+    NEEDS_APP_TABLE,
     NEEDS_DELETED_AT,
     NEEDS_EMAIL,
     NEEDS_EXPIRY,
@@ -163,7 +164,8 @@ def optional_columns_unmapped() -> Scenario:
         "fail",
         [("access.revenue_leak", "account:u_621"), ("access.wrongful_access", "account:u_622")],
         monthly_at_stake={"usd": 9800},
-        skipped_rules=NEEDS_DELETED_AT
+        skipped_rules=NEEDS_APP_TABLE
+        + NEEDS_DELETED_AT
         + NEEDS_EXPIRY
         + NEEDS_PLAN
         + NEEDS_SCHEDULES

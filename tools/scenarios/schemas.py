@@ -7,6 +7,9 @@
 - `schema-period-end-*`: a Prisma `users` table (Taxonomy style): `stripe_price_id`
   as the plan and `stripe_current_period_end`; access is "the period end, plus a
   day, is ahead".
+- `app-subscriptions-*`: a Supabase-style app keeping its own `subscriptions` table
+  (id, status, price_id, quantity, current_period_end, cancel_at_period_end),
+  compared with Stripe's subscription of the same id, field by field.
 - `schema-members-joined-*`: Ghost-style `members` (status free, paid or comped)
   whose Stripe customer id lives in `members_stripe_customers`, joined on
   member_id: no view.
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scenario_kit import Scenario, default_config, new_id
+from scenario_kit import Scenario, default_config, iso, new_id
 
 from .common import NOW
 
@@ -374,7 +377,163 @@ def schema_members_joined_pass() -> Scenario:
     return s
 
 
+APP_TABLE = {
+    "table": "subscriptions",
+    "columns": {
+        "id": "id",
+        "status": "status",
+        "price_id": "price_id",
+        "quantity": "quantity",
+        "period_end": "current_period_end",
+        "cancel_at_period_end": "cancel_at_period_end",
+    },
+}
+USERS = {
+    "id": "id",
+    "customer_id": "stripe_customer_id",
+    "has_access": "has_paid_access",
+    "plan": "plan",
+}
+
+
+def _app(name: str, description: str) -> Scenario:
+    s = _scenario(name, description, "users", USERS, {})
+    s.config["database"]["tables"]["app_subscriptions"] = APP_TABLE
+    s.tables["subscriptions"] = []
+    return s
+
+
+def _copy(s: Scenario, sub: dict[str, Any], **changes: Any) -> None:
+    """The app's row for a Stripe subscription, as a faithful handler writes it, then
+    `changes` (the drift)."""
+    item = sub["items"]["data"][0]
+    row = {
+        "id": sub["id"],
+        "user_id": sub["metadata"].get("user_id") if sub.get("metadata") else None,
+        "status": sub["status"],
+        "price_id": item["price"]["id"],
+        "quantity": item["quantity"],
+        "cancel_at_period_end": sub["cancel_at_period_end"],
+        "current_period_end": iso(item["current_period_end"]),
+        "created": iso(sub["created"]),
+    }
+    row.update(changes)
+    s.tables["subscriptions"].append(row)
+
+
+def _subscriber(
+    s: Scenario,
+    uid: str,
+    name: str,
+    *,
+    access: bool = True,
+    copy: dict[str, Any] | None = None,
+    **subscription: Any,
+) -> dict[str, Any]:
+    cid = new_id("cus", f"{s.name}:{uid}")
+    s.customer(cid, email=f"{name.lower().replace(' ', '.')}@example.com", name=name)
+    sub = s.subscription(new_id("sub", f"{s.name}:{uid}"), cid, "price_pro_monthly", **subscription)
+    s.account(uid, cid, has_access=access, plan="pro")
+    if copy is not None:
+        _copy(s, sub, **copy)
+    return sub
+
+
+def app_subscriptions_fail() -> Scenario:
+    s = _app(
+        "app-subscriptions-fail",
+        "The app keeps its own subscriptions table. Ben's cancellation never reached it "
+        "(still 'active'); Cat's upgrade to Pro did not (still the Starter price); Dan's "
+        "5 seats are 3 there; Eve's renewal 3 days ago did not move its period end; Fay "
+        "canceled at period end but the row does not say so; Gus's subscription has no "
+        "row at all; and a row names a subscription Stripe does not know. Ava's row is right.",
+    )
+    _subscriber(s, "u_701", "Ava Ames", copy={})
+    _subscriber(
+        s,
+        "u_702",
+        "Ben Bell",
+        access=False,
+        status="canceled",
+        canceled_days_ago=10,
+        copy={"status": "active"},
+    )
+    _subscriber(s, "u_703", "Cat Cole", copy={"price_id": "price_starter_monthly"})
+    _subscriber(s, "u_704", "Dan Dorn", quantity=5, copy={"quantity": 3})
+    eve = _subscriber(s, "u_705", "Eve Earl", period_started_days_ago=3, copy={})
+    s.tables["subscriptions"][-1]["current_period_end"] = iso(
+        eve["items"]["data"][0]["current_period_start"]
+    )
+    _subscriber(
+        s, "u_706", "Fay Finn", cancel_at_period_end=True, copy={"cancel_at_period_end": False}
+    )
+    gus = _subscriber(s, "u_707", "Gus Gale")
+    ghost = "sub_1GhostRowNoStripe0000000"
+    s.tables["subscriptions"].append(
+        {
+            "id": ghost,
+            "user_id": None,
+            "status": "active",
+            "price_id": "price_pro_monthly",
+            "quantity": 1,
+            "cancel_at_period_end": False,
+            "current_period_end": s.ago_iso(-20),
+            "created": s.ago_iso(40),
+        }
+    )
+    s.expect(
+        "fail",
+        [
+            (
+                "app.status_mismatch",
+                f"app_subscription:{new_id('sub', 'app-subscriptions-fail:u_702')}",
+            ),
+            (
+                "app.price_mismatch",
+                f"app_subscription:{new_id('sub', 'app-subscriptions-fail:u_703')}",
+            ),
+            (
+                "app.quantity_mismatch",
+                f"app_subscription:{new_id('sub', 'app-subscriptions-fail:u_704')}",
+            ),
+            ("app.period_end_mismatch", f"app_subscription:{eve['id']}"),
+            (
+                "app.cancel_mismatch",
+                f"app_subscription:{new_id('sub', 'app-subscriptions-fail:u_706')}",
+            ),
+            ("app.missing_subscription", f"subscription:{gus['id']}"),
+            ("app.unknown_subscription", f"app_subscription:{ghost}"),
+        ],
+        monthly_at_stake={"usd": 9800},
+    )
+    return s
+
+
+def app_subscriptions_pass() -> Scenario:
+    s = _app(
+        "app-subscriptions-pass",
+        "The app's subscriptions table agrees with Stripe: status, price, 5 seats, cancel at "
+        "period end, a canceled subscription copied as canceled, a period end stored 20 "
+        "minutes off (time zone rounding, within the hour), and a subscription canceled "
+        "long ago with no row (nothing entitles it).",
+    )
+    _subscriber(s, "u_711", "Ida Ivy", copy={})
+    _subscriber(
+        s, "u_712", "Jon Jay", access=False, status="canceled", canceled_days_ago=10, copy={}
+    )
+    _subscriber(s, "u_713", "Kim Kaye", quantity=5, copy={})
+    _subscriber(s, "u_714", "Lee Lund", cancel_at_period_end=True, copy={})
+    late = _subscriber(s, "u_715", "Max Moe", copy={})
+    end = late["items"]["data"][0]["current_period_end"]
+    s.tables["subscriptions"][-1]["current_period_end"] = iso(end - 20 * 60)
+    _subscriber(s, "u_716", "Ned Noe", access=False, status="canceled", canceled_days_ago=200)
+    s.expect("pass", [])
+    return s
+
+
 BUILDERS = {
+    "app-subscriptions-fail": app_subscriptions_fail,
+    "app-subscriptions-pass": app_subscriptions_pass,
     "schema-members-joined-fail": schema_members_joined_fail,
     "schema-members-joined-pass": schema_members_joined_pass,
     "schema-period-end-fail": schema_period_end_fail,

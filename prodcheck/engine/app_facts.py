@@ -1,0 +1,87 @@
+"""The app's own copy of the provider's subscriptions (database.tables.app_subscriptions),
+compared with the provider's subscription of the same id, field by field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from typing import Any
+
+from prodcheck.engine.index import Index
+from prodcheck.model import Subscription
+from prodcheck.results import Subject
+
+# A stored period end this close to the provider's is the same one (time zones and
+# rounding in the app's copy).
+PERIOD_TOLERANCE = timedelta(hours=1)
+
+
+def _billed(index: Index, subscription: Subscription | None) -> dict[str, Any]:
+    if subscription is None:
+        return {
+            "exists": False,
+            "status": None,
+            "customer_id": None,
+            "price_ids": [],
+            "quantity": None,
+            "period_end": None,
+            "cancel_at_period_end": None,
+            "entitles": False,
+        }
+    return {
+        "exists": True,
+        "status": subscription.status.value,
+        "customer_id": subscription.customer_id,
+        "price_ids": list(subscription.price_ids),
+        "quantity": sum(item.quantity for item in subscription.items),
+        "period_end": subscription.period_end,
+        "cancel_at_period_end": subscription.cancel_at_period_end,
+        "entitles": subscription.id in index.entitling,
+    }
+
+
+def _same(mine: Any, theirs: Any, billed: bool) -> bool | None:
+    """None when either side is unknown: nothing to compare."""
+    if not billed or mine is None or theirs is None:
+        return None
+    return bool(mine == theirs)
+
+
+def app_facts(index: Index, row: Mapping[str, Any]) -> dict[str, Any]:
+    subscription = index.subscriptions_by_id.get(row["id"])
+    billed = _billed(index, subscription)
+    exists = billed["exists"]
+    period = row.get("period_end")
+    return {
+        "app_subscription": {name: row.get(name) for name in index.app_fields},
+        "billed": billed,
+        "status_matches": _same(row.get("status"), billed["status"], exists),
+        "price_matches": (
+            None
+            if not exists or row.get("price_id") is None
+            else row["price_id"] in billed["price_ids"]
+        ),
+        "quantity_matches": _same(row.get("quantity"), billed["quantity"], exists),
+        "period_end_matches": (
+            None
+            if not exists or period is None or billed["period_end"] is None
+            else abs(period - billed["period_end"]) <= PERIOD_TOLERANCE
+        ),
+        "cancel_matches": _same(
+            row.get("cancel_at_period_end"), billed["cancel_at_period_end"], exists
+        ),
+        "monthly_amount": subscription.monthly_amount if subscription else None,
+    }
+
+
+def app_subjects(
+    index: Index,
+) -> Iterator[tuple[Subject, dict[str, Any], dict[str, tuple[str, ...]]]]:
+    """(subject, facts, refs) per row of the app's subscriptions table, by id."""
+    for row in sorted(index.app_rows, key=lambda r: str(r["id"])):
+        facts = app_facts(index, row)
+        refs: dict[str, tuple[str, ...]] = {"subscription": (row["id"],)}
+        customer = facts["billed"]["customer_id"] or row.get("customer_id")
+        if customer:
+            refs["customer"] = (customer,)
+        yield Subject("app_subscription", row["id"]), facts, refs
