@@ -303,6 +303,40 @@ def join_checks(
     return checks
 
 
+def other_table_checks(
+    config: DatabaseConfig,
+    describe: Callable[[str], Mapping[str, tuple[str, str]]],
+    *,
+    ignore_case: bool = False,
+) -> list[Check]:
+    """The other declared tables the config maps (app_subscriptions ...): found, and
+    each mapped column present with a type that suits its field."""
+    fold = str.lower if ignore_case else str
+    checks = []
+    for name, table in config.tables.items():
+        if name == "accounts":
+            continue
+        try:
+            actual = describe(table.table)
+        except SourceError as exc:
+            checks.append(Check(f"table {table.table} ({table.key})", False, exc.message))
+            continue
+        checks.append(Check(f"table {table.table} ({table.key})", True, "found"))
+        by_name = {fold(column): column for column in actual}
+        for field_name, column in table.columns.items():
+            real = by_name.get(fold(column))
+            label = f"column {name}.{field_name} -> {column}"
+            if real is None:
+                message = missing_columns_message(table.table, table.columns, [column], [*actual])
+                message = message.replace("database.columns", f"{table.key}.columns")
+                checks.append(Check(label, False, message))
+                continue
+            accepted = table.spec.field(field_name).kinds_for(table.columns.derivation(field_name))
+            check = type_check(field_name, column, *actual[real], accepted)
+            checks.append(Check(label, check.ok, check.message))
+    return checks
+
+
 def query_failure(table: TableConfig, timeout: float, reason: str, *, timed_out: bool) -> str:
     """What to do when the SELECT itself failed; with a where set, the where is the
     likely culprit since the table and columns were checked just before."""

@@ -32,6 +32,7 @@ from prodcheck.sources.database import (
     missing_columns_message,
     missing_table_message,
     order_column,
+    other_table_checks,
     query_failure,
     redact_url,
     scrub,
@@ -320,6 +321,7 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             checks.append(Check(f"table {config.table}", True, f"{table.schema}.{table.name}"))
             checks += column_checks(config, table.columns)
             checks += join_checks(config, lambda name: _lookup_table(conn, name).columns)
+            checks += other_table_checks(config, lambda name: _lookup_table(conn, name).columns)
             checks += _privilege_checks(conn, table, config)
             query = select(table, source.table, sql.SQL("count(*)"))
             selected = conn.execute(query).fetchone()

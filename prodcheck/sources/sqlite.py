@@ -32,6 +32,7 @@ from prodcheck.sources.database import (
     missing_columns_message,
     missing_table_message,
     order_column,
+    other_table_checks,
     query_failure,
     selected_columns,
     split_scheme,
@@ -257,6 +258,7 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             return {column: (_kind(declared), declared) for column, declared in columns.items()}
 
         checks += join_checks(config, describe, ignore_case=True)
+        checks += other_table_checks(config, describe, ignore_case=True)
         where = f" (where {config.where})" if config.where else ""
         try:
             count = conn.execute(select(parts, source.table, "count(*)")).fetchone()[0]
