@@ -10,11 +10,22 @@ from prodcheck.engine import access
 from prodcheck.engine.entitlement import days_past_due, grace_expired
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
-from prodcheck.model import Account, Customer, Money, Subscription, SubscriptionStatus
+from prodcheck.model import (
+    ACCOUNT_ATTRIBUTES,
+    Account,
+    Customer,
+    Money,
+    Subscription,
+    SubscriptionStatus,
+)
 from prodcheck.results import sum_money
 from prodcheck.tables import ACCOUNTS
 
 SECONDS_PER_DAY = 86_400.0
+# The accounts table's fields: read once, not per account.
+_FIELDS = ACCOUNTS.names
+_ATTRIBUTES = tuple(name for name in _FIELDS if name in ACCOUNT_ATTRIBUTES)
+_EXTRA = tuple(name for name in _FIELDS if name not in ACCOUNT_ATTRIBUTES)
 
 
 def subscription_plan(index: Index, subscription: Subscription) -> tuple[str | None, int | None]:
@@ -203,7 +214,8 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
     granted = access.has_access(columns, account, index.now)
     values: dict[str, Any] = {
         "account": {
-            **{name: account.value(name) for name in ACCOUNTS.names},
+            **{name: getattr(account, name) for name in _ATTRIBUTES},
+            **({name: account.value(name) for name in _EXTRA} if _EXTRA else {}),
             "has_access": granted,
             "deleted": account.deleted_at is not None,
             "comped": index.is_comped(account),
