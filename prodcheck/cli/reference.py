@@ -19,7 +19,10 @@ COLUMNS_END = "<!-- columns:end -->"
 def availability(spec: FactSpec) -> str:
     """What a fact needs beyond the required columns and both providers."""
     parts = [f"column {c}" for c in spec.columns]
-    parts += [f"billing {n.replace('_', ' ')}" for n in spec.needs]
+    parts += [
+        f"table database.tables.{n}" if n in TABLES else f"billing {n.replace('_', ' ')}"
+        for n in spec.needs
+    ]
     if spec.providers != ALL_PROVIDERS:
         parts.append(f"{' or '.join(sorted(p.capitalize() for p in spec.providers))} only")
     return "; ".join(parts)
