@@ -327,6 +327,30 @@ def _semantic_errors(located: Located) -> list[str]:
     return errors
 
 
+def _check_access_source(located: Located, database: DatabaseConfig) -> None:
+    """Access decided by the app's subscriptions table needs that table, its status,
+    and a way to link its rows to accounts (account_id, else customer_id)."""
+    access = database.columns.derivation("has_access")
+    if access is None or not access.source:
+        return
+    key = (*database.key.split("."), "columns", "has_access")
+    table = database.tables.get(access.source)
+    if table is None:
+        problem = f"map database.tables.{access.source} (the table it reads)"
+    elif table.columns.get("status") is None:
+        problem = f"map status under database.tables.{access.source}.columns"
+    elif not {"account_id", "customer_id"} & table.columns.mapped_optional:
+        problem = (
+            f"map account_id (or customer_id) under database.tables.{access.source}.columns "
+            "so its rows can be linked to accounts"
+        )
+    else:
+        return
+    raise ConfigError(
+        f"{located.where(key)}: {dotted(key)}: access comes from {access.source}: {problem}."
+    )
+
+
 def _relative(base: Path, value: str | None) -> Path | None:
     if value is None:
         return None
@@ -386,6 +410,7 @@ def _build(located: Located, path: Path) -> Config:
     database_data["columns"] = _columns(located, database_data)
     database_data["fixtures"] = _relative(base, database_data.get("fixtures"))
     database = DatabaseConfig(**database_data)
+    _check_access_source(located, database)
 
     plans_data = data.get("plans") or {}
     plans = PlansConfig(

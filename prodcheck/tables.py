@@ -50,6 +50,7 @@ class Form(StrEnum):
 
     STATUS = "status"  # {column, grants}: true when the column holds one of the values
     EXPIRY = "expiry"  # {expires_at, allowance_hours}: true while the time is ahead
+    TABLE = "table"  # {from: app_subscriptions, grants}: true when a row of it grants
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +62,19 @@ class Derivation:
     expires: bool = False
     allowance_hours: float = 0.0
     otherwise: str | None = None  # the status to write when access ends (Ghost: free)
+    source: str | None = None  # a declared table whose rows decide it (app_subscriptions)
 
     @property
     def form(self) -> Form:
+        if self.source:
+            return Form.TABLE
         return Form.EXPIRY if self.expires else Form.STATUS
 
     @classmethod
     def parse(cls, value: Mapping[str, Any]) -> Derivation:
+        if "from" in value:
+            grants = tuple(str(v) for v in value["grants"])
+            return cls("", grants=grants, source=str(value["from"]))
         if "expires_at" in value:
             return cls(
                 str(value["expires_at"]),
@@ -170,7 +177,7 @@ ACCOUNTS = TableSpec(
         ),
         FieldSpec(
             "has_access", FieldType.FLAG, "whether the app grants paid access", required=True,
-            forms=(Form.STATUS, Form.EXPIRY), expiry_field="access_expires_at",
+            forms=(Form.STATUS, Form.EXPIRY, Form.TABLE), expiry_field="access_expires_at",
             example="has_paid_access",
             guesses=(
                 "has_paid_access", "has_access", "is_paid", "paid", "is_paying",
@@ -281,7 +288,8 @@ class ColumnMapping:
                 value = Derivation.parse(value)
             if isinstance(value, Derivation):
                 self._derived[name] = value
-                self._columns[name] = value.column
+                if value.column:  # a table-decided flag reads no column of its own
+                    self._columns[name] = value.column
             elif value:
                 self._columns[name] = value
         self.spec = spec
@@ -427,6 +435,11 @@ APP_SUBSCRIPTIONS = TableSpec(
             example="id", guesses=("stripe_id", "stripe_subscription_id", "subscription_id", "id"),
         ),
         FieldSpec(
+            "account_id", FieldType.ID, "the accounts row the subscription belongs to",
+            enables="access from this table (has_access: {from: app_subscriptions})",
+            guesses=("user_id", "account_id", "team_id", "organization_id", "owner_id"),
+        ),
+        FieldSpec(
             "customer_id", FieldType.ID, "the provider's customer id",
             enables="rows of a customer",
             guesses=("stripe_customer_id", "customer_id", "customer"),
@@ -494,6 +507,24 @@ def _field_schema(spec: FieldSpec) -> dict[str, object]:
                         "type": ["string", "integer"],
                         "description": "the value to write when access ends (default: "
                         "billing's status when it is not one of the grants)",
+                    },
+                },
+            }
+        )
+    if Form.TABLE in spec.forms:
+        forms.append(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["from", "grants"],
+                "description": f"{spec.name} when a row of the app's own subscriptions table "
+                "linked to the account has one of these statuses",
+                "properties": {
+                    "from": {"enum": ["app_subscriptions"]},
+                    "grants": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "string", "minLength": 1},
                     },
                 },
             }

@@ -164,3 +164,47 @@ def test_doctor_accepts_the_column_types_of_each_form(tmp_path: Path) -> None:
     expiry = load_config(_config(tmp_path, {"has_access": {"expires_at": "ends"}})).database
     kinds = {"id": ("text", "text"), "cus": ("text", "text"), "ends": ("timestamp", "timestamptz")}
     assert all(c.ok for c in column_checks(expiry, kinds))
+
+
+TABLE = ColumnMapping(
+    id="id", customer_id="cus", has_access={"from": "app_subscriptions", "grants": ["active"]}
+)
+
+
+def test_the_apps_subscriptions_table_can_decide_access() -> None:
+    account = _accounts([{"id": "u1", "cus": "c1"}], TABLE)["u1"]
+    rows = [{"id": "sub_1", "status": "canceled"}, {"id": "sub_2", "status": "active"}]
+    assert access.has_access(TABLE, account, NOW, rows) is True
+    assert access.has_access(TABLE, account, NOW, rows[:1]) is False
+    assert access.has_access(TABLE, account, NOW, ()) is False
+    assert access.state(TABLE, account, False, (), "subscriptions") == "no row in subscriptions"
+    assert access.state(TABLE, account, True, rows[1:], "subscriptions") == (
+        "subscriptions row sub_2 'active'"
+    )
+    grant = access.assignment(TABLE, True, "active", None, NOW, (), ("subscriptions", "sub_9"))
+    assert grant == "status = 'active' in subscriptions for sub_9"
+    revoke = access.assignment(TABLE, False, "canceled", None, NOW, rows, ("subscriptions", None))
+    assert revoke == "status = 'canceled' in subscriptions for sub_1, sub_2"
+
+
+@pytest.mark.parametrize(
+    ("app_table", "words"),
+    [
+        (None, "map database.tables.app_subscriptions (the table it reads)"),
+        ({"id": "id", "user_id": None}, "map status under database.tables.app_subscriptions"),
+        ({"id": "id", "status": "status"}, "map account_id (or customer_id)"),
+    ],
+)
+def test_access_from_the_table_needs_it_mapped(
+    tmp_path: Path, app_table: dict | None, words: str
+) -> None:
+    path = _config(tmp_path, {"has_access": {"from": "app_subscriptions", "grants": ["active"]}})
+    data = yaml.safe_load(path.read_text())
+    if app_table is not None:
+        columns = {k: v for k, v in app_table.items() if v}
+        data["database"]["tables"]["app_subscriptions"] = {"table": "subs", "columns": columns}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    text = str(caught.value)
+    assert "database.tables.accounts.columns.has_access" in text and words in text

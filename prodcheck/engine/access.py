@@ -5,7 +5,9 @@ column."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from prodcheck.model import Account, SubscriptionStatus
 from prodcheck.tables import SOURCE, ColumnMapping, Derivation
@@ -15,18 +17,32 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def has_access(columns: ColumnMapping, account: Account, now: datetime) -> bool:
+Rows = Sequence[Mapping[str, Any]]
+
+
+def has_access(columns: ColumnMapping, account: Account, now: datetime, rows: Rows = ()) -> bool:
+    """`rows`: the account's rows of the app's subscriptions table, when access is
+    decided by them."""
     access = columns.derivation("has_access")
+    if access is not None and access.source:
+        return any(row.get("status") in access.grants for row in rows)
     if access is not None and access.expires:
         end = account.access_expires_at
         return end is not None and end + timedelta(hours=access.allowance_hours) > now
     return bool(account.has_access)
 
 
-def state(columns: ColumnMapping, account: Account, granted: bool) -> str:
+def state(
+    columns: ColumnMapping, account: Account, granted: bool, rows: Rows = (), table: str = ""
+) -> str:
     """The row's access as stored: `has_paid_access = false`, `status = 'canceled'`."""
     access = columns.derivation("has_access")
     column = columns.get("has_access")
+    if access is not None and access.source:
+        if not rows:
+            return f"no row in {table}"
+        shown = ", ".join(f"{row['id']} '{row.get('status')}'" for row in rows)
+        return f"{table} row{'s' if len(rows) > 1 else ''} {shown}"
     if access is None:
         return f"{column} = {'true' if granted else 'false'}"
     if access.expires:
@@ -61,10 +77,22 @@ def assignment(
     billed_status: str | None,
     billed_until: datetime | None,
     now: datetime,
+    rows: Rows = (),
+    where: tuple[str, str | None] = ("", None),
 ) -> str:
-    """What to write to grant (or revoke) access, the app's way."""
+    """What to write to grant (or revoke) access, the app's way. `rows` and `where`
+    (the app's subscriptions table and billing's subscription id) when its rows decide."""
     access = columns.derivation("has_access")
     column = columns.get("has_access")
+    if access is not None and access.source:
+        table, subscription = where
+        value = _status_value(access, billed_status, grant)
+        if grant:
+            return (
+                f"status = '{value}' in {table} for {subscription or 'the subscription paid for'}"
+            )
+        ids = ", ".join(str(row["id"]) for row in rows) or "its rows"
+        return f"status = '{value}' in {table} for {ids}"
     if access is None:
         return f"{column} = {'true' if grant else 'false'}"
     if access.expires:

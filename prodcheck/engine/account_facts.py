@@ -157,7 +157,8 @@ def _served_elsewhere(index: Index, account: Account, facts: LazyFacts) -> bool:
     named = facts["customer"]["metadata_user_id"]
     columns = index.config.database.columns
     return any(
-        other.id == named or access.has_access(columns, other, index.now) for other in others
+        other.id == named or access.has_access(columns, other, index.now, index.app_rows_for(other))
+        for other in others
     )
 
 
@@ -211,7 +212,8 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
     customer = index.customers.get(account.customer_id or "")
     policy = index.config.policy
     columns = index.config.database.columns
-    granted = access.has_access(columns, account, index.now)
+    rows = index.app_rows_for(account)
+    granted = access.has_access(columns, account, index.now, rows)
     values: dict[str, Any] = {
         "account": {
             **{name: getattr(account, name) for name in _ATTRIBUTES},
@@ -306,17 +308,29 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
                 account.access_expires_at is not None and account.access_expires_at < index.now
             ),
             "trial_count": lambda: sum(1 for s in subscriptions if had_trial(s)),
-            "access_state": lambda: access.state(columns, account, granted),
+            "access_state": lambda: access.state(columns, account, granted, rows, index.app_table),
             "account_name": lambda: account_name(index, account),
             "served_elsewhere": lambda: _served_elsewhere(index, account, facts),
             "paid_for": lambda: bool(entitling) and not facts["served_elsewhere"],
             "stored_subscription": lambda: _stored_subscription(index, account),
             "email_matches": lambda: _same_email(account.email, customer),
             "access_grant": lambda: access.assignment(
-                columns, True, (facts["candidate"] or {}).get("status"), period_end(), index.now
+                columns,
+                True,
+                (facts["candidate"] or {}).get("status"),
+                period_end(),
+                index.now,
+                rows,
+                (index.app_table, (facts["candidate"] or {}).get("id")),
             ),
             "access_revoke": lambda: access.assignment(
-                columns, False, (facts["candidate"] or {}).get("status"), None, index.now
+                columns,
+                False,
+                (facts["candidate"] or {}).get("status"),
+                None,
+                index.now,
+                rows,
+                (index.app_table, None),
             ),
             "monthly_amount": lambda: _monthly(entitling, candidate()),
         }

@@ -46,6 +46,10 @@ class Index:
     app_ids: frozenset[str] = frozenset()
     has_app_table: bool = False
     app_fields: tuple[str, ...] = APP_SUBSCRIPTIONS.names
+    app_table: str = ""  # its real name, for messages
+    # Its rows by the account they belong to (account_id when mapped, else customer_id).
+    app_by_owner: dict[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+    app_by_account: bool = False
     # Derived per-subscription values, filled on first use by the fact builders.
     plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
@@ -59,6 +63,11 @@ class Index:
         if customer_id is None:
             return ()
         return self.subscriptions_by_customer.get(customer_id, ())
+
+    def app_rows_for(self, account: Account) -> tuple[Mapping[str, Any], ...]:
+        """The app's subscriptions rows that belong to `account`."""
+        owner = account.id if self.app_by_account else account.customer_id
+        return self.app_by_owner.get(owner or "", ())
 
     def db_plan(self, value: str | None) -> str | None:
         """The plan the app's plan column value stands for."""
@@ -105,8 +114,28 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         app_rows=snapshot.tables.get("app_subscriptions", ()),
         app_ids=frozenset(r["id"] for r in snapshot.tables.get("app_subscriptions", ())),
         has_app_table="app_subscriptions" in config.database.tables,
+        **_app_owners(snapshot, config),
         mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
     )
+
+
+def _app_owners(snapshot: Snapshot, config: Config) -> dict[str, Any]:
+    """The app's subscriptions rows grouped by the account they belong to: by
+    account_id when the table maps it, else by customer id."""
+    table = config.database.tables.get("app_subscriptions")
+    if table is None:
+        return {}
+    by_account = "account_id" in table.columns.mapped_optional
+    link = "account_id" if by_account else "customer_id"
+    owners: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in sorted(snapshot.tables.get("app_subscriptions", ()), key=lambda r: str(r["id"])):
+        if row.get(link) is not None:
+            owners[str(row[link])].append(row)
+    return {
+        "app_table": table.table,
+        "app_by_owner": {k: tuple(v) for k, v in owners.items()},
+        "app_by_account": by_account,
+    }
 
 
 def _other_mapped(config: Config) -> frozenset[str]:

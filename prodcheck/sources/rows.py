@@ -45,7 +45,7 @@ def typed_row(row: Mapping[str, Any], mapping: ColumnMapping) -> dict[str, Any]:
         try:
             if derivation is None:
                 values[spec.name] = READERS[spec.type](raw)
-            elif derivation.expires:
+            elif derivation.expires or derivation.source:
                 values[spec.name] = None  # decided against `now` by the engine
             else:
                 status = to_str(raw)

@@ -10,6 +10,9 @@
 - `app-subscriptions-*`: a Supabase-style app keeping its own `subscriptions` table
   (id, status, price_id, quantity, current_period_end, cancel_at_period_end),
   compared with Stripe's subscription of the same id, field by field.
+- `schema-supabase-*`: the Supabase starter: `users` (no billing column at all),
+  `customers` (the Stripe customer id, joined on id) and its own `subscriptions`
+  table, which decides access (an active or trialing row).
 - `schema-members-joined-*`: Ghost-style `members` (status free, paid or comped)
   whose Stripe customer id lives in `members_stripe_customers`, joined on
   member_id: no view.
@@ -531,7 +534,105 @@ def app_subscriptions_pass() -> Scenario:
     return s
 
 
+SUPABASE_USERS = {
+    "id": "id",
+    "customer_id": "customers.stripe_customer_id",
+    "has_access": {"from": "app_subscriptions", "grants": ["active", "trialing"]},
+    "label": "full_name",
+}
+SUPABASE_SUBSCRIPTIONS = {
+    "table": "subscriptions",
+    "columns": {**APP_TABLE["columns"], "account_id": "user_id"},
+}
+
+
+def _supabase(name: str, description: str) -> Scenario:
+    s = _scenario(name, description, "users", SUPABASE_USERS, {})
+    tables = s.config["database"]["tables"]
+    tables["accounts"]["subject"] = "user"
+    tables["accounts"]["joins"] = {"customers": {"on": {"id": "id"}}}
+    tables["app_subscriptions"] = SUPABASE_SUBSCRIPTIONS
+    s.tables["customers"] = []
+    s.tables["subscriptions"] = []
+    return s
+
+
+def _supabase_user(
+    s: Scenario,
+    number: int,
+    name: str,
+    *,
+    row: dict[str, Any] | None = None,
+    status: str | None = "active",
+    **subscription: Any,
+) -> dict[str, Any] | None:
+    """A Supabase user; with `status`, a Stripe customer (in `customers`) and a
+    subscription; `row` is how the app's subscriptions table differs from Stripe
+    ({"skip": True}: no row at all)."""
+    uid = f"5a1e0000-0000-4000-8000-0000000000{number:02d}"
+    s.rows.append({"id": uid, "full_name": name, "avatar_url": None, "billing_address": None})
+    if status is None:
+        return None
+    cid = new_id("cus", f"{s.name}:{number}")
+    s.customer(cid, email=f"{name.lower().replace(' ', '.')}@example.com", name=name)
+    s.tables["customers"].append({"id": uid, "stripe_customer_id": cid})
+    sub = s.subscription(
+        new_id("sub", f"{s.name}:{number}"), cid, "price_pro_monthly", status=status, **subscription
+    )
+    changes = dict(row or {})
+    if not changes.pop("skip", False):
+        _copy(s, sub, user_id=uid, **changes)
+    return sub
+
+
+def schema_supabase_fail() -> Scenario:
+    s = _supabase(
+        "schema-supabase-fail",
+        "The Supabase starter: access is whatever its own subscriptions table says. Bo "
+        "canceled 8 days ago but his row still says 'active': he keeps access (wrongful "
+        "access) and the copy is stale (status mismatch). Cy's checkout webhook never wrote "
+        "a row: he pays and is locked out (revenue leak), and the subscription has no row "
+        "(missing). One problem each, reported from both sides.",
+    )
+    _supabase_user(s, 1, "Ann Ash")
+    bo = _supabase_user(
+        s, 2, "Bo Birch", status="canceled", canceled_days_ago=8, row={"status": "active"}
+    )
+    cy = _supabase_user(s, 3, "Cy Cedar", row={"skip": True})
+    _supabase_user(s, 4, "Di Dogwood", status="trialing", trial=True)
+    _supabase_user(s, 5, "Ed Elm", status=None)
+    assert bo is not None and cy is not None
+    s.expect(
+        "fail",
+        [
+            ("access.wrongful_access", "account:5a1e0000-0000-4000-8000-000000000002"),
+            ("app.status_mismatch", f"app_subscription:{bo['id']}"),
+            ("access.revenue_leak", "account:5a1e0000-0000-4000-8000-000000000003"),
+            ("app.missing_subscription", f"subscription:{cy['id']}"),
+        ],
+        monthly_at_stake={"usd": 19600},
+    )
+    return s
+
+
+def schema_supabase_pass() -> Scenario:
+    s = _supabase(
+        "schema-supabase-pass",
+        "The same Supabase app in agreement: each subscription's row copies Stripe's, a "
+        "canceled one says 'canceled' and grants nothing, a trialing one grants access, a "
+        "user who never subscribed has neither a customer nor a row.",
+    )
+    _supabase_user(s, 1, "Ann Ash")
+    _supabase_user(s, 2, "Bo Birch", status="canceled", canceled_days_ago=8)
+    _supabase_user(s, 4, "Di Dogwood", status="trialing", trial=True)
+    _supabase_user(s, 5, "Ed Elm", status=None)
+    s.expect("pass", [])
+    return s
+
+
 BUILDERS = {
+    "schema-supabase-fail": schema_supabase_fail,
+    "schema-supabase-pass": schema_supabase_pass,
     "app-subscriptions-fail": app_subscriptions_fail,
     "app-subscriptions-pass": app_subscriptions_pass,
     "schema-members-joined-fail": schema_members_joined_fail,
