@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from prodcheck.config import ColumnMapping, config_schema
+from prodcheck.config import ColumnMapping
+from prodcheck.config_schema import config_schema
 from prodcheck.engine.contracts import contract_schema
 from prodcheck.model import Account
 from prodcheck.scaffold.propose import CANDIDATES, propose_columns
