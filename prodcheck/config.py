@@ -11,15 +11,10 @@ from typing import Any
 
 from prodcheck.config_schema import config_schema, deprecations, semantic_errors
 from prodcheck.errors import ConfigError
+from prodcheck.mapping import ColumnMapping, Join, TableConfig
 from prodcheck.model import Provider
 from prodcheck.redaction import register_secret, register_url
-from prodcheck.tables import (
-    ACCOUNTS,
-    TABLES,
-    ColumnMapping,
-    Join,
-    TableConfig,
-)
+from prodcheck.tables import ACCOUNTS, TABLES
 from prodcheck.yamlfile import Located, dotted, read_yaml_file, schema_errors
 
 CONFIG_FILENAME = "prodcheck.yml"

@@ -9,7 +9,8 @@ import copy
 from functools import cache
 from typing import Any
 
-from prodcheck.tables import ACCOUNTS, TABLES, columns_schema
+from prodcheck.mapping import columns_schema
+from prodcheck.tables import ACCOUNTS, TABLES
 from prodcheck.yamlfile import Located, dotted, load_schema
 
 

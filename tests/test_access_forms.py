@@ -13,10 +13,11 @@ import yaml
 from prodcheck.config import load_config
 from prodcheck.engine import access
 from prodcheck.errors import ConfigError
+from prodcheck.mapping import ColumnMapping
 from prodcheck.model import Account
 from prodcheck.sources.database import column_checks
 from prodcheck.sources.rows import accounts_from_rows
-from prodcheck.tables import ColumnMapping, Derivation
+from prodcheck.tables import Derivation
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 STATUS = ColumnMapping(

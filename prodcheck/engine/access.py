@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from prodcheck.mapping import ColumnMapping
 from prodcheck.model import Account, SubscriptionStatus
-from prodcheck.tables import SOURCE, ColumnMapping, Derivation
+from prodcheck.tables import SOURCE, Derivation
 
 
 def _iso(moment: datetime) -> str:

@@ -17,12 +17,13 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 from prodcheck.config import DatabaseConfig
 from prodcheck.errors import ConfigError, CredentialError, ProdcheckError, SourceError
 from prodcheck.extras import require
+from prodcheck.mapping import ColumnMapping, TableConfig
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.redaction import register_url, url_passwords
 from prodcheck.sources.base import AccountSource
 from prodcheck.sources.joins import joined_rows
 from prodcheck.sources.rows import accounts_from_rows
-from prodcheck.tables import ACCOUNTS, ColumnMapping, TableConfig
+from prodcheck.tables import ACCOUNTS
 
 # URL scheme -> backend module (STYLE.md #3: a plain dict, imported lazily).
 BACKENDS = {

@@ -14,12 +14,12 @@ from typing import Any
 from prodcheck.bundled import display_path
 from prodcheck.config import BillingConfig, DatabaseConfig
 from prodcheck.errors import DataError, FixtureError, json_kind
+from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_normalize, stripe_normalize
 from prodcheck.sources.joins import joined_rows
 from prodcheck.sources.rows import accounts_from_rows, missing_columns
 from prodcheck.sources.shapes import shown as shown_value
-from prodcheck.tables import TableConfig
 
 COLLECTIONS = {
     Provider.STRIPE: ("customers", "subscriptions", "events", "subscription_schedules"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from prodcheck.tables import Join, TableConfig
+from prodcheck.mapping import Join, TableConfig
 
 Row = dict[str, Any]
 Key = tuple[str | None, ...]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodcheck.config import DatabaseConfig
 from prodcheck.errors import ProdcheckError, SourceError
+from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import (
     Check,
@@ -41,7 +42,6 @@ from prodcheck.sources.database import (
     split_table,
     with_joins,
 )
-from prodcheck.tables import TableConfig
 
 if TYPE_CHECKING:
     import psycopg

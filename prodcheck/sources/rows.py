@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from prodcheck.mapping import ColumnMapping
 from prodcheck.model import ACCOUNT_ATTRIBUTES, Account, AccountState
 from prodcheck.sources.coerce import CoercionError, to_bool, to_datetime, to_int, to_str
 from prodcheck.sources.normalize_common import MAX_ERRORS, raise_if_errors
-from prodcheck.tables import SOURCE, ColumnMapping, FieldType
+from prodcheck.tables import SOURCE, FieldType
 
 
 def missing_columns(columns: Iterable[str], mapping: ColumnMapping) -> list[str]:

@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 from prodcheck.config import DatabaseConfig
 from prodcheck.errors import ConfigError, ProdcheckError, SourceError
+from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import (
     Check,
@@ -39,7 +40,6 @@ from prodcheck.sources.database import (
     split_table,
     with_joins,
 )
-from prodcheck.tables import TableConfig
 
 # SQLite's own type-affinity rules (https://sqlite.org/datatype3.html), plus the
 # names apps use for flags and timestamps, in the order SQLite applies them.

@@ -15,8 +15,9 @@ import yaml
 
 from prodcheck.config import load_config
 from prodcheck.errors import ConfigError
+from prodcheck.mapping import ColumnMapping, Join, TableConfig
 from prodcheck.sources.joins import joined_rows
-from prodcheck.tables import ACCOUNTS, ColumnMapping, Join, TableConfig
+from prodcheck.tables import ACCOUNTS
 
 from ..conftest import SCENARIOS
 from .conftest import run
