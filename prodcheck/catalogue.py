@@ -12,50 +12,11 @@ added there is a fact here with no further edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 
-from prodcheck.model import Provider, SubscriptionStatus
-from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS, FieldType
-
-
-class FactType(StrEnum):
-    FLAG = "flag"  # true/false
-    INTEGER = "integer"  # a whole number (counts, tiers, days)
-    NUMBER = "number"  # any number
-    ID = "id"  # an identifier, always text
-    TEXT = "text"
-    TIME = "time"  # a timestamp
-    MONEY = "money"  # an amount in one currency (`| money` prints it)
-    LIST = "list"  # a list of `item` values
-    OBJECT = "object"  # a mapping; its fields are facts of their own (`candidate.status`)
-
-
-ALL_PROVIDERS = frozenset(p.value for p in Provider)
-STATUSES = tuple(s.value for s in SubscriptionStatus)
-
-
-@dataclass(frozen=True, slots=True)
-class FactSpec:
-    subject: str
-    name: str  # dotted: `candidate.status`
-    type: FactType
-    description: str
-    item: FactType | None = None  # the type of a list's items
-    values: tuple[str, ...] = ()  # the values a text fact (or a list's items) can take
-    providers: frozenset[str] = ALL_PROVIDERS  # billing providers that supply it
-    columns: tuple[str, ...] = ()  # accounts fields without which it says nothing
-    needs: tuple[str, ...] = ()  # billing collections: events, subscription_schedules
-
-    @property
-    def parent(self) -> str | None:
-        return self.name.rsplit(".", 1)[0] if "." in self.name else None
-
-    @property
-    def shown_type(self) -> str:
-        if self.type is FactType.LIST and self.item:
-            return f"list of {self.item.value}"
-        return self.type.value
+from prodcheck.factspec import FIELD_TYPES, STATUSES, FactSpec, FactType
+from prodcheck.model import Provider
+from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
 
 
 def _subscription_fields(subject: str, root: str) -> list[FactSpec]:
@@ -80,14 +41,6 @@ def _subscription_fields(subject: str, root: str) -> list[FactSpec]:
     ]
 
 
-_FIELD_TYPES = {
-    FieldType.ID: FactType.ID,
-    FieldType.FLAG: FactType.FLAG,
-    FieldType.TIME: FactType.TIME,
-    FieldType.TEXT: FactType.TEXT,
-    FieldType.COUNT: FactType.INTEGER,
-}
-
 # Row fields the engine derives rather than reads as they are.
 _DERIVED_ACCOUNT_FIELDS = {
     "comped": FactSpec(
@@ -106,7 +59,7 @@ def _account_fields() -> list[FactSpec]:
         or FactSpec(
             "account",
             f"account.{field.name}",
-            _FIELD_TYPES[field.type],
+            FIELD_TYPES[field.type],
             field.meaning,
             columns=() if field.required else (field.name,),
         )
@@ -351,7 +304,7 @@ def _app() -> list[FactSpec]:
     """A row of the app's own subscriptions table next to the provider's subscription."""
     s, f, t, need = "app_subscription", FactType.FLAG, FactType.TIME, ("app_subscriptions",)
     fields = [
-        FactSpec(s, f"app_subscription.{field.name}", _FIELD_TYPES[field.type], field.meaning)
+        FactSpec(s, f"app_subscription.{field.name}", FIELD_TYPES[field.type], field.meaning)
         for field in APP_SUBSCRIPTIONS.fields
     ]
     specs = [

@@ -213,7 +213,7 @@ class Account:
         """A field of the row by its spec name, attribute or extra."""
         if name in ACCOUNT_ATTRIBUTES:
             return getattr(self, name)
-        return dict(self.extra).get(name)
+        return next((value for key, value in self.extra if key == name), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from prodcheck.engine import access
 from prodcheck.errors import ConfigError
 from prodcheck.mapping import ColumnMapping
 from prodcheck.model import Account
-from prodcheck.sources.database import column_checks
+from prodcheck.sources.column_checks import column_checks
 from prodcheck.sources.rows import accounts_from_rows
 from prodcheck.tables import Derivation
 

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 
 from prodcheck.bundled import contracts_dir
-from prodcheck.catalogue import ALL_PROVIDERS, FACTS, SUBJECT_KINDS, FactType, fields_of, top_level
+from prodcheck.catalogue import FACTS, SUBJECT_KINDS, fields_of, top_level
 from prodcheck.config import load_config
 from prodcheck.engine.contracts import load_contract_file, load_rules
 from prodcheck.engine.facts import SUBJECTS
 from prodcheck.engine.index import build_index
 from prodcheck.errors import ContractError
+from prodcheck.factspec import ALL_PROVIDERS, FactType
 from prodcheck.model import Money
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario

@@ -14,7 +14,7 @@ from prodcheck.engine.contracts import contract_schema
 from prodcheck.model import Account
 from prodcheck.scaffold.propose import CANDIDATES, propose_columns
 from prodcheck.scaffold.render import DEFAULT_COLUMNS, OPTIONAL
-from prodcheck.sources.database import ACCEPTED_KINDS
+from prodcheck.sources.column_checks import ACCEPTED_KINDS
 from prodcheck.sources.rows import typed_row
 from prodcheck.tables import ACCOUNTS, TABLES, FieldType
 

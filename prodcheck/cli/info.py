@@ -9,13 +9,14 @@ import click
 import yaml
 
 from prodcheck.bundled import contracts_dir, scenarios_dir
-from prodcheck.catalogue import ALL_PROVIDERS, FACTS
+from prodcheck.catalogue import FACTS
 from prodcheck.cli.output import environment, say
 from prodcheck.cli.reference import availability
 from prodcheck.config import load_config
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides
 from prodcheck.errors import ConfigError
+from prodcheck.factspec import ALL_PROVIDERS
 from prodcheck.runner import CheckRequest, run_check
 from prodcheck.scenario import read_scenario
 

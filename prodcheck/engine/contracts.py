@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 
 from prodcheck.bundled import display_path
-from prodcheck.catalogue import ALL_PROVIDERS, FACTS, SUBJECT_KINDS
+from prodcheck.catalogue import FACTS, SUBJECT_KINDS
 from prodcheck.engine.conditions import ConditionError, Predicate, compile_condition, fact_paths
 from prodcheck.engine.fact_checks import (
     Problem,
@@ -25,6 +25,7 @@ from prodcheck.engine.fact_checks import (
 )
 from prodcheck.engine.templates import check_template_shape, template_environment
 from prodcheck.errors import ContractError
+from prodcheck.factspec import ALL_PROVIDERS
 from prodcheck.results import Severity
 from prodcheck.tables import ACCOUNTS
 from prodcheck.yamlfile import KeyPath, Located, dotted, load_schema, read_yaml_file, schema_errors

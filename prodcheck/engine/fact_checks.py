@@ -18,8 +18,9 @@ from typing import Any
 
 from jinja2 import meta, nodes
 
-from prodcheck.catalogue import FACTS, FactSpec, FactType, fields_of, top_level
+from prodcheck.catalogue import FACTS, fields_of, top_level
 from prodcheck.config import Policy
+from prodcheck.factspec import FactSpec, FactType
 from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
 from prodcheck.yamlfile import KeyPath
 

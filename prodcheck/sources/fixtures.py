@@ -162,11 +162,11 @@ class FixtureAccounts:
         path = table_file(self.folder, table)
         rows = read_rows(path)
         present = {column for row in rows for column in row}
-        missing = missing_columns(present, table.columns) if rows else []
+        missing = [c for _, c in table.columns.items() if c not in present] if rows else []
         if missing:
             raise FixtureError(
-                f"{display_path(path)}: no column {', '.join(m.split(' -> ')[0] for m in missing)}"
-                f" in any row. Fix {table.key} in the config or the fixture's keys."
+                f"{display_path(path)}: no column {', '.join(missing)} in any row. Fix "
+                f"{table.key} in the config or the fixture's keys."
             )
         return rows
 

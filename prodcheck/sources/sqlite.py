@@ -24,16 +24,14 @@ from prodcheck.config import DatabaseConfig
 from prodcheck.errors import ConfigError, ProdcheckError, SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
+from prodcheck.sources.column_checks import column_checks, join_checks, other_table_checks
 from prodcheck.sources.database import (
     Check,
-    column_checks,
     database_url,
-    join_checks,
     load_accounts,
     missing_columns_message,
     missing_table_message,
     order_column,
-    other_table_checks,
     query_failure,
     selected_columns,
     split_scheme,

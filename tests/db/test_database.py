@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prodcheck.errors import ConfigError, CredentialError
+from prodcheck.sources.column_checks import type_check
 from prodcheck.sources.database import (
     close_matches,
     describe_tables,
@@ -14,7 +15,6 @@ from prodcheck.sources.database import (
     scrub,
     split_scheme,
     split_table,
-    type_check,
 )
 from prodcheck.sources.postgres import PostgresAccounts
 from prodcheck.sources.sqlite import SqliteAccounts
