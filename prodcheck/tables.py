@@ -102,6 +102,9 @@ class FieldSpec:
     extra_kinds: Mapping[str, str] = field(default_factory=dict)
     forms: tuple[Form, ...] = ()  # other ways a flag may be read (status values, expiry)
     expiry_field: str = ""  # read as an expiry, the time is this field's value too
+    # init: the status values that usually mean the flag is true (Ghost's `comped`)
+    value_guesses: tuple[str, ...] = ()
+    holds: str = ""  # the provider object whose ids it holds: init checks sampled values
 
     def guesses_for(self, provider: str) -> tuple[str, ...]:
         """init: the usual column names with this billing provider, best first."""
@@ -162,7 +165,7 @@ ACCOUNTS = TableSpec(
         ),
         FieldSpec(
             "customer_id", FieldType.ID, "the billing provider's customer id", required=True,
-            example="stripe_customer_id",
+            example="stripe_customer_id", holds="customer",
             provider_guesses={
                 "stripe": (
                     "stripe_customer_id", "stripe_customer", "stripe_cus_id", "stripe_id",
@@ -178,6 +181,10 @@ ACCOUNTS = TableSpec(
             "has_access", FieldType.FLAG, "whether the app grants paid access", required=True,
             forms=(Form.STATUS, Form.EXPIRY, Form.TABLE), expiry_field="access_expires_at",
             example="has_paid_access",
+            value_guesses=(
+                "active", "trialing", "paid", "comped", "complimentary", "premium", "pro",
+                "lifetime",
+            ),
             guesses=(
                 "has_paid_access", "has_access", "is_paid", "paid", "is_paying",
                 "has_subscription", "is_subscribed", "subscribed", "subscription_active",
@@ -192,7 +199,9 @@ ACCOUNTS = TableSpec(
             guesses=(
                 "plan", "plan_name", "tier", "plan_tier", "subscription_plan",
                 "subscription_tier", "plan_type", "pricing_plan", "plan_key", "plan_slug",
-                "plan_id",
+                "plan_id", "stripe_price_id", "stripe_price", "paddle_price_id", "price_id",
+                "stripe_product_id", "paddle_product_id", "product_id", "price_lookup_key",
+                "lookup_key",
             ),
         ),
         FieldSpec(
@@ -209,7 +218,8 @@ ACCOUNTS = TableSpec(
             "access_expires_at", FieldType.TIME, "until when the app grants paid access",
             enables="stored paid-until dates",
             guesses=(
-                "paid_until", "access_expires_at", "current_period_end", "access_until",
+                "paid_until", "access_expires_at", "current_period_end",
+                "stripe_current_period_end", "paddle_current_period_end", "access_until",
                 "subscription_ends_at", "subscription_expires_at", "plan_expires_at",
                 "premium_until", "pro_until", "expires_at", "valid_until", "period_end",
                 "ends_at",
@@ -219,6 +229,7 @@ ACCOUNTS = TableSpec(
             "comped", FieldType.FLAG, "whether access is given on purpose, without payment",
             forms=(Form.STATUS,),
             enables="accounts with access on purpose",
+            value_guesses=("comped", "complimentary", "comp"),
             guesses=(
                 "comped", "is_comped", "complimentary", "is_complimentary", "comp",
                 "free_forever",
@@ -235,6 +246,7 @@ ACCOUNTS = TableSpec(
         FieldSpec(
             "subscription_id", FieldType.ID, "the billing subscription the app tracks",
             enables="finds rows tracking a subscription other than the one billed",
+            holds="subscription",
             provider_guesses={
                 "stripe": (
                     "stripe_subscription_id", "stripe_subscription", "stripe_sub_id",
@@ -262,7 +274,10 @@ APP_SUBSCRIPTIONS = TableSpec(
     fields=(
         FieldSpec(
             "id", FieldType.ID, "the provider's subscription id the row copies", required=True,
-            example="id", guesses=("stripe_id", "stripe_subscription_id", "subscription_id", "id"),
+            example="id", holds="subscription", guesses=(
+                "stripe_id", "stripe_subscription_id", "paddle_subscription_id",
+                "subscription_id", "processor_id", "id",
+            ),
         ),
         FieldSpec(
             "account_id", FieldType.ID, "the accounts row the subscription belongs to",
@@ -271,7 +286,7 @@ APP_SUBSCRIPTIONS = TableSpec(
         ),
         FieldSpec(
             "customer_id", FieldType.ID, "the provider's customer id",
-            enables="rows of a customer",
+            enables="rows of a customer", holds="customer",
             guesses=("stripe_customer_id", "customer_id", "customer"),
         ),
         FieldSpec(
@@ -281,7 +296,7 @@ APP_SUBSCRIPTIONS = TableSpec(
         ),
         FieldSpec(
             "price_id", FieldType.ID, "the price the app stores",
-            enables="app.price_mismatch",
+            enables="app.price_mismatch", holds="price",
             guesses=("price_id", "stripe_price", "stripe_price_id", "price"),
         ),
         FieldSpec(

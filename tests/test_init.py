@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from prodcheck.model import Provider
-from prodcheck.scaffold.propose import plan_slug, propose_columns
+from prodcheck.scaffold.plans import plan_slug
+from prodcheck.scaffold.propose import propose_columns
 
 from .db.conftest import ADMIN_URL, connect, run, url_for
 from .live.conftest import STRIPE_KEY
@@ -163,7 +164,7 @@ def test_init_without_products_permission_names_plans_from_prices(run_cli, datab
     prices = yaml.safe_load(out.read_text())["plans"]["prices"]
     assert prices["price_team_m"] == "team"  # lookup key team_monthly
     assert prices["price_pro_m"] == "pro"  # nickname "Pro monthly"
-    assert prices["price_starter_m"] == "prod_starter"  # nothing better: the product id
+    assert prices["price_starter_m"] == "starter"  # nothing better: the product id, readable
     assert STRIPE_KEY not in result.output
 
 

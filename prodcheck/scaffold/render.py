@@ -11,14 +11,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from prodcheck.model import Provider
-from prodcheck.scaffold.propose import CANDIDATES, PlanProposal, TableProposal
-from prodcheck.tables import ACCOUNTS
+from prodcheck.scaffold.plans import PlanProposal, StoredPlans
+from prodcheck.scaffold.propose import CANDIDATES, AppTableProposal, TableProposal
+from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
 
 # From the accounts table's declaration (tables.py).
 DEFAULT_COLUMNS = {name: ACCOUNTS.field(name).example for name in ACCOUNTS.required}
 OPTIONAL = {name: ACCOUNTS.field(name).enables for name in ACCOUNTS.optional}
+EXPIRY = ACCOUNTS.field("has_access").expiry_field  # implied by an expiry-read access
 KEY_PERMISSIONS = {
     Provider.STRIPE: (
         "a restricted key (rk_...) with",
@@ -39,7 +42,9 @@ class InitProposal:
     api_base: str | None = None
     table: TableProposal | None = None
     other_tables: tuple[TableProposal, ...] = ()
+    app_table: AppTableProposal | None = None
     plans: PlanProposal | None = None
+    stored: StoredPlans | None = None
     database_note: str = ""
     billing_note: str = ""
 
@@ -53,6 +58,17 @@ def scalar(value: str) -> str:
     return json.dumps(value)
 
 
+def flow(value: Any) -> str:
+    """A derivation or join on one line, in YAML flow style: {column: status, grants: [a]}."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return scalar(str(value))
+
+
 def _line(text: str, comment: str = "", width: int = 34) -> str:
     if not comment:
         return text
@@ -62,7 +78,7 @@ def _line(text: str, comment: str = "", width: int = 34) -> str:
 def _database(proposal: InitProposal) -> list[str]:
     table = proposal.table
     guesses = CANDIDATES[proposal.provider]
-    columns = {
+    columns: dict[str, Any] = {
         name: guesses[name][0] if guesses[name] else example
         for name, example in DEFAULT_COLUMNS.items()
     }
@@ -72,40 +88,106 @@ def _database(proposal: InitProposal) -> list[str]:
         columns = {**columns, **table.columns}
         table_name = table.table
         others = ", ".join(t.table for t in proposal.other_tables[:3])
-        table_comment = f"{len(table.columns)} of its {table.column_count} columns recognised" + (
+        table_comment = f"{table.recognised} of its {table.column_count} columns recognised" + (
             f"; other candidates: {others}" if others else ""
         )
     lines = [
         "database:",
         "  # The NAME of the environment variable holding the database URL; connect as a",
         "  # read-only role (README: Read-only credentials).",
-        _line(f"  url_env: {scalar(proposal.url_env)}", "postgresql://... or sqlite:///path.db"),
+        _line(
+            f"  url_env: {scalar(proposal.url_env)}",
+            "postgresql://... or sqlite:///path.db",
+        ),
         "  tables:",
         _line("    accounts:", "who has paid access, on which plan"),
         _line(f"      table: {scalar(table_name)}", table_comment),
-        _line("      columns:", "prodcheck field -> your column"),
     ]
+    if table is not None and table.subject:
+        lines.append(_line(f"      subject: {scalar(table.subject)}", "what messages call a row"))
+    lines.append(_line("      columns:", "prodcheck field -> your column"))
     found = table.columns if table is not None else {}
+    comments = table.comments if table is not None else {}
     for name in ACCOUNTS.required:
-        note = "" if name in found else "not found: set your column"
-        lines.append(_line(f"        {name}: {scalar(columns[name])}", note))
+        note = comments.get(name, "") if name in found else "not found: set your column"
+        lines.append(_line(f"        {name}: {flow(columns[name])}", note))
     for name, why in OPTIONAL.items():
         if name in found:
-            lines.append(_line(f"        {name}: {scalar(found[name])}", why))
-        else:
+            lines.append(_line(f"        {name}: {flow(found[name])}", comments.get(name, why)))
+        elif not (name == EXPIRY and isinstance(found.get("has_access"), dict)):
             example = guesses[name][0]
             lines.append(_line(f"        # {name}: {example}", f"not found; map it for: {why}"))
+    if table is not None and table.joins:
+        lines.append(_line("      joins:", "read beside the table, joined on these keys"))
+        for join in table.joins:
+            lines += [f"        {scalar(join.table)}:", f'          "on": {flow(dict(join.on))}']
+    return lines + _app_table(proposal.app_table)
+
+
+def _app_table(app: AppTableProposal | None) -> list[str]:
+    if app is None:
+        return []
+    lines = [
+        _line("    app_subscriptions:", "your copy of billing's subscriptions (app.* rules)"),
+        _line(f"      table: {scalar(app.table)}", f"{len(app.columns)} of its "
+              f"{app.column_count} columns recognised"),
+        "      columns:",
+    ]  # fmt: skip
+    for spec in APP_SUBSCRIPTIONS.fields:
+        if spec.name in app.columns:
+            lines.append(
+                _line(f"        {spec.name}: {scalar(app.columns[spec.name])}", spec.enables)
+            )
+        else:
+            lines.append(
+                _line(
+                    f"        # {spec.name}: {spec.example or spec.guesses[0]}",
+                    f"not found; map it for: {spec.enables}",
+                )
+            )
     return lines
 
 
-def _plans(plans: PlanProposal | None) -> list[str]:
+STORED_AS = {
+    "price_id": "holds billing's price ids",
+    "product_id": "holds billing's product ids",
+    "lookup_key": "holds the prices' lookup keys",
+    "product_name": "holds product names",
+    "plan": "holds plan names",
+}
+
+
+def _stored(stored: StoredPlans | None, commented: bool) -> list[str]:
+    if stored is None or (stored.stored_as == "plan" and not stored.values and not stored.unknown):
+        return []
+    mark = "# " if commented else ""
+    lines = [
+        _line(
+            f"{mark}  stored_as: {stored.stored_as}",
+            f"{stored.column} {STORED_AS[stored.stored_as]}",
+        )
+    ]
+    if stored.values or stored.unknown:
+        head = mark if stored.values else "# "  # a values key with no entry is no map
+        lines.append(_line(f"{head}  values:", f"{stored.column} values -> plan"))
+    for value, plan in stored.values.items():
+        lines.append(f"{mark}    {scalar(value)}: {scalar(plan)}")
+    for value in stored.unknown:
+        lines.append(
+            _line(f"#     {scalar(value)}: PLAN", f"seen in {stored.column}: name its plan")
+        )
+    return lines
+
+
+def _plans(plans: PlanProposal | None, stored: StoredPlans | None = None) -> list[str]:
     if plans is None or not plans.prices:
         return [
             "# plans:                          # price id -> plan, and the tier order",
-            "#   prices:                       # init --billing-key-env NAME fills this in",
+            "#   prices:                       # init --fixtures DIR or a billing key fills it",
             "#     price_1Pro: pro",
             "#     price_1Team: team",
             "#   tiers: [free, pro, team]      # lowest first",
+            *_stored(stored, commented=True),
         ]
     lines = ["plans:", _line("  prices:", "price id -> plan; rename plans to your names")]
     for price_id, plan in plans.prices.items():
@@ -115,7 +197,7 @@ def _plans(plans: PlanProposal | None) -> list[str]:
     lines.append(
         _line(f"  tiers: [{tiers}]", "lowest first (by price); add a free plan first if any")
     )
-    return lines
+    return lines + _stored(stored, commented=False)
 
 
 def render_config(proposal: InitProposal) -> str:
@@ -141,7 +223,7 @@ def render_config(proposal: InitProposal) -> str:
         "",
         *_database(proposal),
         "",
-        *_plans(proposal.plans),
+        *_plans(proposal.plans, proposal.stored),
         "",
         "policy:",
         _line("  grace_period_days: 14", "past_due keeps access this long: match your retries"),

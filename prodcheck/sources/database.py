@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from typing import Any, NamedTuple, Protocol, cast
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -49,6 +49,10 @@ class Backend(Protocol):
     def probe(self, config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]: ...
 
     def describe_tables(self, url: str) -> dict[str, list[tuple[str, str]]]: ...
+
+    def sample_rows(
+        self, url: str, tables: Sequence[str], limit: int
+    ) -> dict[str, list[dict[str, Any]]]: ...
 
 
 def split_scheme(url: str) -> tuple[str, str]:
@@ -121,6 +125,12 @@ def describe_tables(url: str) -> dict[str, list[tuple[str, str]]]:
     """`prodcheck init`: every readable table -> [(column, type)], read-only."""
     backend, clean = _backend(url)
     return backend.describe_tables(clean)
+
+
+def sample_rows(url: str, tables: Sequence[str], limit: int) -> dict[str, list[dict[str, Any]]]:
+    """`prodcheck init`: a few rows of each table, read-only, to recognise values."""
+    backend, clean = _backend(url)
+    return backend.sample_rows(clean, tables, limit)
 
 
 def redact_url(url: str) -> str:

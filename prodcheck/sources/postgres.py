@@ -15,7 +15,7 @@ psycopg is imported inside the functions so that fixture runs never load it.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -294,6 +294,28 @@ def describe_tables(url: str) -> dict[str, list[tuple[str, str]]]:
     default schema by bare name, others as schema.table (what database.table takes)."""
     with _session(split_scheme(url)[1], "the database URL") as conn:
         return _describe(conn)
+
+
+def sample_rows(url: str, tables: Sequence[str], limit: int) -> dict[str, list[dict[str, Any]]]:
+    """`prodcheck init`: up to `limit` rows of each table, in one read-only transaction,
+    to recognise what the columns hold; a table that cannot be read gives no rows."""
+    import psycopg
+    from psycopg import sql
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    with _session(split_scheme(url)[1], "the database URL") as conn:
+        for table in tables:
+            query = sql.SQL("SELECT * FROM {} LIMIT {}").format(
+                sql.Identifier(*split_table(table)), sql.Literal(limit)
+            )
+            try:
+                with conn.transaction():  # a savepoint: one unreadable table spoils nothing
+                    cursor = conn.execute(query)
+                    names = [column.name for column in cursor.description or ()]
+                    found[table] = [dict(zip(names, row, strict=True)) for row in cursor]
+            except psycopg.Error:
+                found[table] = []
+    return found
 
 
 def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -223,6 +223,23 @@ def describe_tables(url: str) -> dict[str, list[tuple[str, str]]]:
     """Every table and view -> [(column, declared type)], read-only."""
     with _session(sqlite_path(url), "the database URL") as conn:
         return _describe(conn)
+
+
+def sample_rows(url: str, tables: Sequence[str], limit: int) -> dict[str, list[dict[str, Any]]]:
+    """`prodcheck init`: up to `limit` rows of each table, read-only, to recognise what
+    the columns hold; a table that cannot be read gives no rows."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    with _session(sqlite_path(url), "the database URL") as conn:
+        for table in tables:
+            try:
+                cursor = conn.execute(
+                    f"SELECT * FROM {quote(*split_table(table))} LIMIT ?", (limit,)
+                )
+                names = [column[0] for column in cursor.description or ()]
+                found[table] = [dict(zip(names, row, strict=True)) for row in cursor]
+            except sqlite3.Error:
+                found[table] = []
+    return found
 
 
 def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
