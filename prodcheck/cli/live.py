@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,16 +19,18 @@ from prodcheck.runner import CheckRequest, load_checked_rules, parse_now, resolv
 from prodcheck.snapshot import record_snapshot
 from prodcheck.sources import LIVE_BILLING
 
+if TYPE_CHECKING:
+    from prodcheck.sources.database import Check
 
-def _print_checks(side: str, checks: list[tuple[str, bool, str]]) -> int:
-    failures = 0
-    for name, ok, message in checks:
-        # A working but over-privileged key is a warning, not a failure.
-        warning = not ok and message.lower().startswith("warning")
-        label = "ok  " if ok else ("warn" if warning else "FAIL")
-        failures += 0 if ok or warning else 1
-        say(f"{label}  {side}: {name}: {message}")
-    return failures
+
+def _print_checks(side: str, checks: list[Check], counts: dict[str, int]) -> None:
+    for check in checks:
+        # A working but over-privileged key, a writable role on a development database,
+        # an empty table: warnings, not failures.
+        warning = not check.ok and (check.warning or check.message.lower().startswith("warning"))
+        label = "ok  " if check.ok else ("warn" if warning else "FAIL")
+        counts[label] = counts.get(label, 0) + 1
+        say(f"{label}  {side}: {check.name}: {check.message}")
 
 
 @click.command()
@@ -39,23 +42,34 @@ def doctor(config_path: Path | None) -> None:
     config = load_config(path)
     rules = load_checked_rules(config)
     say(f"ok    config: {path} is valid ({len(rules)} rules)")
-    failures = 0
+    counts: dict[str, int] = {}
     if config.billing.fixtures is not None:
         say(f"ok    billing: fixtures {config.billing.fixtures} (no live API to check)")
     else:
         require_provider_sdk(config.billing.provider.value)
         module = importlib.import_module(LIVE_BILLING[config.billing.provider.value][0])
-        failures += _print_checks(config.billing.provider.value, module.probe(config.billing, env))
+        _print_checks(config.billing.provider.value, module.probe(config.billing, env), counts)
     if config.database.fixtures is not None:
         say(f"ok    database: fixtures {config.database.fixtures} (no live database to check)")
     else:
         from prodcheck.sources.database import probe
 
-        failures += _print_checks("database", list(probe(config.database, env)))
+        _print_checks("database", list(probe(config.database, env)), counts)
+        if not counts.get("FAIL"):
+            from prodcheck.doctor import value_checks
+
+            _print_checks("values", value_checks(config, env), counts)
+    failures, warnings = counts.get("FAIL", 0), counts.get("warn", 0)
     if failures:
         say(f"\n{failures} problem{'s' if failures > 1 else ''} to fix before a live check.")
         raise SystemExit(ExitCode.NOT_CHECKED)
-    say("\nReady: `prodcheck check` can read both sides.")
+    if warnings:
+        say(
+            f"\nReady, with {warnings} warning{'s' if warnings > 1 else ''}: `prodcheck check` "
+            "can read both sides; read them above."
+        )
+    else:
+        say("\nReady: `prodcheck check` can read both sides.")
 
 
 @click.command()

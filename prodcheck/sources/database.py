@@ -34,11 +34,35 @@ NOT_YET = frozenset({"mysql", "mariadb"})
 
 
 class Check(NamedTuple):
-    """One line of `prodcheck doctor`: what was checked, whether it passed, what to do."""
+    """One line of `prodcheck doctor`: what was checked, whether it passed, what to do.
+    A warning (not ok, but `warning`) is shown and does not stop a live check."""
 
     name: str
     ok: bool
     message: str
+    warning: bool = False
+
+
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+
+
+def development_host(host: str | None) -> bool:
+    """A database on this machine (loopback or a Unix socket): a development database,
+    where a role that could write is a warning rather than a failure."""
+    name = (host or "").strip("[]").lower()
+    return name in LOCAL_HOSTS or name.startswith(("/", "127.")) or name.endswith(".localhost")
+
+
+def no_rows_check(where: str | None) -> Check:
+    """`doctor` on a table that gives nothing to check: `check` would compare nothing."""
+    narrowed = f" (where {where})" if where else ""
+    return Check(
+        "rows",
+        False,
+        f"0 to check{narrowed}: a check would compare nothing with billing. If the table "
+        "has rows, a where, the wrong database or row-level security hides them.",
+        warning=True,
+    )
 
 
 class Backend(Protocol):

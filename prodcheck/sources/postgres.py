@@ -28,9 +28,11 @@ from prodcheck.sources.column_checks import column_checks, join_checks, other_ta
 from prodcheck.sources.database import (
     Check,
     database_url,
+    development_host,
     load_accounts,
     missing_columns_message,
     missing_table_message,
+    no_rows_check,
     order_column,
     query_failure,
     redact_url,
@@ -342,48 +344,77 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             checks += column_checks(config, table.columns)
             checks += join_checks(config, lambda name: _lookup_table(conn, name).columns)
             checks += other_table_checks(config, lambda name: _lookup_table(conn, name).columns)
-            checks += _privilege_checks(conn, table, config)
+            read = [table] + [_lookup_table(conn, t.table) for t in _tables_read(config)]
+            checks += _privilege_checks(conn, read, config)
             query = select(table, source.table, sql.SQL("count(*)"))
             selected = conn.execute(query).fetchone()
         except SourceError as exc:
             return [*checks, Check(f"table {config.table}", False, exc.message)]
         except psycopg.Error as exc:
             return [*checks, Check("rows", False, source._failure(exc, conn))]
+        count = selected[0] if selected else 0
         where = f" (where {config.where})" if config.where else ""
-        checks.append(Check("rows", True, f"{selected[0] if selected else 0:,} to check{where}"))
+        checks.append(
+            Check("rows", True, f"{count:,} to check{where}")
+            if count
+            else no_rows_check(config.where)
+        )
     return checks
 
 
-def _privilege_checks(conn: Connection, table: _Table, config: DatabaseConfig) -> list[Check]:
+def _tables_read(config: DatabaseConfig) -> list[TableConfig]:
+    """The tables besides the accounts table that a check reads: joins, then others."""
+    accounts = config.tables["accounts"]
+    return [t for _, t in accounts.joined()] + [
+        t for name, t in config.tables.items() if name != "accounts"
+    ]
+
+
+def _privilege_checks(
+    conn: Connection, tables: list[_Table], config: DatabaseConfig
+) -> list[Check]:
+    """Whether the role could write to any table read (a failure, a warning on a
+    database on this machine), and row-level security on each table read."""
     from psycopg import sql
 
-    row = conn.execute(_PRIVILEGES, (table.oid,)).fetchone()
-    can_write, superuser, row_security, policies_apply = row or (True, False, False, False)
-    user, qualified = conn.info.user, sql.Identifier(table.schema, table.name).as_string(conn)
-    if can_write:
-        grants = _GRANTS.format(
-            database=sql.Identifier(conn.info.dbname).as_string(conn),
-            schema=sql.Identifier(table.schema).as_string(conn),
-            table=qualified,
-        )
-        checks = [
-            Check(
-                "read-only role",
-                False,
-                f"role {user}{' (a superuser)' if superuser else ''} can INSERT, UPDATE or "
-                f"DELETE on {qualified}. prodcheck reads in a read-only transaction, but a role "
-                "that cannot write makes that true by construction. Create one and put its "
-                f"URL in ${config.url_env}: {grants}",
+    user = conn.info.user
+    writable: list[str] = []
+    superuser = False
+    checks: list[Check] = []
+    for table in {t.oid: t for t in tables}.values():
+        row = conn.execute(_PRIVILEGES, (table.oid,)).fetchone()
+        can_write, superuser, row_security, policies_apply = row or (True, False, False, False)
+        qualified = sql.Identifier(table.schema, table.name).as_string(conn)
+        if can_write:
+            writable.append(qualified)
+        if row_security:
+            message = (
+                f"policies on {qualified} hide rows from role {user}, so prodcheck would "
+                "check only the rows they allow: ALTER ROLE ... BYPASSRLS, or use the "
+                "table's owner"
+                if policies_apply
+                else f"enabled on {qualified}, but role {user} sees every row"
             )
-        ]
-    else:
-        checks = [Check("read-only role", True, f"role {user} cannot write to {qualified}")]
-    if row_security:
+            checks.append(Check("row-level security", not policies_apply, message))
+    if not writable:
+        named = ", ".join(sql.Identifier(t.schema, t.name).as_string(conn) for t in tables)
+        return [Check("read-only role", True, f"role {user} cannot write to {named}"), *checks]
+    first = tables[0]
+    grants = _GRANTS.format(
+        database=sql.Identifier(conn.info.dbname).as_string(conn),
+        schema=sql.Identifier(first.schema).as_string(conn),
+        table=writable[0],
+    )
+    local = development_host(conn.info.host)
+    message = (
+        f"role {user}{' (a superuser)' if superuser else ''} can INSERT, UPDATE or DELETE "
+        f"on {', '.join(writable)}. prodcheck reads in a read-only transaction, but a role "
+        f"that cannot write makes that true by construction. Create one and put its URL in "
+        f"${config.url_env}: {grants}"
+    )
+    if local:
         message = (
-            f"policies on {qualified} hide rows from role {user}, so prodcheck would check "
-            "only the rows they allow: ALTER ROLE ... BYPASSRLS, or use the table's owner"
-            if policies_apply
-            else f"enabled on {qualified}, but role {user} sees every row"
+            f"{message} (a warning: the database is on this machine, a development "
+            "database; if it is production behind a proxy, use the read-only role)"
         )
-        checks.append(Check("row-level security", not policies_apply, message))
-    return checks
+    return [Check("read-only role", False, message, warning=local), *checks]

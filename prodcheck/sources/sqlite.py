@@ -31,6 +31,7 @@ from prodcheck.sources.database import (
     load_accounts,
     missing_columns_message,
     missing_table_message,
+    no_rows_check,
     order_column,
     query_failure,
     selected_columns,
@@ -281,5 +282,9 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             timeout = config.statement_timeout_seconds
             message = read_failure(exc, source.table, timeout, source.location)
             return [*checks, Check("rows", False, message)]
-        checks.append(Check("rows", True, f"{count:,} to check{where}"))
+        checks.append(
+            Check("rows", True, f"{count:,} to check{where}")
+            if count
+            else no_rows_check(config.where)
+        )
     return checks

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
 
 from prodcheck.config import DatabaseConfig
-from prodcheck.mapping import ColumnMapping
+from prodcheck.mapping import ColumnMapping, TableConfig
 from prodcheck.sources.database import probe
+from prodcheck.tables import APP_SUBSCRIPTIONS
 
 from .conftest import run, url_for
 
@@ -79,3 +81,29 @@ def test_a_role_that_bypasses_the_policies_passes(role_url: tuple[str, str], pg_
     ok, message, rows = _security(url)
     assert ok and rows.startswith("30 to check")
     assert f"but role {role} sees every row" in message
+
+
+def test_every_table_read_is_checked_not_only_the_accounts(
+    role_url: tuple[str, str], pg_url: str
+) -> None:
+    """The accounts table has no policies; the app's subscriptions table, read beside
+    it, hides its rows from the role: that is the failed check."""
+    url, role = role_url
+    run(
+        pg_url,
+        f"CREATE TABLE {SCHEMA}.accounts (id text, cus text, paid boolean)",
+        f"INSERT INTO {SCHEMA}.accounts VALUES ('u1', 'cus_1', true)",
+        f"GRANT SELECT ON {SCHEMA}.accounts TO {role}",
+    )
+    app = TableConfig(
+        APP_SUBSCRIPTIONS,
+        f"{SCHEMA}.users",
+        ColumnMapping(spec=APP_SUBSCRIPTIONS, id="id"),
+        key="database.tables.app_subscriptions",
+    )
+    config = replace(CONFIG, table=f"{SCHEMA}.accounts", others={"app_subscriptions": app})
+    checks = probe(config, {"APP_DB": url})
+    security = [c for c in checks if c.name == "row-level security"]
+    assert [c.ok for c in security] == [False]
+    assert f'"{SCHEMA}"."users"' in security[0].message
+    assert next(c for c in checks if c.name == "rows").message.startswith("1 to check")

@@ -15,10 +15,10 @@ from ..live.conftest import STRIPE_KEY
 from ..live.fake_stripe import FakeStripe
 
 
-def _config(tmp_path: Path, api_base: str) -> Path:
+def _config(tmp_path: Path, api_base: str, table: str = "doctor_users") -> Path:
     config = yaml.safe_load((DEMO / "prodcheck.yml").read_text())
     config["billing"].update(api_key_env="PC_KEY", api_base=api_base)
-    config["database"].update(url_env="PC_DB", table="doctor_users")
+    config["database"].update(url_env="PC_DB", table=table)
     path = tmp_path / "prodcheck.yml"
     path.write_text(yaml.safe_dump(config))
     return path
@@ -27,20 +27,42 @@ def _config(tmp_path: Path, api_base: str) -> Path:
 def test_doctor_reports_each_problem_and_exits_2(pg_url: str, tmp_path: Path) -> None:
     run(
         pg_url,
-        "CREATE TABLE doctor_users (id text, stripe_customer_id text, "
-        "has_paid_access boolean, plan text)",
+        "CREATE TABLE doctor_users (id text, stripe_customer_id text, has_paid_access boolean)",
     )
     with FakeStripe() as server:
         path = _config(tmp_path, server.url)
         result = CliRunner().invoke(
             cli, ["doctor", "--config", str(path)], env={"PC_KEY": STRIPE_KEY, "PC_DB": pg_url}
         )
-    # The test database role is a superuser: doctor must flag that it could write.
     assert result.exit_code == 2, result.output
     assert "ok    config:" in result.output
     assert "stripe: read subscriptions" in result.output
-    assert "FAIL  database:" in result.output
+    assert "FAIL  database: column plan -> plan: table 'doctor_users' has no column" in (
+        result.output
+    )
+    # The test role is a superuser on a database on this machine: a development
+    # database, so a warning (issue 17), not a failure; an empty table is one too.
+    assert "warn  database: read-only role: role postgres (a superuser)" in result.output
+    assert "warn  database: rows: 0 to check" in result.output
+    assert "1 problem to fix" in result.output
     assert STRIPE_KEY not in result.output
+
+
+def test_doctor_warns_but_is_ready_on_a_development_database(pg_url: str, tmp_path: Path) -> None:
+    run(
+        pg_url,
+        "CREATE TABLE doctor_empty (id text, stripe_customer_id text, "
+        "has_paid_access boolean, plan text)",
+    )
+    with FakeStripe() as server:
+        path = _config(tmp_path, server.url, "doctor_empty")
+        result = CliRunner().invoke(
+            cli, ["doctor", "--config", str(path)], env={"PC_KEY": STRIPE_KEY, "PC_DB": pg_url}
+        )
+    assert result.exit_code == 0, result.output
+    assert "warn  database: read-only role:" in result.output
+    assert "warn  database: rows: 0 to check" in result.output
+    assert "Ready, with 2 warnings" in result.output
 
 
 def test_doctor_missing_env_vars(tmp_path: Path) -> None:

@@ -3,8 +3,8 @@
 As Paddle: `per_page` (default 50, capped at 200), `after` cursors in `order_by`
 order (`id[ASC]` or `id[DESC]`), `meta.pagination` with `next`, `has_more`
 and `estimated_total`, comma-separated `status` filters (customers default to
-`active` only, subscriptions to every status), Paddle-shaped errors: 403
-`invalid_token` and `forbidden`, 429 `too_many_requests` with Retry-After.
+`active` only, subscriptions to every status), a comma-separated `id` filter,
+Paddle-shaped errors: 403 `invalid_token` and `forbidden`, 429 `too_many_requests` with Retry-After.
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ class FakePaddle(FakeServer):
         statuses = set(query["status"].split(",")) if query.get("status") else None
         scope = statuses or DEFAULT_SCOPE[resource]
         objects = [o for o in self.objects[resource] if scope is None or o["status"] in scope]
+        if query.get("id"):
+            wanted = set(query["id"].split(","))
+            objects = [o for o in objects if o["id"] in wanted]
         if query.get("order_by", "id[ASC]") == "id[DESC]":
             objects.reverse()
         if query.get("after"):

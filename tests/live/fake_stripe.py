@@ -6,7 +6,8 @@ first, `limit` (1-100, default 10), `starting_after` cursors, `has_more`,
 embedded `items` lists cut after a few items with `has_more` (give each
 subscription its `items` as a plain list; the server wraps it), the
 subscription_items list, `expand[]` of expandable references (and a 400 for
-anything else, as Stripe), and unknown parameters refused. Keys must look like
+anything else, as Stripe), GET /v1/customers/{id} (404 `resource_missing`
+when unknown), and unknown parameters refused. Keys must look like
 Stripe keys; a denied permission gives Stripe's 403.
 """
 
@@ -93,6 +94,8 @@ class FakeStripe(FakeServer):
             return _error(401, f"Invalid API Key provided: {key[:8]}****{key[-4:]}")
         self.versions.add(headers.get("stripe-version", ""))
         resource = path.removeprefix("/v1/")
+        if resource.startswith("customers/"):
+            return self._customer(resource.removeprefix("customers/"))
         if resource not in RESOURCES:
             return _error(404, f"Unrecognized request URL (GET: {path}).")
         denied = self.faults.denied.get(resource)
@@ -116,6 +119,21 @@ class FakeStripe(FakeServer):
         if resource == "subscription_items":
             return self._items(query, limit)
         return self._list(resource, query, limit, expand)
+
+    def _customer(self, customer_id: str) -> Reply:
+        """GET /v1/customers/{id}: the customer, Stripe's stub of a deleted one, or 404."""
+        from urllib.parse import unquote
+
+        customer_id = unquote(customer_id)
+        self.served["customers"].append(customer_id)
+        found = self.customers_by_id.get(customer_id)
+        if found is None:
+            return _error(
+                404, f"No such customer: '{customer_id}'", code="resource_missing", param="id"
+            )
+        if found.get("deleted"):
+            return Reply(200, {"id": customer_id, "object": "customer", "deleted": True})
+        return Reply(200, copy.deepcopy(found))
 
     def _list(self, resource: str, query: dict[str, Any], limit: int, expand: list[str]) -> Reply:
         objects = self.objects[resource]

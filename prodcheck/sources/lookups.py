@@ -1,0 +1,82 @@
+"""`prodcheck doctor`: look a few customer ids up in live billing, read-only.
+
+Doctor samples the customer ids the accounts table holds and asks the provider
+whether each exists: Stripe one GET /v1/customers/{id} each, Paddle one
+GET /customers?id=... for all of them. A handful of requests, never a full
+read. Each id comes back "found", "deleted" (Stripe's deleted customer, Paddle's
+archived one) or "missing".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote
+
+from prodcheck.config import BillingConfig
+from prodcheck.model import Provider
+from prodcheck.sources.credentials import read_key
+
+
+def _stripe(config: BillingConfig, env: Mapping[str, str], ids: Sequence[str]) -> dict[str, str]:
+    import stripe
+
+    from prodcheck.sources.stripe import STRIPE_API_BASE, make_client
+    from prodcheck.sources.stripe_access import RESTRICTED_KEY_ADVICE, explain
+
+    key = read_key(env, config.api_key_env, "Stripe", RESTRICTED_KEY_ADVICE)
+    client = make_client(config, key)
+    found: dict[str, str] = {}
+    for customer_id in ids:
+        try:
+            response = client.raw_request("get", f"/v1/customers/{quote(customer_id, safe='')}")
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                found[customer_id] = "missing"
+                continue
+            raise explain(
+                exc, "customers/{id}", key=key, variable=config.api_key_env or "",
+                base=config.api_base or STRIPE_API_BASE,
+            ) from None  # fmt: skip
+        except stripe.StripeError as exc:
+            raise explain(
+                exc, "customers/{id}", key=key, variable=config.api_key_env or "",
+                base=config.api_base or STRIPE_API_BASE,
+            ) from None  # fmt: skip
+        data = response.data if isinstance(response.data, Mapping) else {}
+        found[customer_id] = "deleted" if data.get("deleted") else "found"
+    return found
+
+
+def _paddle(config: BillingConfig, env: Mapping[str, str], ids: Sequence[str]) -> dict[str, str]:
+    from prodcheck.sources.paddle import PaddleBilling, list_page, make_client
+    from prodcheck.sources.paddle_access import KEY_ADVICE, explain
+
+    key = read_key(env, config.api_key_env, "Paddle", KEY_ADVICE)
+    client = make_client(config, key)
+    params = {"id": ",".join(ids), "status": "active,archived", "per_page": 200}
+    try:
+        page = list_page(client, "customers", params)
+    except Exception as exc:
+        raise explain(
+            exc, "customers", key=key, variable=config.api_key_env or "",
+            base=PaddleBilling(config, env=env).base,
+        ) from None  # fmt: skip
+    statuses = {
+        str(c.get("id")): str(c.get("status")) for c in page.get("data") or [] if c.get("id")
+    }
+    return {
+        i: "missing" if i not in statuses else ("deleted" if statuses[i] == "archived" else "found")
+        for i in ids
+    }
+
+
+def lookup_customers(
+    config: BillingConfig, env: Mapping[str, str], ids: Sequence[str]
+) -> dict[str, str]:
+    """Customer id -> found | deleted | missing, from the live API; raises
+    SourceError/CredentialError like the live source."""
+    if not ids:
+        return {}
+    if config.provider is Provider.PADDLE:
+        return _paddle(config, env, ids)
+    return _stripe(config, env, ids)
