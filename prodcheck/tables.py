@@ -306,7 +306,7 @@ APP_SUBSCRIPTIONS = TableSpec(
         FieldSpec(
             "period_end", FieldType.TIME, "the current period end the app stores",
             enables="app.period_end_mismatch",
-            guesses=("current_period_end", "period_end", "ends_at", "renews_at"),
+            guesses=("current_period_end", "period_end", "renews_at"),
         ),
         FieldSpec(
             "cancel_at_period_end", FieldType.FLAG, "whether it ends with its period",

@@ -13,13 +13,18 @@ import yaml
 from .conftest import SCENARIOS
 
 
-def _has_joins(folder: Path) -> bool:
+def _newer_form_only(folder: Path) -> bool:
+    """Joins, and access read from another declared table, exist only in the newer form."""
     database = yaml.safe_load((folder / "prodcheck.yml").read_text())["database"]
-    return bool(((database.get("tables") or {}).get("accounts") or {}).get("joins"))
+    accounts = (database.get("tables") or {}).get("accounts") or {}
+    access = (accounts.get("columns") or {}).get("has_access")
+    return bool(accounts.get("joins")) or (isinstance(access, dict) and "from" in access)
 
 
-# Joins exist only in the newer form: those scenarios have no older twin.
-FOLDERS = sorted(p.parent for p in SCENARIOS.glob("*/scenario.yml") if not _has_joins(p.parent))
+# Those scenarios have no older twin.
+FOLDERS = sorted(
+    p.parent for p in SCENARIOS.glob("*/scenario.yml") if not _newer_form_only(p.parent)
+)
 
 
 def _new_form(config: Path) -> None:

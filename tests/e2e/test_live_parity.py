@@ -121,7 +121,10 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
         config["billing"]["environment"] = "sandbox"  # the test key is a sandbox key
     config["database"]["url_env"] = "PC_DATABASE_URL"
     database_url = pg_url
-    if accounts.get("joins"):  # joined tables by their bare names: the schema goes first
+    # Joined tables, and messages naming the app's subscriptions table when access comes
+    # from it, by their bare names: the schema goes first in the search path.
+    access = accounts["columns"].get("has_access")
+    if accounts.get("joins") or (isinstance(access, dict) and "from" in access):
         database_url = f"{pg_url}?options=-csearch_path%3D{schema}"
     else:
         for other in config["database"].get("tables", {"accounts": accounts}).values():

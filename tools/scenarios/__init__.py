@@ -27,6 +27,7 @@ from . import (
     plan,
     policy,
     schemas,
+    starters,
     trial,
 )
 
@@ -40,6 +41,7 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **policy.BUILDERS,
     **audit.BUILDERS,
     **schemas.BUILDERS,
+    **starters.BUILDERS,
     **mixed_saas.BUILDERS,
     **paddle.BUILDERS,
     **demo.BUILDERS,
