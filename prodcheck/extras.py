@@ -13,6 +13,7 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "stripe": ("the live Stripe source", "stripe"),
     "paddle_billing": ("the live Paddle source", "paddle"),
     "psycopg": ("reading a PostgreSQL database", "postgres"),
+    "pymysql": ("reading a MySQL or MariaDB database", "mysql"),
 }
 # billing provider -> the module its live source needs
 PROVIDER_SDK = {"stripe": "stripe", "paddle": "paddle_billing"}

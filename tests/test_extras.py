@@ -84,6 +84,15 @@ def test_psycopg_missing(command: str, run_cli, monkeypatch, tmp_path: Path) -> 
     assert "Traceback" not in result.output
 
 
+def test_pymysql_missing(run_cli, monkeypatch, tmp_path: Path) -> None:
+    _hide(monkeypatch, "pymysql")
+    path = _config(tmp_path, billing_fixtures=True)
+    result = run_cli("check", "--config", str(path), env={**ENV, "DATABASE_URL": "mysql://u@h/db"})
+    assert result.exit_code == 2
+    assert "pip install 'prodcheck[mysql]'" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_init_without_psycopg(run_cli, monkeypatch, tmp_path: Path) -> None:
     _hide(monkeypatch, "psycopg")
     result = run_cli("init", "--out", str(tmp_path / "p.yml"), env=ENV)

@@ -97,7 +97,7 @@ def _database(proposal: InitProposal) -> list[str]:
         "  # read-only role (README: Read-only credentials).",
         _line(
             f"  url_env: {scalar(proposal.url_env)}",
-            "postgresql://... or sqlite:///path.db",
+            "postgresql://, mysql:// or sqlite:///",
         ),
         "  tables:",
         _line("    accounts:", "who has paid access, on which plan"),

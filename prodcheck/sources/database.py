@@ -29,8 +29,11 @@ BACKENDS = {
     "postgres": "prodcheck.sources.postgres",
     "postgresql": "prodcheck.sources.postgres",
     "sqlite": "prodcheck.sources.sqlite",
+    "mysql": "prodcheck.sources.mysql",
+    "mariadb": "prodcheck.sources.mysql",
 }
-NOT_YET = frozenset({"mysql", "mariadb"})
+# The Python package each backend's driver is (an extra; SQLite's is built in).
+DRIVERS = {"prodcheck.sources.postgres": "psycopg", "prodcheck.sources.mysql": "pymysql"}
 
 
 class Check(NamedTuple):
@@ -66,7 +69,7 @@ def no_rows_check(where: str | None) -> Check:
 
 
 class Backend(Protocol):
-    """What a backend module provides (postgres.py, sqlite.py)."""
+    """What a backend module provides (postgres.py, mysql.py, sqlite.py)."""
 
     def accounts(self, config: DatabaseConfig, env: Mapping[str, str]) -> AccountSource: ...
 
@@ -98,18 +101,15 @@ def split_scheme(url: str) -> tuple[str, str]:
 
 def _backend(url: str) -> tuple[Backend, str]:
     scheme, clean = split_scheme(url)
-    if scheme in NOT_YET:
-        raise ConfigError(
-            f"{scheme}:// databases are not supported yet: use postgres or sqlite, "
-            "or record the table as fixtures (db/<table>.json)."
-        )
     if scheme not in BACKENDS:
         raise ConfigError(
-            f"unknown database URL scheme '{scheme}://': use postgresql:// or sqlite:///."
+            f"unknown database URL scheme '{scheme}://': use postgresql://, mysql:// "
+            "(MySQL or MariaDB) or sqlite:///."
         )
-    if BACKENDS[scheme].endswith(".postgres"):
-        require("psycopg")
-    return cast(Backend, importlib.import_module(BACKENDS[scheme])), clean
+    module = BACKENDS[scheme]
+    if module in DRIVERS:
+        require(DRIVERS[module])
+    return cast(Backend, importlib.import_module(module)), clean
 
 
 def database_url(config: DatabaseConfig, env: Mapping[str, str]) -> str:

@@ -1,7 +1,9 @@
-"""A PostgreSQL database of the tests' own, created on the real server and dropped after.
+"""PostgreSQL and MariaDB databases of the tests' own, created on the real servers and
+dropped after.
 
-The server is expected at 127.0.0.1:5432 (trust auth, user postgres); set
-PRODCHECK_TEST_PG_ADMIN_URL to use another. A test that needs PostgreSQL and
+PostgreSQL is expected at 127.0.0.1:5432 (trust auth, user postgres; set
+PRODCHECK_TEST_PG_ADMIN_URL to use another), MariaDB (or MySQL) at 127.0.0.1:3306
+(root, empty password; PRODCHECK_TEST_MYSQL_URL). A test that needs a server and
 cannot reach it fails: a skipped database test would hide a broken adapter.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -103,3 +106,59 @@ def readonly_role(pg_tables: str) -> Iterator[str]:
             # Revokes its grants here and on the database, so the role can be dropped.
             conn.execute(sql.SQL("DROP OWNED BY {}").format(ident))
             conn.execute(sql.SQL("DROP ROLE {}").format(ident))
+
+
+MYSQL_ADMIN_URL = os.environ.get("PRODCHECK_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/")
+
+
+def mysql_connect(database: str | None = None) -> Any:
+    """A writable connection of the test's own to the MariaDB (or MySQL) server."""
+    import pymysql
+
+    parts = urlsplit(MYSQL_ADMIN_URL)
+    try:
+        return pymysql.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 3306,
+            user=parts.username or "root",
+            password=parts.password or "",
+            database=database,
+            autocommit=True,
+            connect_timeout=5,
+        )
+    except pymysql.err.OperationalError as exc:
+        pytest.fail(f"MariaDB not reachable at 127.0.0.1:3306: {exc}", pytrace=False)
+
+
+def mysql_run(database: str, *statements: str) -> None:
+    with mysql_connect(database) as conn, conn.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def mysql_url_for(database: str, *, user: str = "", password: str = "") -> str:
+    parts = urlsplit(MYSQL_ADMIN_URL)
+    login = user or parts.username or "root"
+    secret = password or parts.password or ""
+    userinfo = f"{login}:{secret}" if secret else login
+    return f"mysql://{userinfo}@{parts.hostname or '127.0.0.1'}:{parts.port or 3306}/{database}"
+
+
+@contextmanager
+def mysql_database(prefix: str = "prodcheck_test") -> Iterator[str]:
+    """A database of the test's own on the MariaDB server, dropped at the end."""
+    name = f"{prefix}_{secrets.token_hex(5)}"
+    with mysql_connect() as conn, conn.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    try:
+        yield name
+    finally:
+        with mysql_connect() as conn, conn.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+@pytest.fixture
+def my_database() -> Iterator[str]:
+    """The name of a fresh MariaDB database; mysql_url_for(name) connects to it."""
+    with mysql_database() as name:
+        yield name

@@ -16,6 +16,7 @@ from prodcheck.sources.database import (
     split_scheme,
     split_table,
 )
+from prodcheck.sources.mysql import MysqlAccounts
 from prodcheck.sources.postgres import PostgresAccounts
 from prodcheck.sources.sqlite import SqliteAccounts
 
@@ -30,6 +31,9 @@ from .data import BILLING_USERS, URL_ENV
         ("postgresql+psycopg://u@h/db", PostgresAccounts),
         ("POSTGRESQL+asyncpg://u@h/db", PostgresAccounts),
         ("sqlite:///app.db", SqliteAccounts),
+        ("mysql://u@h/db", MysqlAccounts),
+        ("mariadb://u@h/db", MysqlAccounts),
+        ("mysql+pymysql://u@h/db", MysqlAccounts),
     ],
 )
 def test_dispatcher_picks_the_backend_from_the_scheme(url: str, kind: type) -> None:
@@ -39,9 +43,11 @@ def test_dispatcher_picks_the_backend_from_the_scheme(url: str, kind: type) -> N
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("mysql://u:pw@h/db", "not supported yet: use postgres or sqlite"),
-        ("mariadb+pymysql://u@h/db", "not supported yet"),
-        ("oracle://u@h/db", "unknown database URL scheme 'oracle://'"),
+        (
+            "oracle://u:pw@h/db",
+            "unknown database URL scheme 'oracle://': use postgresql://, mysql://",
+        ),
+        ("mssql+pyodbc://u@h/db", "unknown database URL scheme 'mssql://'"),
         ("host=h dbname=db password=pw", "no scheme://"),
     ],
 )
@@ -56,13 +62,13 @@ def test_missing_or_unnamed_url_variable() -> None:
         open_accounts_source(BILLING_USERS.config(), {URL_ENV: "  "})
     with pytest.raises(ConfigError, match=r"database\.url_env is not set"):
         open_accounts_source(BILLING_USERS.config(url_env=None), {})
-    [check] = probe(BILLING_USERS.config(), {URL_ENV: "mysql://h/db"})
-    assert (check.ok, "not supported yet" in check.message) == (False, True)
+    [check] = probe(BILLING_USERS.config(), {URL_ENV: "oracle://h/db"})
+    assert (check.ok, "unknown database URL scheme" in check.message) == (False, True)
 
 
 def test_describe_tables_refuses_an_unsupported_url() -> None:
-    with pytest.raises(ConfigError, match="not supported yet"):
-        describe_tables("mysql://h/db")
+    with pytest.raises(ConfigError, match="unknown database URL scheme"):
+        describe_tables("oracle://h/db")
 
 
 @pytest.mark.parametrize(

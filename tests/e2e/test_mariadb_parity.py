@@ -1,0 +1,106 @@
+"""MariaDB gives what the fixtures give: every scenario's tables created in a real
+MariaDB database of their own (booleans as tinyint(1), times as DATETIME, PascalCase
+names kept), checked live against the scenario's billing objects, find the same
+findings with the same messages as the fixture folder; and `init` proposes the
+starter schemas' mappings from MariaDB as it does from PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from prodcheck.cli import cli
+from prodcheck.scenario import read_scenario
+from prodcheck.testing import find_scenarios
+
+from ..conftest import SCENARIOS
+from ..db.conftest import mysql_connect, mysql_database, mysql_url_for
+from .test_init_schemas import INIT_SCENARIOS, _assert_proposes_and_checks
+from .test_live_parity import _load
+
+DB_SCENARIOS = [folder for folder in find_scenarios((SCENARIOS,)) if (folder / "db").is_dir()]
+TIME_SUFFIXES = ("_at", "_until", "_period_end", "At", "PeriodEnd")
+
+
+def _column_type(name: str, values: list[Any]) -> str:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "BOOLEAN"  # tinyint(1)
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "BIGINT"
+    if name.endswith(TIME_SUFFIXES) and all(isinstance(v, str) for v in present):
+        return "DATETIME(6)"
+    return "TEXT"
+
+
+def _value(value: Any, column_type: str) -> Any:
+    if value is None:
+        return None
+    if column_type == "DATETIME(6)":
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        return parsed
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def create_table(database: str, table: str, rows: list[dict[str, Any]]) -> None:
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    types = {c: _column_type(c, [row.get(c) for row in rows]) for c in columns}
+    quoted = ", ".join(f"`{c}` {types[c]}" for c in columns) or "`id` TEXT"
+    with mysql_connect(database) as conn, conn.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE `{table}` ({quoted}) CHARACTER SET utf8mb4")
+        if rows:
+            cursor.executemany(
+                f"INSERT INTO `{table}` ({', '.join(f'`{c}`' for c in columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})",
+                [tuple(_value(row.get(c), types[c]) for c in columns) for row in rows],
+            )
+
+
+def _findings(output: str) -> list[tuple[str, str, str, str]]:
+    report = json.loads(output)
+    return [(f["rule"], f["subject"]["id"], f["message"], f["status"]) for f in report["findings"]]
+
+
+def _invoke(args: list[str], env: dict[str, str]) -> Any:
+    return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("folder", DB_SCENARIOS, ids=[p.name for p in DB_SCENARIOS])
+def test_mariadb_matches_fixtures(folder: Path, tmp_path: Path) -> None:
+    scenario = read_scenario(folder)
+    assert scenario is not None and scenario.now is not None
+    now = ["--now", scenario.now.isoformat(), "--format", "json"]
+    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+    config["billing"]["fixtures"] = str(folder)
+    config["database"]["url_env"] = "PC_DATABASE_URL"
+    path = tmp_path / "prodcheck.yml"
+    path.write_text(yaml.safe_dump(config))
+    with mysql_database("prodcheck_parity") as database:
+        for table in sorted((folder / "db").glob("*.json")):
+            create_table(database, table.stem, _load(table))
+        live = _invoke(
+            ["check", "--config", str(path), *now], {"PC_DATABASE_URL": mysql_url_for(database)}
+        )
+    fixture = _invoke(["check", "--fixtures", str(folder), *now], {})
+    assert live.exit_code == fixture.exit_code, live.output
+    assert _findings(live.output) == _findings(fixture.output)
+    sources = {s["side"]: s["kind"] for s in json.loads(live.output)["sources"]}
+    assert sources["database"] == "mysql"
+
+
+@pytest.mark.parametrize("folder", INIT_SCENARIOS, ids=[p.name for p in INIT_SCENARIOS])
+def test_init_proposes_a_working_config_on_mariadb(folder: Path, tmp_path: Path) -> None:
+    with mysql_database("prodcheck_init") as database:
+        for table in sorted((folder / "db").glob("*.json")):
+            create_table(database, table.stem, _load(table))
+        _assert_proposes_and_checks(folder, mysql_url_for(database), tmp_path)
