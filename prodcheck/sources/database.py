@@ -56,9 +56,11 @@ def development_host(host: str | None) -> bool:
     return name in LOCAL_HOSTS or name.startswith(("/", "127.")) or name.endswith(".localhost")
 
 
-def no_rows_check(where: str | None) -> Check:
-    """`doctor` on a table that gives nothing to check: `check` would compare nothing."""
+def rows_check(count: int, where: str | None) -> Check:
+    """`doctor`'s row count; none is a warning: a check would compare nothing."""
     narrowed = f" (where {where})" if where else ""
+    if count:
+        return Check("rows", True, f"{count:,} to check{narrowed}")
     return Check(
         "rows",
         False,
@@ -66,6 +68,14 @@ def no_rows_check(where: str | None) -> Check:
         "has rows, a where, the wrong database or row-level security hides them.",
         warning=True,
     )
+
+
+def tables_read(config: DatabaseConfig) -> list[TableConfig]:
+    """The tables a check reads besides the accounts table: its joins, then the others."""
+    accounts = config.tables["accounts"]
+    return [t for _, t in accounts.joined()] + [
+        t for name, t in config.tables.items() if name != "accounts"
+    ]
 
 
 class Backend(Protocol):

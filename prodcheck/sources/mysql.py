@@ -35,14 +35,15 @@ from prodcheck.sources.database import (
     load_accounts,
     missing_columns_message,
     missing_table_message,
-    no_rows_check,
     order_column,
     query_failure,
     redact_url,
+    rows_check,
     scrub,
     selected_columns,
     split_scheme,
     split_table,
+    tables_read,
     with_joins,
 )
 
@@ -368,7 +369,7 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             checks += other_table_checks(
                 config, lambda n: _lookup_table(conn, n)[1], ignore_case=True
             )
-            read = [parts] + [_lookup_table(conn, t.table)[0] for t in _tables_read(config)]
+            read = [parts] + [_lookup_table(conn, t.table)[0] for t in tables_read(config)]
             checks.append(_privilege_check(conn, str(user), read, config, _parameters(url)))
             count = _query(conn, select(parts, source.table, "count(*)"))[0][0]
         except SourceError as exc:
@@ -379,20 +380,8 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
                 *checks,
                 Check("rows", False, scrub(f"MySQL at {source.location}: {what}.", url)),
             ]
-        where = f" (where {config.where})" if config.where else ""
-        checks.append(
-            Check("rows", True, f"{count:,} to check{where}")
-            if count
-            else no_rows_check(config.where)
-        )
+        checks.append(rows_check(count, config.where))
     return checks
-
-
-def _tables_read(config: DatabaseConfig) -> list[TableConfig]:
-    accounts = config.tables["accounts"]
-    return [t for _, t in accounts.joined()] + [
-        t for name, t in config.tables.items() if name != "accounts"
-    ]
 
 
 def _privilege_check(

@@ -32,14 +32,15 @@ from prodcheck.sources.database import (
     load_accounts,
     missing_columns_message,
     missing_table_message,
-    no_rows_check,
     order_column,
     query_failure,
     redact_url,
+    rows_check,
     scrub,
     selected_columns,
     split_scheme,
     split_table,
+    tables_read,
     with_joins,
 )
 
@@ -344,7 +345,7 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             checks += column_checks(config, table.columns)
             checks += join_checks(config, lambda name: _lookup_table(conn, name).columns)
             checks += other_table_checks(config, lambda name: _lookup_table(conn, name).columns)
-            read = [table] + [_lookup_table(conn, t.table) for t in _tables_read(config)]
+            read = [table] + [_lookup_table(conn, t.table) for t in tables_read(config)]
             checks += _privilege_checks(conn, read, config)
             query = select(table, source.table, sql.SQL("count(*)"))
             selected = conn.execute(query).fetchone()
@@ -353,21 +354,8 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
         except psycopg.Error as exc:
             return [*checks, Check("rows", False, source._failure(exc, conn))]
         count = selected[0] if selected else 0
-        where = f" (where {config.where})" if config.where else ""
-        checks.append(
-            Check("rows", True, f"{count:,} to check{where}")
-            if count
-            else no_rows_check(config.where)
-        )
+        checks.append(rows_check(count, config.where))
     return checks
-
-
-def _tables_read(config: DatabaseConfig) -> list[TableConfig]:
-    """The tables besides the accounts table that a check reads: joins, then others."""
-    accounts = config.tables["accounts"]
-    return [t for _, t in accounts.joined()] + [
-        t for name, t in config.tables.items() if name != "accounts"
-    ]
 
 
 def _privilege_checks(

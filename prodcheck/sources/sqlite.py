@@ -31,9 +31,9 @@ from prodcheck.sources.database import (
     load_accounts,
     missing_columns_message,
     missing_table_message,
-    no_rows_check,
     order_column,
     query_failure,
+    rows_check,
     selected_columns,
     split_scheme,
     split_table,
@@ -275,16 +275,11 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
 
         checks += join_checks(config, describe, ignore_case=True)
         checks += other_table_checks(config, describe, ignore_case=True)
-        where = f" (where {config.where})" if config.where else ""
         try:
             count = conn.execute(select(parts, source.table, "count(*)")).fetchone()[0]
         except sqlite3.Error as exc:
             timeout = config.statement_timeout_seconds
             message = read_failure(exc, source.table, timeout, source.location)
             return [*checks, Check("rows", False, message)]
-        checks.append(
-            Check("rows", True, f"{count:,} to check{where}")
-            if count
-            else no_rows_check(config.where)
-        )
+        checks.append(rows_check(count, config.where))
     return checks

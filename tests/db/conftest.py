@@ -52,12 +52,12 @@ def run(url: str, *statements: str) -> None:
             conn.execute(statement)
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
+@contextmanager
+def pg_database(prefix: str = "prodcheck_test") -> Iterator[str]:
     """URL (with a password) of a fresh database, dropped WITH (FORCE) at the end."""
     from psycopg import sql
 
-    name = f"prodcheck_test_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     with connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
@@ -67,6 +67,13 @@ def pg_url() -> Iterator[str]:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """URL of a fresh database for the whole session."""
+    with pg_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

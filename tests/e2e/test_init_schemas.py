@@ -11,7 +11,6 @@ findings.
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ from prodcheck.scenario import read_scenario
 from prodcheck.testing import find_scenarios
 
 from ..conftest import SCENARIOS
-from ..db.conftest import ADMIN_URL, connect, url_for
+from ..db.conftest import pg_database
 from .test_live_parity import _create_table, _load
 
 INIT_SCENARIOS = [
@@ -39,18 +38,8 @@ INIT_SCENARIOS = [
 @pytest.fixture
 def fresh_database() -> Iterator[str]:
     """A database of the test's own: init reads every table it can see."""
-    from psycopg import sql
-
-    name = f"prodcheck_init_{secrets.token_hex(5)}"
-    with connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield url_for(name)
-    finally:
-        with connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with pg_database("prodcheck_init") as url:
+        yield url
 
 
 def _invoke(args: list[str], env: dict[str, str]) -> Any:
