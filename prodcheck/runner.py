@@ -34,6 +34,7 @@ class CheckRequest:
     now: datetime | None = None
     quiet: bool = False
     baseline: Path | None = None  # known findings: listed, not counted
+    engine: str = "closures"  # which engine decides what fires (evaluate.ENGINES)
 
 
 def parse_now(text: str, where: str) -> datetime:
@@ -136,15 +137,15 @@ def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Re
         now = resolve_now(request)
     snapshot = load_snapshot(config, rules, request.fixtures, env, request.quiet, now)
     with doing("evaluating the rules"):
-        report = evaluate_snapshot(config, rules, snapshot, now)
+        report = evaluate_snapshot(config, rules, snapshot, now, request.engine)
     with doing("comparing with the baseline"):
         return config, apply_baseline(report, baseline) if baseline else report
 
 
 def evaluate_snapshot(
-    config: Config, rules: list[Rule], snapshot: Snapshot, now: datetime
+    config: Config, rules: list[Rule], snapshot: Snapshot, now: datetime, engine: str = "closures"
 ) -> Report:
-    evaluation = evaluate(rules, build_index(snapshot, config, now))
+    evaluation = evaluate(rules, build_index(snapshot, config, now), engine)
     notes = tuple(note for source in snapshot.sources for note in source.notes)
     if config.database.where and "identity.duplicate_customer" in evaluation.rules_run:
         notes += (

@@ -69,13 +69,18 @@ def compare(scenario: Scenario, report: Report) -> list[str]:
     return differences
 
 
-def run_scenario(folder: Path, config_path: Path | None, env: Mapping[str, str]) -> ScenarioResult:
+def run_scenario(
+    folder: Path, config_path: Path | None, env: Mapping[str, str], engine: str = "closures"
+) -> ScenarioResult:
     try:
         scenario = read_scenario(folder)
         assert scenario is not None
         config = config_path or folder / "prodcheck.yml"
         _, report = run_check(
-            CheckRequest(config_path=config, fixtures=folder, now=scenario.now, quiet=True), env
+            CheckRequest(
+                config_path=config, fixtures=folder, now=scenario.now, quiet=True, engine=engine
+            ),
+            env,
         )
     except ProdcheckError as exc:
         return ScenarioResult(folder, ok=False, error=str(exc))

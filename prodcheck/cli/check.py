@@ -8,7 +8,13 @@ import click
 
 from prodcheck.bundled import scenarios_dir
 from prodcheck.cli.ci import after_check, check_options, slack_config
-from prodcheck.cli.options import config_option, fixtures_option, now_option, quiet_option
+from prodcheck.cli.options import (
+    config_option,
+    engine_option,
+    fixtures_option,
+    now_option,
+    quiet_option,
+)
 from prodcheck.cli.output import FORMATS, emit, environment, pair_outputs, say, use_color
 from prodcheck.config import find_config, load_config
 from prodcheck.errors import ConfigError, ProdcheckError
@@ -40,6 +46,7 @@ from prodcheck.scenario import read_scenario
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
 @now_option
 @quiet_option
+@engine_option
 @check_options
 def check(
     config_path: Path | None,
@@ -49,6 +56,7 @@ def check(
     strict: bool,
     now_text: str | None,
     quiet: bool,
+    engine: str,
     baseline: Path | None,
     notify: tuple[str, ...],
     github_output: bool,
@@ -61,7 +69,12 @@ def check(
         raise ConfigError(f"--fixtures {fixtures}: no such folder.")
     notifying = slack_config(notify, config_path, fixtures)
     request = CheckRequest(
-        config_path=config_path, fixtures=fixtures, now=now, quiet=quiet, baseline=baseline
+        config_path=config_path,
+        fixtures=fixtures,
+        now=now,
+        quiet=quiet,
+        baseline=baseline,
+        engine=engine,
     )
     try:
         _, report = run_check(request, env)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from prodcheck.engine import ENGINES
+
 config_option = click.option(
     "--config",
     "config_path",
@@ -21,3 +23,13 @@ now_option = click.option(
     "--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs)."
 )
 quiet_option = click.option("--quiet", is_flag=True, help="No progress display on stderr.")
+
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="closures",
+    show_default=True,
+    help="What decides which rules fire: Python closures, or the SQL engine (DuckDB), "
+    "built beside them; both give the same report.",
+)

@@ -3,7 +3,7 @@ by every rule about that subject kind."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,7 +12,7 @@ from jinja2 import UndefinedError
 from prodcheck.catalogue import FACTS
 from prodcheck.config import Config
 from prodcheck.engine.contracts import Rule
-from prodcheck.engine.facts import SUBJECTS, monthly_amount_of
+from prodcheck.engine.facts import SUBJECTS, SubjectFacts, monthly_amount_of
 from prodcheck.engine.index import Index
 from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
 from prodcheck.errors import ConfigError, ContractError
@@ -116,7 +116,7 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
     return None
 
 
-def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
+def evaluate(rules: Sequence[Rule], index: Index, engine: str = "closures") -> Evaluation:
     active: dict[str, list[Rule]] = {}
     skipped: list[SkippedRule] = []
     for rule in rules:
@@ -138,7 +138,7 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
     findings: list[Finding] = []
     settling: list[SettlingSubject] = []
     with rendering():
-        _evaluate_subjects(active, index, base_context, findings, settling)
+        _evaluate_subjects(active, index, base_context, findings, settling, engine)
     findings.sort(key=lambda f: f.sort_key)
     settling.sort(key=lambda s: (s.kind, s.id))
     rules_run = tuple(sorted(r.id for group in active.values() for r in group))
@@ -153,16 +153,27 @@ def _evaluate_subjects(
     base_context: dict[str, Any],
     findings: list[Finding],
     settling: list[SettlingSubject],
+    engine: str,
 ) -> None:
     for kind in sorted(active):
         kind_rules = active[kind]
-        for item in SUBJECTS[kind](index):
+        items: Iterable[SubjectFacts] = SUBJECTS[kind](index)
+        by_sql: list[set[str]] | None = None
+        if engine == "sql":
+            from prodcheck.engine.sql_engine import fired_by_sql
+
+            items = list(items)
+            by_sql = fired_by_sql(kind, kind_rules, items)
+        for number, item in enumerate(items):
             candidates = kind_rules
             if item.settling:
                 settling.append(SettlingSubject(kind, item.subject.id, item.settling_reason))
                 # Structural rules (a duplicate id) cannot be caused by a webhook in flight.
                 candidates = [rule for rule in kind_rules if not rule.windowed]
-            fired = [rule for rule in candidates if rule.when(item.facts)]
+            if by_sql is None:
+                fired = [rule for rule in candidates if rule.when(item.facts)]
+            else:
+                fired = [rule for rule in candidates if rule.id in by_sql[number]]
             superseded = {s for rule in fired for s in rule.supersedes}
             for rule in fired:
                 if rule.id in superseded:
