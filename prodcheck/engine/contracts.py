@@ -6,6 +6,7 @@ An invalid contract is an error naming the file and the rule, never skipped.
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -161,7 +162,31 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: KeyPath) -> Ru
     )
 
 
+# Compiled contract files by (where messages say they are, their bytes, the id they
+# must hold): a process that checks many folders (`prodcheck test`, the MCP server,
+# the test suite) parses and compiles each file once. Keyed by content, not by
+# modification time, so a rewritten file is never served stale.
+_COMPILED: dict[tuple[str, str, str | None], tuple[Rule, ...]] = {}
+_COMPILED_MAX = 512
+
+
 def load_contract_file(path: Path, *, expected_id: str | None = None) -> list[Rule]:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""  # read_yaml_file says what is wrong with the file
+    key = (display_path(path), digest, expected_id)
+    if digest and key in _COMPILED:
+        return list(_COMPILED[key])
+    rules = _compile_file(path, expected_id)
+    if digest:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        _COMPILED[key] = tuple(rules)
+    return rules
+
+
+def _compile_file(path: Path, expected_id: str | None) -> list[Rule]:
     located = read_yaml_file(path, ContractError, "contract file", display_path(path))
     errors = schema_errors(located, contract_schema())
     if errors:
