@@ -29,7 +29,7 @@ from prodcheck.scaffold.plans import (
     known_values,
     prices_in_state,
     propose_plans,
-    stored_plans,
+    propose_stored,
 )
 from prodcheck.scaffold.propose import SchemaProposal, TableProposal, propose_schema
 from prodcheck.scaffold.render import InitProposal, render_config
@@ -138,7 +138,9 @@ def _stored(
     found = values(samples.get(table.table, ()), column)
     known = known_values(prices, proposal.plans)
     stored_as = plan_stored_as(column, found, proposal.provider.value, known)
-    return replace(proposal, stored=stored_plans(column, stored_as, found, prices, proposal.plans))
+    return replace(
+        proposal, stored=propose_stored(column, stored_as, found, prices, proposal.plans)
+    )
 
 
 @click.command("init")

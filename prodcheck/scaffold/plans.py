@@ -136,7 +136,7 @@ def known_values(
     }
 
 
-def stored_plans(
+def propose_stored(
     column: str, stored_as: str, found: Sequence[str], prices: Sequence[PriceInUse],
     plans: PlanProposal | None,
 ) -> StoredPlans:  # fmt: skip

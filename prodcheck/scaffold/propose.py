@@ -146,11 +146,14 @@ def _match(
     return mapping
 
 
-def _provider_ids(provider: Provider, rows: Rows) -> Callable[[str, str], bool]:
-    """Sampled values veto a provider-id column that holds something else."""
+def _provider_ids(
+    provider: Provider, rows: Rows, holds: Mapping[str, str] = _PROVIDER_IDS
+) -> Callable[[str, str], bool]:
+    """Sampled values veto a provider-id column that holds something else; `holds`:
+    field -> the provider object whose ids it holds (from the table's declaration)."""
 
     def valid(field_name: str, column: str) -> bool:
-        what = _PROVIDER_IDS.get(field_name)
+        what = holds.get(field_name)
         return what is None or looks_like(values(rows, column), what, provider.value) is not False
 
     return valid
@@ -259,14 +262,7 @@ def propose_app_table(
     for table, columns in tables.items():
         if not _is_app_table(table):
             continue
-        rows = samples.get(table, ())
-
-        def valid(field_name: str, column: str, rows: Rows = rows) -> bool:
-            what = _APP_IDS.get(field_name)
-            return (
-                what is None or looks_like(values(rows, column), what, provider.value) is not False
-            )
-
+        valid = _provider_ids(provider, samples.get(table, ()), _APP_IDS)
         mapping = _match(columns, APP_CANDIDATES[provider], _fits, valid)
         if "id" in mapping and ({"status", "price_id"} & set(mapping)):
             proposals.append(AppTableProposal(table, mapping, len(columns)))
@@ -336,8 +332,3 @@ def propose_schema(
     proposals = [replace(p, score=p.score - 3) if p.table in links else p for p in proposals]
     ordered = tuple(sorted(proposals, key=lambda p: (-p.score, p.table)))
     return SchemaProposal(ordered, app)
-
-
-def propose_tables(tables: Mapping[str, Columns], provider: Provider) -> list[TableProposal]:
-    """Every table that could hold the accounts, most likely first (names and types only)."""
-    return list(propose_schema(tables, provider).accounts)

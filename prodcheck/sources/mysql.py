@@ -19,31 +19,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from prodcheck.config import DatabaseConfig
-from prodcheck.errors import ConfigError, ProdcheckError, SourceError
+from prodcheck.errors import ConfigError, SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
-from prodcheck.sources.column_checks import column_checks, join_checks, other_table_checks
 from prodcheck.sources.database import (
     Check,
     database_url,
-    development_host,
     load_accounts,
     missing_columns_message,
     missing_table_message,
     order_column,
     query_failure,
     redact_url,
-    rows_check,
     scrub,
     selected_columns,
     split_scheme,
     split_table,
-    tables_read,
     with_joins,
 )
 
@@ -56,11 +52,6 @@ _TIMES = frozenset({"datetime", "timestamp", "date"})
 # the ones that mean "not allowed" rather than "wrong query".
 _TIMED_OUT = frozenset({1969, 3024})
 _DENIED = frozenset({1142, 1143, 1044, 1045})
-_WRITES = ("INSERT", "UPDATE", "DELETE", "ALL PRIVILEGES")
-_GRANTS = (
-    "CREATE USER 'prodcheck_ro'@'%' IDENTIFIED BY '<choose one>'; "
-    "GRANT SELECT ON {table} TO 'prodcheck_ro'@'%';"
-)
 
 
 def quote(*names: str) -> str:
@@ -344,90 +335,7 @@ def sample_rows(url: str, tables: Sequence[str], limit: int) -> dict[str, list[d
 
 
 def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
-    """`prodcheck doctor`: URL, connection, table, column types, write privilege, rows."""
-    import pymysql
+    """`prodcheck doctor`'s checks (mysql_doctor.py), imported when doctor runs."""
+    from prodcheck.sources.mysql_doctor import probe as doctor_probe
 
-    try:
-        url = database_url(config, env)
-    except ProdcheckError as exc:
-        return [Check(f"env {config.url_env}", False, exc.message)]
-    checks = [Check(f"env {config.url_env}", True, f"set: {redact_url(url)}")]
-    source = MysqlAccounts(config, env=env)
-    with ExitStack() as stack:
-        try:
-            conn = stack.enter_context(read_only_connection(config, env))
-        except ProdcheckError as exc:
-            return [*checks, Check("connect", False, exc.message)]
-        user = _query(conn, "SELECT CURRENT_USER()")[0][0]
-        name = "MariaDB" if "mariadb" in server_version(conn).lower() else "MySQL"
-        checks.append(Check("connect", True, f"{name} {server_version(conn)} as {user}"))
-        try:
-            parts, columns = _lookup_table(conn, config.table)
-            checks.append(Check(f"table {config.table}", True, ".".join(parts)))
-            checks += column_checks(config, columns, ignore_case=True)
-            checks += join_checks(config, lambda n: _lookup_table(conn, n)[1], ignore_case=True)
-            checks += other_table_checks(
-                config, lambda n: _lookup_table(conn, n)[1], ignore_case=True
-            )
-            read = [parts] + [_lookup_table(conn, t.table)[0] for t in tables_read(config)]
-            checks.append(_privilege_check(conn, str(user), read, config, _parameters(url)))
-            count = _query(conn, select(parts, source.table, "count(*)"))[0][0]
-        except SourceError as exc:
-            return [*checks, Check(f"table {config.table}", False, exc.message)]
-        except pymysql.Error as exc:
-            what = read_failure(exc, conn, source.table, config.statement_timeout_seconds)
-            return [
-                *checks,
-                Check("rows", False, scrub(f"MySQL at {source.location}: {what}.", url)),
-            ]
-        checks.append(rows_check(count, config.where))
-    return checks
-
-
-def _privilege_check(
-    conn: Any, user: str, tables: list[tuple[str, str]], config: DatabaseConfig,
-    params: Mapping[str, Any],
-) -> Check:  # fmt: skip
-    """Whether the user holds INSERT, UPDATE or DELETE (or ALL) on any table read, at
-    the global, database or table level (information_schema's privilege views)."""
-    name, _, host = user.rpartition("@")
-    grantee = f"'{name}'@'{host}'"
-    marks = ", ".join(["%s"] * len(_WRITES))
-    writable: list[str] = []
-    superuser = bool(
-        _query(
-            conn,
-            "SELECT 1 FROM information_schema.user_privileges WHERE grantee = %s "
-            "AND privilege_type = 'SUPER'",
-            (grantee,),
-        )
-    )
-    for schema, table in dict.fromkeys(tables):
-        found = _query(
-            conn,
-            "SELECT privilege_type FROM information_schema.user_privileges WHERE grantee = %s "
-            f"AND privilege_type IN ({marks}) UNION ALL "
-            "SELECT privilege_type FROM information_schema.schema_privileges WHERE grantee = %s "
-            f"AND table_schema = %s AND privilege_type IN ({marks}) UNION ALL "
-            "SELECT privilege_type FROM information_schema.table_privileges WHERE grantee = %s "
-            f"AND table_schema = %s AND table_name = %s AND privilege_type IN ({marks})",
-            (grantee, *_WRITES, grantee, schema, *_WRITES, grantee, schema, table, *_WRITES),
-        )
-        if found:
-            writable.append(quote(schema, table))
-    if not writable:
-        named = ", ".join(quote(*t) for t in dict.fromkeys(tables))
-        return Check("read-only user", True, f"user {user} cannot write to {named}")
-    local = development_host(params.get("unix_socket") or params.get("host"))
-    message = (
-        f"user {user}{' (with SUPER)' if superuser else ''} can INSERT, UPDATE or DELETE on "
-        f"{', '.join(writable)}. prodcheck reads in a read-only transaction, but a user that "
-        f"cannot write makes that true by construction. Create one and put its URL in "
-        f"${config.url_env}: {_GRANTS.format(table=writable[0])}"
-    )
-    if local:
-        message += (
-            " (a warning: the database is on this machine, a development database; if it "
-            "is production behind a proxy, use the read-only user)"
-        )
-    return Check("read-only user", False, message, warning=local)
+    return doctor_probe(config, env)
