@@ -206,6 +206,17 @@ def subject_label(index: Index, account: Account) -> str | None:
     return None if plain else account_name(index, account)
 
 
+def account_values(index: Index, account: Account, granted: bool) -> dict[str, Any]:
+    """The `account` object: the row's fields, its access decided the app's way."""
+    return {
+        **{name: getattr(account, name) for name in _ATTRIBUTES},
+        **({name: account.value(name) for name in _EXTRA} if _EXTRA else {}),
+        "has_access": granted,
+        "deleted": account.deleted_at is not None,
+        "comped": index.is_comped(account),
+    }
+
+
 def account_facts(index: Index, account: Account) -> LazyFacts:
     subscriptions = index.subscriptions_of(account.customer_id)
     entitling = [s for s in subscriptions if s.id in index.entitling]
@@ -215,13 +226,7 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
     rows = index.app_rows_for(account)
     granted = access.has_access(columns, account, index.now, rows)
     values: dict[str, Any] = {
-        "account": {
-            **{name: getattr(account, name) for name in _ATTRIBUTES},
-            **({name: account.value(name) for name in _EXTRA} if _EXTRA else {}),
-            "has_access": granted,
-            "deleted": account.deleted_at is not None,
-            "comped": index.is_comped(account),
-        },
+        "account": account_values(index, account, granted),
         "customer": {
             "exists": customer is not None and not customer.deleted,
             "id": account.customer_id,

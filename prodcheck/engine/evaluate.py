@@ -3,20 +3,23 @@ by every rule about that subject kind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import UndefinedError
 
 from prodcheck.catalogue import FACTS
 from prodcheck.config import Config
 from prodcheck.engine.contracts import Rule
-from prodcheck.engine.facts import SUBJECTS, SubjectFacts, monthly_amount_of
+from prodcheck.engine.facts import KINDS, monthly_amount_of
 from prodcheck.engine.index import Index
 from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
 from prodcheck.errors import ConfigError, ContractError
 from prodcheck.results import Finding, SettlingSubject, Severity, SkippedRule
+
+if TYPE_CHECKING:
+    from prodcheck.engine.sql_engine import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +140,17 @@ def evaluate(rules: Sequence[Rule], index: Index, engine: str = "closures") -> E
     }
     findings: list[Finding] = []
     settling: list[SettlingSubject] = []
-    with rendering():
-        _evaluate_subjects(active, index, base_context, findings, settling, engine)
+    session = None
+    if engine == "sql":
+        from prodcheck.engine.sql_engine import Session
+
+        session = Session(index)
+    try:
+        with rendering():
+            _evaluate_subjects(active, index, base_context, findings, settling, session)
+    finally:
+        if session is not None:
+            session.close()
     findings.sort(key=lambda f: f.sort_key)
     settling.sort(key=lambda s: (s.kind, s.id))
     rules_run = tuple(sorted(r.id for group in active.values() for r in group))
@@ -153,27 +165,29 @@ def _evaluate_subjects(
     base_context: dict[str, Any],
     findings: list[Finding],
     settling: list[SettlingSubject],
-    engine: str,
+    session: Session | None,
 ) -> None:
-    for kind in sorted(active):
-        kind_rules = active[kind]
-        items: Iterable[SubjectFacts] = SUBJECTS[kind](index)
-        by_sql: list[set[str]] | None = None
-        if engine == "sql":
-            from prodcheck.engine.sql_engine import fired_by_sql
-
-            items = list(items)
-            by_sql = fired_by_sql(kind, kind_rules, items)
-        for number, item in enumerate(items):
+    for kind_name in sorted(active):
+        kind_rules = active[kind_name]
+        kind = KINDS[kind_name]
+        rows = kind.rows(index)
+        by_sql = session.fired(kind_name, kind_rules, rows) if session else None
+        for number, row in enumerate(rows):
             candidates = kind_rules
-            if item.settling:
-                settling.append(SettlingSubject(kind, item.subject.id, item.settling_reason))
+            reason = kind.settle(index, row)
+            if reason is not None:
+                settling.append(SettlingSubject(kind_name, kind.ident(row), reason))
                 # Structural rules (a duplicate id) cannot be caused by a webhook in flight.
                 candidates = [rule for rule in kind_rules if not rule.windowed]
             if by_sql is None:
+                item = kind.build(index, row)
                 fired = [rule for rule in candidates if rule.when(item.facts)]
             else:
-                fired = [rule for rule in candidates if rule.id in by_sql[number]]
+                ids = by_sql.get(number)
+                if not ids:
+                    continue  # only the rows that fire pay for their facts
+                fired = [rule for rule in candidates if rule.id in ids]
+                item = kind.build(index, row)
             superseded = {s for rule in fired for s in rule.supersedes}
             for rule in fired:
                 if rule.id in superseded:

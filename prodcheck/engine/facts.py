@@ -9,7 +9,7 @@ contracts are checked against when they load; a test holds the two in step.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import contains
@@ -27,6 +27,8 @@ from prodcheck.engine.lazy import LazyFacts
 from prodcheck.model import Account, Money, Subscription
 from prodcheck.results import Subject, sum_money
 
+SETTLING = "changed within the settle window"
+
 
 @dataclass(frozen=True, slots=True)
 class SubjectFacts:
@@ -34,7 +36,7 @@ class SubjectFacts:
     facts: Mapping[str, Any]
     refs: dict[str, tuple[str, ...]]
     settling: bool = False
-    settling_reason: str = "changed within the settle window"
+    settling_reason: str = SETTLING
 
 
 def _sorted_ids(accounts: tuple[Account, ...]) -> list[str]:
@@ -50,55 +52,78 @@ def _single_currency_total(subscriptions: list[Subscription]) -> Money | None:
     return totals[0] if len(totals) == 1 else None
 
 
+def account_settling(index: Index, account: Account) -> str | None:
+    """Why an account's findings wait (a webhook may be in flight), or None."""
+    if account.id in index.settling_accounts or account.customer_id in index.settling_customers:
+        return SETTLING
+    if account.id in index.within_allowance:
+        access = index.config.database.columns.derivation("has_access")
+        hours = access.allowance_hours if access else 0
+        return f"access ended less than {hours:g} hours ago: the app's allowance"
+    return None
+
+
+def account_subject(index: Index, account: Account) -> SubjectFacts:
+    facts = account_facts(index, account)
+    refs: dict[str, tuple[str, ...]] = {"account": (account.id,)}
+    if account.customer_id:
+        refs["customer"] = (account.customer_id,)
+        # The candidate is computed lazily; only accounts with a customer have one.
+        subs = facts["entitling_subscriptions"] or (
+            [facts["candidate"]["id"]] if facts["candidate"] else []
+        )
+        if subs:
+            refs["subscription"] = tuple(subs)
+    subject = Subject("account", account.id, subject_label(index, account))
+    reason = account_settling(index, account)
+    return SubjectFacts(subject, facts, refs, reason is not None, reason or SETTLING)
+
+
 def _account_subjects(index: Index) -> Iterator[SubjectFacts]:
     for account in index.accounts:
-        facts = account_facts(index, account)
-        refs: dict[str, tuple[str, ...]] = {"account": (account.id,)}
-        if account.customer_id:
-            refs["customer"] = (account.customer_id,)
-            # The candidate is computed lazily; only accounts with a customer have one.
-            subs = facts["entitling_subscriptions"] or (
-                [facts["candidate"]["id"]] if facts["candidate"] else []
-            )
-            if subs:
-                refs["subscription"] = tuple(subs)
-        settling = account.id in index.settling_accounts or (
-            account.customer_id in index.settling_customers
-        )
-        subject = Subject("account", account.id, subject_label(index, account))
-        if not settling and account.id in index.within_allowance:
-            access = index.config.database.columns.derivation("has_access")
-            hours = access.allowance_hours if access else 0
-            reason = f"access ended less than {hours:g} hours ago: the app's allowance"
-            yield SubjectFacts(subject, facts, refs, True, reason)
-        else:
-            yield SubjectFacts(subject, facts, refs, settling)
+        yield account_subject(index, account)
+
+
+SubscriptionRow = tuple[str, Subscription]  # (customer id, subscription)
+
+
+def subscription_rows(index: Index) -> list[SubscriptionRow]:
+    """Every subscription, by customer id and then subscription id."""
+    return [
+        (customer_id, subscription)
+        for customer_id, subscriptions in index.subscriptions_by_customer.items()
+        for subscription in subscriptions
+    ]
+
+
+def subscription_subject(index: Index, row: SubscriptionRow) -> SubjectFacts:
+    customer_id, subscription = row
+    accounts = index.accounts_by_customer.get(customer_id, ())
+    facts = LazyFacts(
+        {
+            "entitles": subscription.id in index.entitling,
+            "customer_exists": customer_id in index.customers,
+            "account_count": len(accounts),
+        },
+        {
+            "app_row_exists": partial(contains, index.app_ids, subscription.id),
+            "subscription": partial(subscription_summary, index, subscription),
+            "account_ids": partial(_sorted_ids, accounts),
+            "monthly_amount": partial(getattr, subscription, "monthly_amount"),
+        },
+    )
+    refs = {
+        "subscription": (subscription.id,),
+        "customer": (customer_id,),
+        "price": subscription.price_ids,
+    }
+    settling = customer_id in index.settling_customers
+    return SubjectFacts(Subject("subscription", subscription.id), facts, refs, settling)
 
 
 def _subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
-    for customer_id, subscriptions in index.subscriptions_by_customer.items():
-        accounts = index.accounts_by_customer.get(customer_id, ())
-        for subscription in subscriptions:
-            facts = LazyFacts(
-                {
-                    "entitles": subscription.id in index.entitling,
-                    "customer_exists": customer_id in index.customers,
-                    "account_count": len(accounts),
-                },
-                {
-                    "app_row_exists": partial(contains, index.app_ids, subscription.id),
-                    "subscription": partial(subscription_summary, index, subscription),
-                    "account_ids": partial(_sorted_ids, accounts),
-                    "monthly_amount": partial(getattr, subscription, "monthly_amount"),
-                },
-            )
-            refs = {
-                "subscription": (subscription.id,),
-                "customer": (customer_id,),
-                "price": subscription.price_ids,
-            }
-            settling = customer_id in index.settling_customers
-            yield SubjectFacts(Subject("subscription", subscription.id), facts, refs, settling)
+    for row in subscription_rows(index):
+        yield subscription_subject(index, row)
 
 
 def _customer_subjects(index: Index) -> Iterator[SubjectFacts]:
@@ -196,6 +221,52 @@ SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
     "price": _price_subjects,
     "person": _person_subjects,
     "app_subscription": _app_subscription_subjects,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A subject kind as the evaluation walks it: its rows in report order (cheap
+    keys), each row's subject id and settling reason without computing its facts,
+    and its facts when a rule needs them."""
+
+    rows: Callable[[Index], Sequence[Any]]
+    ident: Callable[[Any], str]
+    settle: Callable[[Index, Any], str | None]
+    build: Callable[[Index, Any], SubjectFacts]
+
+
+def _built(subjects: Callable[[Index], Iterator[SubjectFacts]]) -> Kind:
+    """A kind whose rows are its subjects, facts already attached (computed lazily)."""
+    return Kind(
+        rows=lambda index: list(subjects(index)),
+        ident=lambda item: str(item.subject.id),
+        settle=lambda _index, item: item.settling_reason if item.settling else None,
+        build=lambda _index, item: item,
+    )
+
+
+def _subscription_settle(index: Index, row: SubscriptionRow) -> str | None:
+    return SETTLING if row[0] in index.settling_customers else None
+
+
+KINDS: dict[str, Kind] = {
+    "account": Kind(
+        rows=lambda index: index.accounts,
+        ident=lambda account: str(account.id),
+        settle=account_settling,
+        build=account_subject,
+    ),
+    "subscription": Kind(
+        rows=subscription_rows,
+        ident=lambda row: str(row[1].id),
+        settle=_subscription_settle,
+        build=subscription_subject,
+    ),
+    "customer": _built(_customer_subjects),
+    "price": _built(_price_subjects),
+    "person": _built(_person_subjects),
+    "app_subscription": _built(_app_subscription_subjects),
 }
 
 

@@ -1,57 +1,102 @@
 """The SQL engine (`--engine sql`): which rules fire on which subjects, decided by
-DuckDB from the rules' conditions compiled to SQL (sql_conditions.py).
+DuckDB from the rules' conditions compiled to SQL (sql_conditions.py) over the facts
+as SQL views (sql_facts.py) on the normalized tables (sql_load.py).
 
-This step loads each subject kind's facts, as the closure engine computes them,
-into an in-process DuckDB table (one row per subject, one column per fact path a
-rule reads) and runs one query per rule; messages and fixes are rendered in
-Python for the rows that fire, as before. The facts become SQL views next, which
-is where the speed comes from; the parity test (tests/test_sql_engine.py) holds
-the two engines to the same reports byte for byte.
+Per subject kind, the facts the kind's rules read are materialized once into a
+table (one row per subject, in report order): from the kind's view where the fact
+is SQL, else computed in Python for every subject and joined in by row. Then one
+query per rule returns the rows it fires on; only those rows' facts are built in
+Python, where the message and fix are rendered. The parity test
+(tests/test_sql_engine.py) holds both engines to the same reports byte for byte.
 
-duckdb is imported here only, when the SQL engine runs: `--version`, `--help` and
-`validate` never load it.
+duckdb and pyarrow are imported here only, when the SQL engine runs: `--version`,
+`--help` and `validate` never load them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from prodcheck.catalogue import FACTS
 from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
-from prodcheck.engine.sql_conditions import cell, column, column_type, compile_sql
+from prodcheck.engine.facts import KINDS, subscription_rows
+from prodcheck.engine.index import Index
+from prodcheck.engine.sql_conditions import cell, column, compile_sql
+from prodcheck.engine.sql_facts import sub_facts, views
+from prodcheck.engine.sql_load import arrow_type, load, table
 
-if TYPE_CHECKING:
-    from prodcheck.engine.facts import SubjectFacts
 
+class Session:
+    """One DuckDB connection for one evaluation; the snapshot's tables are loaded
+    the first time a kind with a view needs them."""
 
-def fired_by_sql(kind: str, rules: Sequence[Rule], items: Sequence[SubjectFacts]) -> list[set[str]]:
-    """For each subject, in order, the ids of the rules whose condition holds."""
-    import duckdb
+    def __init__(self, index: Index) -> None:
+        import duckdb
 
-    specs = FACTS[kind]
-    paths = list(dict.fromkeys(path for rule in rules for path in fact_paths(rule.condition)))
-    predicates = {rule.id: compile_sql(rule.condition, specs) for rule in rules}
-    fired: list[set[str]] = [set() for _ in items]
-    if not items:
+        self.index = index
+        self.conn = duckdb.connect()
+        self._loaded = False
+        self._views = views(index.config.policy, index.now)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _provided(self, kind: str) -> list[str]:
+        """The fact paths the kind's view computes (none for a kind with no view)."""
+        statement = self._views.get(kind)
+        if statement is None:
+            return []
+        if not self._loaded:
+            load(self.conn, self.index, subscription_rows(self.index))
+            self.conn.execute(sub_facts(self.index.config.policy, self.index.now))
+            self._loaded = True
+        self.conn.execute(statement)
+        names = [row[0] for row in self.conn.execute(f"DESCRIBE facts_{kind}").fetchall()]
+        return [name for name in names if name != "row"]
+
+    def fired(self, kind: str, rules: Sequence[Rule], rows: Sequence[Any]) -> dict[int, set[str]]:
+        """Row number -> the ids of the rules whose condition holds there (rows where
+        none does are left out)."""
+        specs = FACTS[kind]
+        paths = list(dict.fromkeys(path for rule in rules for path in fact_paths(rule.condition)))
+        if not rows or not paths:
+            return {}
+        provided = set(self._provided(kind))
+        in_sql = [path for path in paths if path in provided]
+        in_python = [path for path in paths if path not in provided]
+        source = f"facts_{kind}" if in_sql else ""
+        if in_python:
+            self.conn.register("python_facts", self._python_facts(kind, in_python, rows))
+            source = f"{source} JOIN python_facts USING (row)" if source else "python_facts"
+        selected = ", ".join(column(path) for path in paths)
+        self.conn.execute(
+            f"CREATE OR REPLACE TEMP TABLE facts AS SELECT row, {selected} FROM {source}"
+        )
+        fired: dict[int, set[str]] = {}
+        for rule in rules:
+            predicate = compile_sql(rule.condition, specs)
+            query = f"SELECT row FROM facts WHERE {predicate}"
+            for (number,) in self.conn.execute(query).fetchall():
+                fired.setdefault(number, set()).add(rule.id)
         return fired
-    declared = "".join(f", {column(path)} {column_type(specs[path])}" for path in paths)
-    readers = [(getter(path), specs[path]) for path in paths]
-    rows = [
-        (number, *(cell(read(item.facts), spec) for read, spec in readers))
-        for number, item in enumerate(items)
-    ]
-    conn = duckdb.connect()
-    try:
-        conn.execute(f"CREATE TABLE facts (subject_row BIGINT{declared})")
-        marks = ", ".join(["?"] * (len(paths) + 1))
-        conn.executemany(f"INSERT INTO facts VALUES ({marks})", rows)
-        for rule_id, predicate in predicates.items():
-            for (number,) in conn.execute(
-                f"SELECT subject_row FROM facts WHERE {predicate}"
-            ).fetchall():
-                fired[number].add(rule_id)
-    finally:
-        conn.close()
-    return fired
+
+    def _python_facts(self, kind: str, paths: list[str], rows: Sequence[Any]) -> Any:
+        """The facts no view computes yet, from the Python fact builders."""
+        import pyarrow as pa
+
+        specs = FACTS[kind]
+        build = KINDS[kind].build
+        readers = [(path, getter(path), specs[path]) for path in paths]
+        values: dict[str, list[Any]] = {path: [] for path in paths}
+        for row in rows:
+            facts = build(self.index, row).facts
+            for path, read, spec in readers:
+                values[path].append(cell(read(facts), spec))
+        return table(
+            {
+                "row": (pa.int64(), list(range(len(rows)))),
+                **{path: (arrow_type(specs[path]), values[path]) for path in paths},
+            }
+        )

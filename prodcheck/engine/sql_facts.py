@@ -1,0 +1,158 @@
+"""Facts as SQL views over the normalized tables (sql_load.py): one view per subject
+kind, one row per subject (`row`, in report order), one column per fact, named by
+the fact's path. Each column means exactly what facts.py and account_facts.py
+compute in Python; the parity test holds the two to the same reports.
+
+A fact with no column here is still computed in Python for every subject and
+joined in by row (sql_engine.py), so any fact a user's rule names works; the
+facts below are the ones the built-in rules' conditions read, moved to SQL group by
+group.
+
+- sub_facts: per subscription, its entitlement under the policy (entitled statuses,
+  past_due within the grace period counted from the period start), days past due,
+  and its plan: the highest-tier mapped price, the first mapped one among untiered.
+- facts_account: the join account -> customer -> subscriptions, the billing plan
+  (the highest tier among entitling subscriptions), grace, the plan the app stores,
+  the pending plan, who else holds the customer id (`paid_for`), identity.
+- facts_subscription: entitlement, the customer, how many rows hold it, the app's copy.
+
+Pure: builds text, imports no database driver.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from prodcheck.config import Policy
+from prodcheck.engine.entitlement import NEVER_ENTITLED
+from prodcheck.engine.sql_conditions import column, literal
+from prodcheck.engine.sql_load import ACCOUNT_FIELDS
+
+MICROSECONDS_PER_DAY = 86_400_000_000
+
+
+def _now(now: datetime) -> str:
+    return f"TIMESTAMPTZ '{now.astimezone(UTC).isoformat()}'"
+
+
+def sub_facts(policy: Policy, now: datetime) -> str:
+    entitled = sorted(policy.entitled_statuses - {s.value for s in NEVER_ENTITLED})
+    statuses = f"status IN ({', '.join(literal(s) for s in entitled)})" if entitled else "FALSE"
+    return f"""
+CREATE TEMP VIEW sub_facts AS
+WITH best AS (
+    SELECT sub_row, plan, tier FROM (
+        SELECT i.sub_row, p.plan, t.tier, row_number() OVER (
+            PARTITION BY i.sub_row ORDER BY t.tier IS NULL, t.tier DESC, i.pos
+        ) AS pick
+        FROM items i JOIN plans p USING (price_id) LEFT JOIN tiers t ON t.plan = p.plan
+    ) WHERE pick = 1
+), timed AS (
+    SELECT s.*, CASE WHEN s.status = 'past_due' AND s.period_start IS NOT NULL THEN greatest(
+        0, (epoch_us({_now(now)}) - epoch_us(s.period_start)) // {MICROSECONDS_PER_DAY}
+    ) END AS days_past_due
+    FROM subscriptions s
+)
+SELECT timed.*, best.plan, best.tier, (
+    {statuses} OR (status = 'past_due'
+        AND (days_past_due IS NULL OR days_past_due <= {int(policy.grace_period_days)}))
+) AS entitles
+FROM timed LEFT JOIN best ON best.sub_row = timed.row
+"""
+
+
+def _first(partition: str, order: str, select: str, source: str) -> str:
+    """The first row of each partition in `order`."""
+    return (
+        f"SELECT * EXCLUDE (pick) FROM (SELECT {select}, row_number() OVER "
+        f"(PARTITION BY {partition} ORDER BY {order}) AS pick FROM {source}) WHERE pick = 1"
+    )
+
+
+def account_facts(now: datetime) -> str:
+    fields = ", ".join(f"a.{column(spec.name)}" for spec in ACCOUNT_FIELDS)
+    entitling = "coalesce(o.entitling_count, 0)"
+    billing = _first(
+        "customer_id",
+        "tier IS NULL, tier DESC, row",
+        "customer_id, plan, tier",
+        "sub_facts WHERE entitles AND plan IS NOT NULL",
+    )
+    pending = _first(
+        "s.customer_id",
+        "coalesce(t.tier, -1) DESC, s.row, q.pos",
+        "s.customer_id, p.plan",
+        "sub_facts s JOIN pending q ON q.sub_row = s.row JOIN plans p USING (price_id) "
+        "LEFT JOIN tiers t ON t.plan = p.plan WHERE s.entitles",
+    )
+    return f"""
+CREATE TEMP VIEW facts_account AS
+WITH owned AS (
+    SELECT customer_id,
+        count(*) AS subscription_count,
+        count(*) FILTER (WHERE entitles) AS entitling_count,
+        list(id ORDER BY row) FILTER (WHERE entitles) AS entitling_subscriptions,
+        bool_or(status = 'past_due' AND NOT entitles) AS any_expired,
+        bool_and(status = 'past_due') FILTER (WHERE entitles) AS all_past_due
+    FROM sub_facts GROUP BY customer_id
+), billing AS ({billing}), pending_plan AS ({pending}), served AS (
+    -- another row holding the customer id has access, or the customer names it
+    SELECT DISTINCT a.row FROM accounts a
+    JOIN accounts other ON other.customer_id = a.customer_id
+        AND other."account.id" <> a."account.id"
+    LEFT JOIN customers c ON c.id = a.customer_id
+    WHERE a.customer_id <> ''
+        AND (other.has_access OR other."account.id" IS NOT DISTINCT FROM c.metadata_user_id)
+)
+SELECT a.row, {fields},
+    a.customer_id IS NOT NULL AS has_customer_id,
+    coalesce(NOT c.deleted, FALSE) AS "customer.exists",
+    a.customer_id AS "customer.id",
+    c.email AS "customer.email",
+    c.metadata_user_id AS "customer.metadata_user_id",
+    {entitling} > 0 AS entitled,
+    coalesce(o.entitling_subscriptions, []::VARCHAR[]) AS entitling_subscriptions,
+    {entitling} AS entitling_count,
+    coalesce(o.subscription_count, 0) AS subscription_count,
+    {entitling} > 0 AND coalesce(o.all_past_due, FALSE) AS in_grace,
+    {entitling} = 0 AND coalesce(o.any_expired, FALSE) AS grace_expired,
+    b.plan AS billing_plan,
+    b.tier AS billing_tier,
+    a.db_plan AS db_plan,
+    dt.tier AS db_tier,
+    coalesce(b.plan IS NOT NULL AND a.db_plan = b.plan, FALSE) AS plan_matches,
+    pp.plan AS pending_plan,
+    coalesce(a."account.access_expires_at" < {_now(now)}, FALSE) AS access_expired,
+    CASE WHEN a.email_key IS NOT NULL AND c.email_key IS NOT NULL
+        THEN a.email_key = c.email_key END AS email_matches,
+    {entitling} > 0 AND served.row IS NULL AS paid_for
+FROM accounts a
+LEFT JOIN customers c ON c.id = a.customer_id
+LEFT JOIN owned o ON o.customer_id = a.customer_id
+LEFT JOIN billing b ON b.customer_id = a.customer_id
+LEFT JOIN pending_plan pp ON pp.customer_id = a.customer_id
+LEFT JOIN tiers dt ON dt.plan = a.db_plan
+LEFT JOIN served ON served.row = a.row
+"""
+
+
+SUBSCRIPTION_FACTS = """
+CREATE TEMP VIEW facts_subscription AS
+SELECT s.row,
+    s.entitles AS entitles,
+    c.id IS NOT NULL AS customer_exists,
+    coalesce(n.account_count, 0) AS account_count,
+    app.id IS NOT NULL AS app_row_exists
+FROM sub_facts s
+LEFT JOIN customers c ON c.id = s.customer_id
+LEFT JOIN (
+    SELECT customer_id, count(*) AS account_count FROM accounts
+    WHERE customer_id <> '' GROUP BY customer_id
+) n ON n.customer_id = s.customer_id
+LEFT JOIN app_ids app ON app.id = s.id
+"""
+
+
+def views(policy: Policy, now: datetime) -> dict[str, str]:
+    """Subject kind -> the statement creating its view (after sub_facts)."""
+    return {"account": account_facts(now), "subscription": SUBSCRIPTION_FACTS}
