@@ -118,7 +118,8 @@ def run(n: int, engine: str) -> None:
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = done - started
     print(
-        f"{engine}: {n:>9,} accounts: index {indexed - started:6.2f} s, evaluate {done - indexed:6.2f} s, "
+        f"{engine}: {n:>9,} accounts: index {indexed - started:6.2f} s, "
+        f"evaluate {done - indexed:6.2f} s, "
         f"total {total:6.2f} s ({n / total:,.0f} accounts/s), {len(rules)} rules, "
         f"{len(result.findings):,} findings, peak RSS {peak_mib:,.0f} MiB (snapshot included)"
     )

@@ -1,7 +1,8 @@
 """Facts as SQL views (engine/sql_facts.py) equal the Python facts, column by column
 and subject by subject: on every scenario, and on a snapshot built for the cases
 scenarios rarely hold (ties between tiers, untiered plans, pending updates, one
-customer id on several rows, emails differing in case, past_due with no period)."""
+customer id on several rows, emails differing in case, past_due with no period,
+schedules past and future, a subscription id listed twice)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,11 @@ from prodcheck.model import (
     BillingState,
     Customer,
     Provider,
+    SchedulePhase,
     Snapshot,
     Subscription,
     SubscriptionItem,
+    SubscriptionSchedule,
     SubscriptionStatus,
 )
 from prodcheck.runner import load_checked_rules, load_snapshot
@@ -51,9 +54,9 @@ def _compare(index: Index) -> int:
     session = Session(index)
     compared = 0
     try:
-        for kind in ("account", "subscription"):
-            rows = KINDS[kind].rows(index)
-            paths = session._provided(kind)
+        for kind in ("account", "subscription", "customer", "person"):
+            rows = list(KINDS[kind].rows(index))
+            paths = session._provided(kind, rows)
             assert paths, kind
             selected = ", ".join(f'"{p}"' for p in paths)
             found = session.conn.execute(
@@ -83,13 +86,27 @@ def test_sql_facts_equal_python_facts_on_every_scenario(folder: Path) -> None:
 
 def _item(n: str, price: str, start: datetime | None = None) -> SubscriptionItem:
     end = start + timedelta(days=30) if start else None
-    return SubscriptionItem(f"si_{n}", price, 1, 1000, "usd", "month", 1, start, end)
+    created = NOW - timedelta(days=3)  # the price was set 3 days ago
+    return SubscriptionItem(f"si_{n}", price, 1, 1000, "usd", "month", 1, start, end, created)
 
 
 def _sub(n: str, customer: str, status: str, *prices: str, **more: Any) -> Subscription:
     start = more.pop("start", NOW - timedelta(days=5))
     items = tuple(_item(f"{n}{i}", p, start) for i, p in enumerate(prices))
-    return Subscription(f"sub_{n}", customer, SubscriptionStatus(status), items, **more)
+    ident = more.pop("ident", f"sub_{n}")
+    return Subscription(ident, customer, SubscriptionStatus(status), items, **more)
+
+
+def _schedule(n: str, subscription: str, status: str, *phases: tuple[int, str]) -> Any:
+    """A schedule made 8 days ago; phases as (days from now, price)."""
+    return SubscriptionSchedule(
+        f"sub_sched_{n}",
+        subscription,
+        None,
+        status,
+        NOW - timedelta(days=8),
+        tuple(SchedulePhase(NOW + timedelta(days=d), None, (p,)) for d, p in phases),
+    )
 
 
 def _tricky() -> Snapshot:
@@ -116,6 +133,14 @@ def _tricky() -> Snapshot:
         _sub("g2", "cus_g", "unpaid", "price_team"),
         _sub("h1", "", "active", "price_pro"),
         _sub("i1", "cus_shared", "active", "price_pro"),
+        # schedules: a past phase to a lower plan is no downgrade; a future one is, unless
+        # the schedule is released; one to a higher plan is not
+        _sub("m1", "cus_m", "active", "price_team"),
+        _sub("n1", "cus_n", "active", "price_team"),
+        _sub("o1", "cus_o", "active", "price_pro"),
+        # one subscription id twice: the index keeps the last one billing listed
+        _sub("p1", "cus_p", "active", "price_pro", ident="sub_dup"),
+        _sub("q1", "cus_q", "canceled", "price_pro", ident="sub_dup"),
         # two entitling subscriptions on untiered plans: the first one's plan
         _sub("j1", "cus_j", "active", "price_legacy"),
         _sub("j2", "cus_j", "active", "price_old"),
@@ -152,6 +177,12 @@ def _tricky() -> Snapshot:
         Account("u_g", "cus_g", True, plan="pro", email="x@example.com"),
         Account("u_h", "", True),
         Account("u_j", "cus_j", True, plan="old"),
+        Account("u_m", "cus_m", True, plan="team"),
+        Account("u_n", "cus_n", True, plan="team"),
+        Account("u_o", "cus_o", True, plan="pro"),
+        Account("u_p", "cus_p", True, plan="pro", extra=(("subscription_id", "sub_dup"),)),
+        Account("u_q", "cus_q", True, plan="pro", extra=(("subscription_id", "sub_a1"),)),
+        Account("u_r", "cus_a", True, plan="pro", extra=(("subscription_id", "sub_gone"),)),
         Account("u_k", "cus_k", True, plan="basic"),
         Account("u_none", None, False),
         Account("u_missing", "cus_missing", True, plan="nothing"),
@@ -160,8 +191,20 @@ def _tricky() -> Snapshot:
         Account("u_shared3", "cus_shared", True, plan="pro"),
         Account("u_shared3", "cus_shared", True, plan="pro"),  # a duplicate id
     ]
+    schedules = (
+        _schedule("m", "sub_m1", "active", (-10, "price_basic")),
+        _schedule("n", "sub_n1", "active", (-10, "price_team"), (20, "price_basic")),
+        _schedule("n2", "sub_n1", "released", (20, "price_basic")),
+        _schedule("o", "sub_o1", "not_started", (20, "price_team")),
+    )
     return Snapshot(
-        billing=BillingState(Provider.STRIPE, tuple(customers), tuple(subscriptions)),
+        billing=BillingState(
+            Provider.STRIPE,
+            tuple(customers),
+            tuple(subscriptions),
+            schedules,
+            loaded=frozenset({"customers", "subscriptions", "subscription_schedules"}),
+        ),
         accounts=AccountState(tuple(accounts), frozenset({"plan", "email"})),
     )
 

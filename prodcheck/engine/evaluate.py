@@ -3,7 +3,7 @@ by every rule about that subject kind."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -170,8 +170,11 @@ def _evaluate_subjects(
     for kind_name in sorted(active):
         kind_rules = active[kind_name]
         kind = KINDS[kind_name]
-        rows = kind.rows(index)
-        by_sql = session.fired(kind_name, kind_rules, rows) if session else None
+        rows: Iterable[Any] = kind.rows(index)
+        by_sql = None
+        if session is not None:
+            rows = list(rows)
+            by_sql = session.fired(kind_name, kind_rules, rows)
         for number, row in enumerate(rows):
             candidates = kind_rules
             reason = kind.settle(index, row)

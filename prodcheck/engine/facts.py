@@ -9,7 +9,7 @@ contracts are checked against when they load; a test holds the two in step.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from operator import contains
@@ -126,37 +126,45 @@ def _subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
         yield subscription_subject(index, row)
 
 
+def customer_rows(index: Index) -> list[str]:
+    """Every customer id an account or a subscription names, sorted."""
+    return sorted(set(index.accounts_by_customer) | set(index.subscriptions_by_customer))
+
+
+def customer_subject(index: Index, customer_id: str) -> SubjectFacts:
+    accounts = index.accounts_by_customer.get(customer_id, ())
+    subscriptions = index.subscriptions_of(customer_id)
+    entitling = [s for s in subscriptions if s.id in index.entitling]
+    customer = index.customers.get(customer_id)
+    facts = LazyFacts(
+        {
+            "customer": {
+                "id": customer_id,
+                "exists": customer is not None,
+                "email": customer.email if customer else None,
+            },
+            "account_count": len(accounts),
+            "entitling_count": len(entitling),
+            "entitling_subscriptions": [s.id for s in entitling],
+        },
+        {
+            "account_ids": partial(_sorted_ids, accounts),
+            "trial_count": partial(_trial_count, subscriptions),
+            "monthly_amount": partial(_single_currency_total, entitling),
+        },
+    )
+    refs: dict[str, tuple[str, ...]] = {"customer": (customer_id,)}
+    if accounts:
+        refs["account"] = tuple(sorted(a.id for a in accounts))
+    if entitling:
+        refs["subscription"] = tuple(s.id for s in entitling)
+    settling = customer_id in index.settling_customers
+    return SubjectFacts(Subject("customer", customer_id), facts, refs, settling)
+
+
 def _customer_subjects(index: Index) -> Iterator[SubjectFacts]:
-    ids = set(index.accounts_by_customer) | set(index.subscriptions_by_customer)
-    for customer_id in sorted(ids):
-        accounts = index.accounts_by_customer.get(customer_id, ())
-        subscriptions = index.subscriptions_of(customer_id)
-        entitling = [s for s in subscriptions if s.id in index.entitling]
-        customer = index.customers.get(customer_id)
-        facts = LazyFacts(
-            {
-                "customer": {
-                    "id": customer_id,
-                    "exists": customer is not None,
-                    "email": customer.email if customer else None,
-                },
-                "account_count": len(accounts),
-                "entitling_count": len(entitling),
-                "entitling_subscriptions": [s.id for s in entitling],
-            },
-            {
-                "account_ids": partial(_sorted_ids, accounts),
-                "trial_count": partial(_trial_count, subscriptions),
-                "monthly_amount": partial(_single_currency_total, entitling),
-            },
-        )
-        refs: dict[str, tuple[str, ...]] = {"customer": (customer_id,)}
-        if accounts:
-            refs["account"] = tuple(sorted(a.id for a in accounts))
-        if entitling:
-            refs["subscription"] = tuple(s.id for s in entitling)
-        settling = customer_id in index.settling_customers
-        yield SubjectFacts(Subject("customer", customer_id), facts, refs, settling)
+    for customer_id in customer_rows(index):
+        yield customer_subject(index, customer_id)
 
 
 def _price_subjects(index: Index) -> Iterator[SubjectFacts]:
@@ -181,7 +189,12 @@ def _price_subjects(index: Index) -> Iterator[SubjectFacts]:
         yield SubjectFacts(Subject("price", price_id), facts, refs)
 
 
-def _person_subjects(index: Index) -> Iterator[SubjectFacts]:
+PersonRow = tuple[str, str | None, list[str]]  # (key, email, customer ids)
+
+
+def person_rows(index: Index) -> list[PersonRow]:
+    """Customers with subscriptions grouped by email (case and spaces aside), in the
+    order each group first appears; a customer with no email is a person alone."""
     groups: dict[str, list[str]] = defaultdict(list)
     emails: dict[str, str | None] = {}
     for customer_id in index.subscriptions_by_customer:
@@ -190,22 +203,29 @@ def _person_subjects(index: Index) -> Iterator[SubjectFacts]:
         key = email or customer_id
         groups[key].append(customer_id)
         emails[key] = email
-    for key, customer_ids in groups.items():
-        trials = [
-            s.id for c in sorted(customer_ids) for s in index.subscriptions_of(c) if had_trial(s)
-        ]
-        facts = {
-            "person": {"id": key, "email": emails[key]},
-            "customer_ids": sorted(customer_ids),
-            "customer_count": len(customer_ids),
-            "trial_count": len(trials),
-            "trial_subscriptions": trials,
-        }
-        refs = {"customer": tuple(sorted(customer_ids)), "subscription": tuple(trials)}
-        accounts = sorted(a.id for c in customer_ids for a in index.accounts_by_customer.get(c, ()))
-        if accounts:
-            refs["account"] = tuple(accounts)
-        yield SubjectFacts(Subject("person", key), facts, refs)
+    return [(key, emails[key], customer_ids) for key, customer_ids in groups.items()]
+
+
+def person_subject(index: Index, row: PersonRow) -> SubjectFacts:
+    key, email, customer_ids = row
+    trials = [s.id for c in sorted(customer_ids) for s in index.subscriptions_of(c) if had_trial(s)]
+    facts = {
+        "person": {"id": key, "email": email},
+        "customer_ids": sorted(customer_ids),
+        "customer_count": len(customer_ids),
+        "trial_count": len(trials),
+        "trial_subscriptions": trials,
+    }
+    refs = {"customer": tuple(sorted(customer_ids)), "subscription": tuple(trials)}
+    accounts = sorted(a.id for c in customer_ids for a in index.accounts_by_customer.get(c, ()))
+    if accounts:
+        refs["account"] = tuple(accounts)
+    return SubjectFacts(Subject("person", key), facts, refs)
+
+
+def _person_subjects(index: Index) -> Iterator[SubjectFacts]:
+    for row in person_rows(index):
+        yield person_subject(index, row)
 
 
 def _app_subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
@@ -230,16 +250,17 @@ class Kind:
     keys), each row's subject id and settling reason without computing its facts,
     and its facts when a rule needs them."""
 
-    rows: Callable[[Index], Sequence[Any]]
+    rows: Callable[[Index], Iterable[Any]]
     ident: Callable[[Any], str]
     settle: Callable[[Index, Any], str | None]
     build: Callable[[Index, Any], SubjectFacts]
 
 
 def _built(subjects: Callable[[Index], Iterator[SubjectFacts]]) -> Kind:
-    """A kind whose rows are its subjects, facts already attached (computed lazily)."""
+    """A kind whose rows are its subjects, facts already attached (computed lazily)
+    and streamed: the closure engine never holds them all."""
     return Kind(
-        rows=lambda index: list(subjects(index)),
+        rows=subjects,
         ident=lambda item: str(item.subject.id),
         settle=lambda _index, item: item.settling_reason if item.settling else None,
         build=lambda _index, item: item,
@@ -263,9 +284,21 @@ KINDS: dict[str, Kind] = {
         settle=_subscription_settle,
         build=subscription_subject,
     ),
-    "customer": _built(_customer_subjects),
+    "customer": Kind(
+        rows=customer_rows,
+        ident=str,
+        settle=lambda index, customer_id: (
+            SETTLING if customer_id in index.settling_customers else None
+        ),
+        build=customer_subject,
+    ),
     "price": _built(_price_subjects),
-    "person": _built(_person_subjects),
+    "person": Kind(
+        rows=person_rows,
+        ident=lambda row: str(row[0]),
+        settle=lambda _index, _row: None,
+        build=person_subject,
+    ),
     "app_subscription": _built(_app_subscription_subjects),
 }
 

@@ -24,8 +24,8 @@ from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, subscription_rows
 from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import cell, column, compile_sql
-from prodcheck.engine.sql_facts import sub_facts, views
-from prodcheck.engine.sql_load import arrow_type, load, table
+from prodcheck.engine.sql_facts import base, views
+from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
 
 
 class Session:
@@ -38,20 +38,23 @@ class Session:
         self.index = index
         self.conn = duckdb.connect()
         self._loaded = False
-        self._views = views(index.config.policy, index.now)
+        self._views = views(index.now)
 
     def close(self) -> None:
         self.conn.close()
 
-    def _provided(self, kind: str) -> list[str]:
+    def _provided(self, kind: str, rows: Sequence[Any]) -> list[str]:
         """The fact paths the kind's view computes (none for a kind with no view)."""
         statement = self._views.get(kind)
         if statement is None:
             return []
         if not self._loaded:
             load(self.conn, self.index, subscription_rows(self.index))
-            self.conn.execute(sub_facts(self.index.config.policy, self.index.now))
+            for view in base(self.index.config.policy, self.index.now):
+                self.conn.execute(view)
             self._loaded = True
+        for name, arrow in row_tables(kind, rows).items():
+            self.conn.register(name, arrow)
         self.conn.execute(statement)
         names = [row[0] for row in self.conn.execute(f"DESCRIBE facts_{kind}").fetchall()]
         return [name for name in names if name != "row"]
@@ -63,7 +66,7 @@ class Session:
         paths = list(dict.fromkeys(path for rule in rules for path in fact_paths(rule.condition)))
         if not rows or not paths:
             return {}
-        provided = set(self._provided(kind))
+        provided = set(self._provided(kind, rows))
         in_sql = [path for path in paths if path in provided]
         in_python = [path for path in paths if path not in provided]
         source = f"facts_{kind}" if in_sql else ""

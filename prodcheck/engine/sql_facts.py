@@ -13,8 +13,12 @@ group.
   and its plan: the highest-tier mapped price, the first mapped one among untiered.
 - facts_account: the join account -> customer -> subscriptions, the billing plan
   (the highest tier among entitling subscriptions), grace, the plan the app stores,
-  the pending plan, who else holds the customer id (`paid_for`), identity.
+  the pending plan, who else holds the customer id (`paid_for`), identity, the
+  stored subscription id, the period end against the row's expiry, and a schedule
+  that would downgrade a plan changed after it was made (`stale_downgrade`).
 - facts_subscription: entitlement, the customer, how many rows hold it, the app's copy.
+- facts_customer, facts_person: over the kind's rows as facts.py lists them
+  (registered by the engine), counts of rows, entitling subscriptions and trials.
 
 Pure: builds text, imports no database driver.
 """
@@ -52,12 +56,16 @@ WITH best AS (
         0, (epoch_us({_now(now)}) - epoch_us(s.period_start)) // {MICROSECONDS_PER_DAY}
     ) END AS days_past_due
     FROM subscriptions s
+), ruled AS (
+    SELECT timed.*, best.plan, best.tier, (
+        {statuses} OR (status = 'past_due'
+            AND (days_past_due IS NULL OR days_past_due <= {int(policy.grace_period_days)}))
+    ) AS entitles_row
+    FROM timed LEFT JOIN best ON best.sub_row = timed.row
 )
-SELECT timed.*, best.plan, best.tier, (
-    {statuses} OR (status = 'past_due'
-        AND (days_past_due IS NULL OR days_past_due <= {int(policy.grace_period_days)}))
-) AS entitles
-FROM timed LEFT JOIN best ON best.sub_row = timed.row
+-- The index keeps entitling subscriptions as a set of ids: an id listed twice
+-- entitles both rows when one does (duplicate ids are issue 20's to report).
+SELECT *, bool_or(entitles_row) OVER (PARTITION BY id) AS entitles FROM ruled
 """
 
 
@@ -92,10 +100,23 @@ WITH owned AS (
         count(*) AS subscription_count,
         count(*) FILTER (WHERE entitles) AS entitling_count,
         list(id ORDER BY row) FILTER (WHERE entitles) AS entitling_subscriptions,
-        bool_or(status = 'past_due' AND NOT entitles) AS any_expired,
-        bool_and(status = 'past_due') FILTER (WHERE entitles) AS all_past_due
+        bool_or(status = 'past_due' AND NOT entitles_row) AS any_expired,
+        bool_and(status = 'past_due') FILTER (WHERE entitles) AS all_past_due,
+        max(period_end) FILTER (WHERE entitles) AS period_end
     FROM sub_facts GROUP BY customer_id
-), billing AS ({billing}), pending_plan AS ({pending}), served AS (
+), billing AS ({billing}), pending_plan AS ({pending}), downgrades AS (
+    -- a future phase of an open schedule whose highest tier is below the tier billed
+    SELECT schedule_row, subscription, created, max(t.tier) AS top
+    FROM schedule_prices JOIN plans p USING (price_id) JOIN tiers t ON t.plan = p.plan
+    WHERE status IN ('active', 'not_started') AND created IS NOT NULL
+        AND phase_start > {_now(now)}
+    GROUP BY schedule_row, subscription, created, phase_start
+), stale AS (
+    -- ... although the subscription's price was set after the schedule was made
+    SELECT DISTINCT s.customer_id FROM sub_facts s
+    JOIN downgrades d ON d.subscription = s.id
+    WHERE s.entitles AND d.top < s.tier AND s.price_set > d.created
+), served AS (
     -- another row holding the customer id has access, or the customer names it
     SELECT DISTINCT a.row FROM accounts a
     JOIN accounts other ON other.customer_id = a.customer_id
@@ -125,16 +146,37 @@ SELECT a.row, {fields},
     coalesce(a."account.access_expires_at" < {_now(now)}, FALSE) AS access_expired,
     CASE WHEN a.email_key IS NOT NULL AND c.email_key IS NOT NULL
         THEN a.email_key = c.email_key END AS email_matches,
-    {entitling} > 0 AND served.row IS NULL AS paid_for
-FROM accounts a
+    {entitling} > 0 AND served.row IS NULL AS paid_for,
+    o.period_end AS billing_period_end,
+    abs(epoch_us(a."account.access_expires_at") - epoch_us(o.period_end))
+        / 1000000.0 / 86400.0 AS expiry_gap_days,
+    CASE WHEN stale.customer_id IS NOT NULL THEN TRUE END AS stale_downgrade,
+    CASE WHEN stored THEN TRUE END AS stored_subscription,
+    CASE WHEN stored THEN a."account.subscription_id" END AS "stored_subscription.id",
+    CASE WHEN stored THEN ss.id IS NOT NULL END AS "stored_subscription.exists",
+    CASE WHEN stored THEN coalesce(ss.customer_id = a.customer_id, FALSE)
+        END AS "stored_subscription.ours",
+    CASE WHEN stored THEN ss.customer_id END AS "stored_subscription.customer_id",
+    CASE WHEN stored THEN ss.status END AS "stored_subscription.status",
+    CASE WHEN stored THEN coalesce(ss.entitles, FALSE) END AS "stored_subscription.entitles"
+FROM (SELECT *, coalesce("account.subscription_id", '') <> '' AS stored FROM accounts) a
 LEFT JOIN customers c ON c.id = a.customer_id
 LEFT JOIN owned o ON o.customer_id = a.customer_id
 LEFT JOIN billing b ON b.customer_id = a.customer_id
 LEFT JOIN pending_plan pp ON pp.customer_id = a.customer_id
 LEFT JOIN tiers dt ON dt.plan = a.db_plan
 LEFT JOIN served ON served.row = a.row
+LEFT JOIN stale ON stale.customer_id = a.customer_id
+LEFT JOIN sub_facts ss ON ss.id = a."account.subscription_id" AND ss.canonical
 """
 
+
+# Rows holding each customer id (an empty id holds nothing, as in the index).
+HELD = """
+CREATE TEMP VIEW held AS
+SELECT customer_id, count(*) AS account_count FROM accounts
+WHERE customer_id <> '' GROUP BY customer_id
+"""
 
 SUBSCRIPTION_FACTS = """
 CREATE TEMP VIEW facts_subscription AS
@@ -145,14 +187,61 @@ SELECT s.row,
     app.id IS NOT NULL AS app_row_exists
 FROM sub_facts s
 LEFT JOIN customers c ON c.id = s.customer_id
-LEFT JOIN (
-    SELECT customer_id, count(*) AS account_count FROM accounts
-    WHERE customer_id <> '' GROUP BY customer_id
-) n ON n.customer_id = s.customer_id
+LEFT JOIN held n ON n.customer_id = s.customer_id
 LEFT JOIN app_ids app ON app.id = s.id
 """
 
+# Over customer_rows (row, id): every customer id an account or subscription names.
+CUSTOMER_FACTS = """
+CREATE TEMP VIEW facts_customer AS
+WITH owned AS (
+    SELECT customer_id,
+        count(*) FILTER (WHERE entitles) AS entitling_count,
+        list(id ORDER BY row) FILTER (WHERE entitles) AS entitling_subscriptions,
+        count(*) FILTER (WHERE had_trial) AS trial_count
+    FROM sub_facts GROUP BY customer_id
+)
+SELECT r.row,
+    r.id AS "customer.id",
+    c.id IS NOT NULL AS "customer.exists",
+    c.email AS "customer.email",
+    coalesce(n.account_count, 0) AS account_count,
+    coalesce(o.entitling_count, 0) AS entitling_count,
+    coalesce(o.entitling_subscriptions, []::VARCHAR[]) AS entitling_subscriptions,
+    coalesce(o.trial_count, 0) AS trial_count
+FROM customer_rows r
+LEFT JOIN customers c ON c.id = r.id
+LEFT JOIN owned o ON o.customer_id = r.id
+LEFT JOIN held n ON n.customer_id = r.id
+"""
 
-def views(policy: Policy, now: datetime) -> dict[str, str]:
-    """Subject kind -> the statement creating its view (after sub_facts)."""
-    return {"account": account_facts(now), "subscription": SUBSCRIPTION_FACTS}
+# Over person_members (row, key, email, customer_id): customers grouped by email.
+PERSON_FACTS = """
+CREATE TEMP VIEW facts_person AS
+WITH trials AS (
+    SELECT customer_id, count(*) FILTER (WHERE had_trial) AS trial_count
+    FROM subscriptions GROUP BY customer_id
+)
+SELECT p.row,
+    any_value(p.key) AS "person.id",
+    any_value(p.email) AS "person.email",
+    count(*) AS customer_count,
+    CAST(coalesce(sum(t.trial_count), 0) AS BIGINT) AS trial_count
+FROM person_members p LEFT JOIN trials t USING (customer_id)
+GROUP BY p.row
+"""
+
+
+def base(policy: Policy, now: datetime) -> tuple[str, ...]:
+    """The views every kind's view reads, created once the tables are loaded."""
+    return (sub_facts(policy, now), HELD)
+
+
+def views(now: datetime) -> dict[str, str]:
+    """Subject kind -> the statement creating its view (after the base views)."""
+    return {
+        "account": account_facts(now),
+        "subscription": SUBSCRIPTION_FACTS,
+        "customer": CUSTOMER_FACTS,
+        "person": PERSON_FACTS,
+    }

@@ -9,24 +9,29 @@ index's order (`row`), which is the order reports walk subjects in.
 
 Tables: accounts, customers, subscriptions, items (price per subscription item),
 pending (prices of pending updates), plans (price -> plan), tiers (plan -> rank),
-app_ids (ids in the app's own subscriptions table).
+schedule_prices (a schedule's phases and their prices), app_ids (ids in the app's
+own subscriptions table).
 
 pyarrow is imported here only, when the SQL engine runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from prodcheck.catalogue import FACTS
 from prodcheck.engine import access
-from prodcheck.engine.account_facts import account_values, had_trial
+from prodcheck.engine.account_facts import had_trial
 from prodcheck.engine.facts import SubscriptionRow
 from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import cell
 from prodcheck.factspec import FactSpec, FactType
+from prodcheck.model import ACCOUNT_ATTRIBUTES, Subscription
 
+# Fact types whose cells differ from the Python value (sql_conditions.cell).
+CONVERTED = frozenset({FactType.OBJECT, FactType.MONEY, FactType.LIST})
 # The `account.*` facts, loaded as columns named by their path.
 ACCOUNT_FIELDS = tuple(
     spec for path, spec in FACTS["account"].items() if path.startswith("account.")
@@ -63,29 +68,44 @@ def _key(email: str | None) -> str | None:
     return email.strip().lower() if email else None
 
 
+def _account_fields(index: Index, granted: list[bool]) -> dict[str, list[Any]]:
+    """The `account.*` facts, column by column (account_facts.account_values per row;
+    the parity test holds the two together)."""
+    accounts = index.accounts
+    derived: dict[str, list[Any]] = {
+        "has_access": granted,
+        "deleted": [a.deleted_at is not None for a in accounts],
+        "comped": [index.is_comped(a) for a in accounts],
+    }
+    found: dict[str, list[Any]] = {}
+    for spec in ACCOUNT_FIELDS:
+        name = spec.name[len("account.") :]
+        if name in derived:
+            values = derived[name]
+        elif name in ACCOUNT_ATTRIBUTES:
+            values = [getattr(a, name) for a in accounts]
+        else:
+            values = [a.value(name) for a in accounts]
+        if spec.type in CONVERTED:
+            values = [cell(v, spec) for v in values]
+        found[spec.name] = values
+    return found
+
+
 def _accounts(index: Index) -> Any:
     import pyarrow as pa
 
-    columns = index.config.database.columns
-    fields: dict[str, list[Any]] = {spec.name: [] for spec in ACCOUNT_FIELDS}
-    customer_ids, granted, db_plans, emails = [], [], [], []
-    for account in index.accounts:
-        has = access.has_access(columns, account, index.now, index.app_rows_for(account))
-        values = account_values(index, account, has)
-        for spec in ACCOUNT_FIELDS:
-            fields[spec.name].append(cell(values.get(spec.name[len("account.") :]), spec))
-        customer_ids.append(account.customer_id)
-        granted.append(has)
-        db_plans.append(index.db_plan(account.plan))
-        emails.append(_key(account.email))
+    columns, now, accounts = index.config.database.columns, index.now, index.accounts
+    granted = [access.has_access(columns, a, now, index.app_rows_for(a)) for a in accounts]
+    fields = _account_fields(index, granted)
     text = pa.string()
     return table(
         {
-            "row": (pa.int64(), list(range(len(index.accounts)))),
-            "customer_id": (text, customer_ids),
+            "row": (pa.int64(), list(range(len(accounts)))),
+            "customer_id": (text, [a.customer_id for a in accounts]),
             "has_access": (pa.bool_(), granted),
-            "db_plan": (text, db_plans),
-            "email_key": (text, emails),
+            "db_plan": (text, [index.db_plan(a.plan) for a in accounts]),
+            "email_key": (text, [_key(a.email) for a in accounts]),
             **{spec.name: (arrow_type(spec), fields[spec.name]) for spec in ACCOUNT_FIELDS},
         }
     )
@@ -108,7 +128,14 @@ def _customers(index: Index) -> Any:
     )
 
 
-def _subscriptions(rows: Sequence[SubscriptionRow]) -> tuple[Any, Any, Any]:
+def _price_set(subscription: Subscription) -> datetime | None:
+    """When the subscription's current prices were set: its latest item's creation."""
+    return max((i.created for i in subscription.items if i.created is not None), default=None)
+
+
+def _subscriptions(
+    rows: Sequence[SubscriptionRow], by_id: Mapping[str, Subscription]
+) -> tuple[Any, Any, Any]:
     import pyarrow as pa
 
     text, number, moment = pa.string(), pa.int64(), pa.timestamp("us", tz="UTC")
@@ -131,6 +158,10 @@ def _subscriptions(rows: Sequence[SubscriptionRow]) -> tuple[Any, Any, Any]:
             "status": (text, [s.status.value for _, s in rows]),
             "period_start": (moment, [s.period_start for _, s in rows]),
             "had_trial": (pa.bool_(), [had_trial(s) for _, s in rows]),
+            "period_end": (moment, [s.period_end for _, s in rows]),
+            # the subscription an id names when ids repeat (the index's choice)
+            "canonical": (pa.bool_(), [by_id.get(s.id) is s for _, s in rows]),
+            "price_set": (moment, [_price_set(s) for _, s in rows]),
         }
     )
     kinds = {"sub_row": number, "pos": number, "price_id": text}
@@ -141,13 +172,58 @@ def _subscriptions(rows: Sequence[SubscriptionRow]) -> tuple[Any, Any, Any]:
     return subscriptions, price_table(items), price_table(pending)
 
 
+def _schedule_prices(index: Index) -> Any:
+    """One row per (schedule, phase, price) of the schedules attached to a subscription."""
+    import pyarrow as pa
+
+    text, moment = pa.string(), pa.timestamp("us", tz="UTC")
+    names = ("schedule_row", "subscription", "status", "created", "phase_start", "price_id")
+    found: dict[str, list[Any]] = {name: [] for name in names}
+    schedules = [s for group in index.schedules_by_subscription.values() for s in group]
+    for number, schedule in enumerate(schedules):
+        for phase in schedule.phases:
+            for price_id in phase.price_ids:
+                values = (
+                    number,
+                    schedule.subscription_id,
+                    schedule.status,
+                    schedule.created,
+                    phase.start,
+                    price_id,
+                )
+                for name, value in zip(names, values, strict=True):
+                    found[name].append(value)
+    types = (pa.int64(), text, text, moment, moment, text)
+    return table({name: (t, found[name]) for name, t in zip(names, types, strict=True)})
+
+
+def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
+    """The tables a kind's view reads its rows from (facts.KINDS order): customer ids,
+    and each person's customers."""
+    import pyarrow as pa
+
+    text, number = pa.string(), pa.int64()
+    if kind == "customer":
+        ids = {"row": (number, list(range(len(rows)))), "id": (text, list(rows))}
+        return {"customer_rows": table(ids)}
+    if kind == "person":
+        members: dict[str, list[Any]] = {"row": [], "key": [], "email": [], "customer_id": []}
+        for row, (key, email, customer_ids) in enumerate(rows):
+            for customer_id in customer_ids:
+                for name, value in zip(members, (row, key, email, customer_id), strict=True):
+                    members[name].append(value)
+        types = {"row": number, "key": text, "email": text, "customer_id": text}
+        return {"person_members": table({n: (types[n], members[n]) for n in members})}
+    return {}
+
+
 def load(conn: Any, index: Index, subscription_rows: Sequence[SubscriptionRow]) -> None:
     """Register the snapshot's tables on a DuckDB connection."""
     import pyarrow as pa
 
     text = pa.string()
     plans = index.config.plans
-    subscriptions, items, pending = _subscriptions(subscription_rows)
+    subscriptions, items, pending = _subscriptions(subscription_rows, index.subscriptions_by_id)
     tables = {
         "accounts": _accounts(index),
         "customers": _customers(index),
@@ -161,6 +237,7 @@ def load(conn: Any, index: Index, subscription_rows: Sequence[SubscriptionRow]) 
             {"plan": (text, list(plans.tiers)), "tier": (pa.int64(), list(range(len(plans.tiers))))}
         ),
         # Only text ids can equal a subscription id.
+        "schedule_prices": _schedule_prices(index),
         "app_ids": table({"id": (text, sorted(i for i in index.app_ids if isinstance(i, str)))}),
     }
     for name, arrow in tables.items():
