@@ -54,7 +54,7 @@ def _compare(index: Index) -> int:
     session = Session(index)
     compared = 0
     try:
-        for kind in ("account", "subscription", "customer", "person"):
+        for kind in KINDS:
             rows = list(KINDS[kind].rows(index))
             paths = session._provided(kind, rows)
             assert paths, kind
@@ -206,7 +206,24 @@ def _tricky() -> Snapshot:
             loaded=frozenset({"customers", "subscriptions", "subscription_schedules"}),
         ),
         accounts=AccountState(tuple(accounts), frozenset({"plan", "email"})),
+        tables={"app_subscriptions": _app_rows()},
     )
+
+
+def _app_rows() -> tuple[dict[str, Any], ...]:
+    """The app's copy: of a repeated id, of an unknown one, half empty, 59, 60 and 61
+    minutes off."""
+    end = NOW + timedelta(days=25)
+    rows = [
+        ("sub_dup", "canceled", "price_pro", 1, end, False),
+        ("sub_nowhere", "active", "price_pro", 1, end, False),
+        ("sub_a1", None, None, None, None, False),
+        ("sub_b1", "active", "price_old", 3, end + timedelta(minutes=59), True),
+        ("sub_c1", "active", "price_team", 1, end - timedelta(minutes=61), False),
+        ("sub_i1", "active", "price_pro", 1, end + timedelta(minutes=60), False),
+    ]
+    names = ("id", "status", "price_id", "quantity", "period_end", "cancel_at_period_end")
+    return tuple(dict(zip(names, row, strict=True)) for row in rows)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ compared with the provider's subscription of the same id, field by field."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -74,14 +74,27 @@ def app_facts(index: Index, row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def app_subjects(
-    index: Index,
-) -> Iterator[tuple[Subject, dict[str, Any], dict[str, tuple[str, ...]]]]:
-    """(subject, facts, refs) per row of the app's subscriptions table, by id."""
-    for row in sorted(index.app_rows, key=lambda r: str(r["id"])):
-        facts = app_facts(index, row)
-        refs: dict[str, tuple[str, ...]] = {"subscription": (row["id"],)}
-        customer = facts["billed"]["customer_id"] or row.get("customer_id")
-        if customer:
-            refs["customer"] = (customer,)
-        yield Subject("app_subscription", row["id"]), facts, refs
+AppRow = Mapping[str, Any]
+
+
+def app_rows(index: Index) -> list[AppRow]:
+    """The app's subscriptions rows, by id."""
+    return sorted(index.app_rows, key=lambda r: str(r["id"]))
+
+
+def app_customer(index: Index, row: AppRow) -> str | None:
+    """The customer a row is about: billing's, else the row's own."""
+    subscription = index.subscriptions_by_id.get(row["id"])
+    return (subscription.customer_id if subscription else None) or row.get("customer_id")
+
+
+def app_subject(
+    index: Index, row: AppRow
+) -> tuple[Subject, dict[str, Any], dict[str, tuple[str, ...]]]:
+    """(subject, facts, refs) of one row of the app's subscriptions table."""
+    facts = app_facts(index, row)
+    refs: dict[str, tuple[str, ...]] = {"subscription": (row["id"],)}
+    customer = app_customer(index, row)
+    if customer:
+        refs["customer"] = (customer,)
+    return Subject("app_subscription", row["id"]), facts, refs

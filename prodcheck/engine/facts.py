@@ -21,7 +21,7 @@ from prodcheck.engine.account_facts import (
     subject_label,
     subscription_summary,
 )
-from prodcheck.engine.app_facts import app_subjects
+from prodcheck.engine.app_facts import AppRow, app_customer, app_rows, app_subject
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
 from prodcheck.model import Account, Money, Subscription
@@ -167,26 +167,39 @@ def _customer_subjects(index: Index) -> Iterator[SubjectFacts]:
         yield customer_subject(index, customer_id)
 
 
-def _price_subjects(index: Index) -> Iterator[SubjectFacts]:
+PriceRow = tuple[str, list[Subscription]]  # (price id, entitling subscriptions with it)
+
+
+def price_rows(index: Index) -> list[PriceRow]:
+    """Every price of an entitling subscription, in the order they first appear."""
     by_price: dict[str, list[Subscription]] = defaultdict(list)
     for subscriptions in index.subscriptions_by_customer.values():
         for subscription in subscriptions:
             if subscription.id in index.entitling:
                 for price_id in dict.fromkeys(subscription.price_ids):
                     by_price[price_id].append(subscription)
-    for price_id, users in by_price.items():
-        totals = sum_money(s.monthly_amount for s in users)
-        ids = sorted(s.id for s in users)
-        facts = {
-            "price": {"id": price_id},
-            "mapped": index.plan_of(price_id) is not None,
-            "plan": index.plan_of(price_id),
-            "subscriptions": ids,
-            "subscription_count": len(ids),
-            "monthly_amount": totals[0] if len(totals) == 1 else None,
-        }
-        refs = {"price": (price_id,), "subscription": tuple(ids)}
-        yield SubjectFacts(Subject("price", price_id), facts, refs)
+    return list(by_price.items())
+
+
+def price_subject(index: Index, row: PriceRow) -> SubjectFacts:
+    price_id, users = row
+    totals = sum_money(s.monthly_amount for s in users)
+    ids = sorted(s.id for s in users)
+    facts = {
+        "price": {"id": price_id},
+        "mapped": index.plan_of(price_id) is not None,
+        "plan": index.plan_of(price_id),
+        "subscriptions": ids,
+        "subscription_count": len(ids),
+        "monthly_amount": totals[0] if len(totals) == 1 else None,
+    }
+    refs = {"price": (price_id,), "subscription": tuple(ids)}
+    return SubjectFacts(Subject("price", price_id), facts, refs)
+
+
+def _price_subjects(index: Index) -> Iterator[SubjectFacts]:
+    for row in price_rows(index):
+        yield price_subject(index, row)
 
 
 PersonRow = tuple[str, str | None, list[str]]  # (key, email, customer ids)
@@ -228,10 +241,18 @@ def _person_subjects(index: Index) -> Iterator[SubjectFacts]:
         yield person_subject(index, row)
 
 
+def _app_settle(index: Index, row: AppRow) -> str | None:
+    return SETTLING if (app_customer(index, row) or "") in index.settling_customers else None
+
+
+def app_subscription_subject(index: Index, row: AppRow) -> SubjectFacts:
+    subject, facts, refs = app_subject(index, row)
+    return SubjectFacts(subject, facts, refs, _app_settle(index, row) is not None)
+
+
 def _app_subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
-    for subject, facts, refs in app_subjects(index):
-        customer = refs.get("customer", ("",))[0]
-        yield SubjectFacts(subject, facts, refs, customer in index.settling_customers)
+    for row in app_rows(index):
+        yield app_subscription_subject(index, row)
 
 
 SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
@@ -254,17 +275,6 @@ class Kind:
     ident: Callable[[Any], str]
     settle: Callable[[Index, Any], str | None]
     build: Callable[[Index, Any], SubjectFacts]
-
-
-def _built(subjects: Callable[[Index], Iterator[SubjectFacts]]) -> Kind:
-    """A kind whose rows are its subjects, facts already attached (computed lazily)
-    and streamed: the closure engine never holds them all."""
-    return Kind(
-        rows=subjects,
-        ident=lambda item: str(item.subject.id),
-        settle=lambda _index, item: item.settling_reason if item.settling else None,
-        build=lambda _index, item: item,
-    )
 
 
 def _subscription_settle(index: Index, row: SubscriptionRow) -> str | None:
@@ -292,14 +302,24 @@ KINDS: dict[str, Kind] = {
         ),
         build=customer_subject,
     ),
-    "price": _built(_price_subjects),
+    "price": Kind(
+        rows=price_rows,
+        ident=lambda row: str(row[0]),
+        settle=lambda _index, _row: None,
+        build=price_subject,
+    ),
     "person": Kind(
         rows=person_rows,
         ident=lambda row: str(row[0]),
         settle=lambda _index, _row: None,
         build=person_subject,
     ),
-    "app_subscription": _built(_app_subscription_subjects),
+    "app_subscription": Kind(
+        rows=app_rows,
+        ident=lambda row: str(row["id"]),
+        settle=_app_settle,
+        build=app_subscription_subject,
+    ),
 }
 
 

@@ -17,8 +17,11 @@ group.
   stored subscription id, the period end against the row's expiry, and a schedule
   that would downgrade a plan changed after it was made (`stale_downgrade`).
 - facts_subscription: entitlement, the customer, how many rows hold it, the app's copy.
-- facts_customer, facts_person: over the kind's rows as facts.py lists them
-  (registered by the engine), counts of rows, entitling subscriptions and trials.
+- facts_customer, facts_price, facts_person: over the kind's rows as facts.py lists
+  them (registered by the engine), counts of rows, entitling subscriptions and
+  trials, the plan a price maps to.
+- facts_app_subscription: the app's copy of a subscription field by field against
+  billing's of the same id (unknown, not false, when either side is empty).
 
 Pure: builds text, imports no database driver.
 """
@@ -28,6 +31,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from prodcheck.config import Policy
+from prodcheck.engine.app_facts import PERIOD_TOLERANCE
 from prodcheck.engine.entitlement import NEVER_ENTITLED
 from prodcheck.engine.sql_conditions import column, literal
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS
@@ -215,6 +219,62 @@ LEFT JOIN owned o ON o.customer_id = r.id
 LEFT JOIN held n ON n.customer_id = r.id
 """
 
+# Over price_rows (row, id): the prices of entitling subscriptions.
+PRICE_FACTS = """
+CREATE TEMP VIEW facts_price AS
+WITH users AS (
+    SELECT i.price_id, count(DISTINCT s.row) AS subscription_count
+    FROM items i JOIN sub_facts s ON s.row = i.sub_row
+    WHERE s.entitles GROUP BY i.price_id
+)
+SELECT r.row,
+    r.id AS "price.id",
+    p.plan IS NOT NULL AS mapped,
+    p.plan AS plan,
+    coalesce(u.subscription_count, 0) AS subscription_count
+FROM price_rows r
+LEFT JOIN plans p ON p.price_id = r.id
+LEFT JOIN users u ON u.price_id = r.id
+"""
+
+# Over app_rows (row, "app_subscription.<field>"...): the app's own copy of each
+# subscription against the one billing lists under its id.
+APP_FACTS = f"""
+CREATE TEMP VIEW facts_app_subscription AS
+WITH prices AS (
+    SELECT sub_row, list(price_id ORDER BY pos) AS price_ids FROM items GROUP BY sub_row
+), billed AS (
+    SELECT s.*, coalesce(p.price_ids, []::VARCHAR[]) AS price_ids
+    FROM sub_facts s LEFT JOIN prices p ON p.sub_row = s.row WHERE s.canonical
+)
+SELECT r.*,
+    b.id IS NOT NULL AS "billed.exists",
+    b.status AS "billed.status",
+    b.customer_id AS "billed.customer_id",
+    coalesce(b.price_ids, []::VARCHAR[]) AS "billed.price_ids",
+    b.quantity AS "billed.quantity",
+    b.period_end AS "billed.period_end",
+    b.cancel_at_period_end AS "billed.cancel_at_period_end",
+    coalesce(b.entitles, FALSE) AS "billed.entitles",
+    CASE WHEN b.id IS NOT NULL AND r."app_subscription.status" IS NOT NULL
+        AND b.status IS NOT NULL
+        THEN r."app_subscription.status" = b.status END AS status_matches,
+    CASE WHEN b.id IS NOT NULL AND r."app_subscription.price_id" IS NOT NULL
+        THEN list_contains(b.price_ids, r."app_subscription.price_id") END AS price_matches,
+    CASE WHEN b.id IS NOT NULL AND r."app_subscription.quantity" IS NOT NULL
+        THEN r."app_subscription.quantity" = b.quantity END AS quantity_matches,
+    CASE WHEN b.id IS NOT NULL AND r."app_subscription.period_end" IS NOT NULL
+        AND b.period_end IS NOT NULL
+        THEN abs(epoch_us(r."app_subscription.period_end") - epoch_us(b.period_end))
+            <= {int(PERIOD_TOLERANCE.total_seconds()) * 1_000_000}
+        END AS period_end_matches,
+    CASE WHEN b.id IS NOT NULL AND r."app_subscription.cancel_at_period_end" IS NOT NULL
+        AND b.cancel_at_period_end IS NOT NULL
+        THEN r."app_subscription.cancel_at_period_end" = b.cancel_at_period_end
+        END AS cancel_matches
+FROM app_rows r LEFT JOIN billed b ON b.id = r."app_subscription.id"
+"""
+
 # Over person_members (row, key, email, customer_id): customers grouped by email.
 PERSON_FACTS = """
 CREATE TEMP VIEW facts_person AS
@@ -243,5 +303,7 @@ def views(now: datetime) -> dict[str, str]:
         "account": account_facts(now),
         "subscription": SUBSCRIPTION_FACTS,
         "customer": CUSTOMER_FACTS,
+        "price": PRICE_FACTS,
         "person": PERSON_FACTS,
+        "app_subscription": APP_FACTS,
     }

@@ -29,6 +29,7 @@ from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import cell
 from prodcheck.factspec import FactSpec, FactType
 from prodcheck.model import ACCOUNT_ATTRIBUTES, Subscription
+from prodcheck.tables import APP_SUBSCRIPTIONS
 
 # Fact types whose cells differ from the Python value (sql_conditions.cell).
 CONVERTED = frozenset({FactType.OBJECT, FactType.MONEY, FactType.LIST})
@@ -162,6 +163,8 @@ def _subscriptions(
             # the subscription an id names when ids repeat (the index's choice)
             "canonical": (pa.bool_(), [by_id.get(s.id) is s for _, s in rows]),
             "price_set": (moment, [_price_set(s) for _, s in rows]),
+            "cancel_at_period_end": (pa.bool_(), [s.cancel_at_period_end for _, s in rows]),
+            "quantity": (number, [sum(i.quantity for i in s.items) for _, s in rows]),
         }
     )
     kinds = {"sub_row": number, "pos": number, "price_id": text}
@@ -198,14 +201,15 @@ def _schedule_prices(index: Index) -> Any:
 
 
 def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
-    """The tables a kind's view reads its rows from (facts.KINDS order): customer ids,
-    and each person's customers."""
+    """The tables a kind's view reads its rows from (facts.KINDS order): customer and
+    price ids, each person's customers, the app's subscriptions rows."""
     import pyarrow as pa
 
     text, number = pa.string(), pa.int64()
-    if kind == "customer":
-        ids = {"row": (number, list(range(len(rows)))), "id": (text, list(rows))}
-        return {"customer_rows": table(ids)}
+    if kind in ("customer", "price"):
+        keys = list(rows) if kind == "customer" else [price_id for price_id, _ in rows]
+        ids = {"row": (number, list(range(len(rows)))), "id": (text, keys)}
+        return {f"{kind}_rows": table(ids)}
     if kind == "person":
         members: dict[str, list[Any]] = {"row": [], "key": [], "email": [], "customer_id": []}
         for row, (key, email, customer_ids) in enumerate(rows):
@@ -214,6 +218,13 @@ def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
                     members[name].append(value)
         types = {"row": number, "key": text, "email": text, "customer_id": text}
         return {"person_members": table({n: (types[n], members[n]) for n in members})}
+    if kind == "app_subscription":
+        fields = {f"app_subscription.{f.name}": f for f in APP_SUBSCRIPTIONS.fields}
+        columns = {
+            name: (arrow_type(FACTS[kind][name]), [row.get(field.name) for row in rows])
+            for name, field in fields.items()
+        }
+        return {"app_rows": table({"row": (number, list(range(len(rows)))), **columns})}
     return {}
 
 
