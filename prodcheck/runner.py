@@ -15,6 +15,7 @@ from prodcheck import __version__
 from prodcheck.baseline import apply_baseline, load_baseline
 from prodcheck.bundled import contracts_dir, display_path
 from prodcheck.config import Config, find_config, load_config
+from prodcheck.engine import DEFAULT_ENGINE
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
@@ -34,7 +35,7 @@ class CheckRequest:
     now: datetime | None = None
     quiet: bool = False
     baseline: Path | None = None  # known findings: listed, not counted
-    engine: str = "closures"  # which engine decides what fires (evaluate.ENGINES)
+    engine: str = DEFAULT_ENGINE  # which engine decides what fires (engine.ENGINES)
 
 
 def parse_now(text: str, where: str) -> datetime:
@@ -143,7 +144,11 @@ def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Re
 
 
 def evaluate_snapshot(
-    config: Config, rules: list[Rule], snapshot: Snapshot, now: datetime, engine: str = "closures"
+    config: Config,
+    rules: list[Rule],
+    snapshot: Snapshot,
+    now: datetime,
+    engine: str = DEFAULT_ENGINE,
 ) -> Report:
     evaluation = evaluate(rules, build_index(snapshot, config, now), engine)
     notes = tuple(note for source in snapshot.sources for note in source.notes)

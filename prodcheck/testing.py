@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from prodcheck.engine import DEFAULT_ENGINE
 from prodcheck.errors import ProdcheckError
 from prodcheck.failures import internal_error_message
 from prodcheck.results import Report
@@ -70,7 +71,7 @@ def compare(scenario: Scenario, report: Report) -> list[str]:
 
 
 def run_scenario(
-    folder: Path, config_path: Path | None, env: Mapping[str, str], engine: str = "closures"
+    folder: Path, config_path: Path | None, env: Mapping[str, str], engine: str = DEFAULT_ENGINE
 ) -> ScenarioResult:
     try:
         scenario = read_scenario(folder)

@@ -1,5 +1,5 @@
-"""The SQL engine (`--engine sql`) beside the closures: every scenario (the held-in
-audit included) gives byte-identical reports through both, and compiled conditions
+"""The SQL engine (the default) against the closures it replaces: every scenario (the
+held-in audit included) gives byte-identical reports through both, and compiled conditions
 mean exactly what the closures mean, null included, on random facts and random
 conditions run through DuckDB. `--version` never loads duckdb."""
 
@@ -34,7 +34,7 @@ def test_both_engines_give_the_same_report(folder: Path, run_cli) -> None:
     many = folder.name in ("demo", "audit-8200", "mixed-saas")
     for output in ("json", "terminal", "markdown") if many else ("json",):
         args = ["check", "--fixtures", str(folder), "--format", output]
-        closures = run_cli(*args)
+        closures = run_cli(*args, "--engine", "closures")
         sql = run_cli(*args, "--engine", "sql")
         assert sql.exit_code == closures.exit_code
         assert sql.stdout == closures.stdout, output

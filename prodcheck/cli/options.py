@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from prodcheck.engine import ENGINES
+from prodcheck.engine import DEFAULT_ENGINE, ENGINES
 
 config_option = click.option(
     "--config",
@@ -28,8 +28,8 @@ quiet_option = click.option("--quiet", is_flag=True, help="No progress display o
 engine_option = click.option(
     "--engine",
     type=click.Choice(ENGINES),
-    default="closures",
+    default=DEFAULT_ENGINE,
     show_default=True,
-    help="What decides which rules fire: Python closures, or the SQL engine (DuckDB), "
-    "built beside them; both give the same report.",
+    help="What decides which rules fire: the SQL engine (DuckDB), or the Python "
+    "closures it replaces; both give the same report.",
 )

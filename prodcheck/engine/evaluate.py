@@ -11,6 +11,7 @@ from jinja2 import UndefinedError
 
 from prodcheck.catalogue import FACTS
 from prodcheck.config import Config
+from prodcheck.engine import DEFAULT_ENGINE
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, monthly_amount_of
 from prodcheck.engine.index import Index
@@ -119,7 +120,7 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
     return None
 
 
-def evaluate(rules: Sequence[Rule], index: Index, engine: str = "closures") -> Evaluation:
+def evaluate(rules: Sequence[Rule], index: Index, engine: str = DEFAULT_ENGINE) -> Evaluation:
     active: dict[str, list[Rule]] = {}
     skipped: list[SkippedRule] = []
     for rule in rules:

@@ -2,11 +2,11 @@
 DuckDB from the rules' conditions compiled to SQL (sql_conditions.py) over the facts
 as SQL views (sql_facts.py) on the normalized tables (sql_load.py).
 
-Per subject kind, the facts the kind's rules read are materialized once into a
-table (one row per subject, in report order): from the kind's view where the fact
-is SQL, else computed in Python for every subject and joined in by row. Then one
-query per rule returns the rows it fires on; only those rows' facts are built in
-Python, where the message and fix are rendered. The parity test
+Per subject kind, one query reads the facts the kind's rules need (one row per
+subject, in report order): from the kind's view where the fact is SQL, else
+computed in Python for every subject and joined in by row. It returns, for the
+rows where some rule's predicate holds, which ones do; only those rows' facts are
+built in Python, where the message and fix are rendered. The parity test
 (tests/test_sql_engine.py) holds both engines to the same reports byte for byte.
 
 duckdb and pyarrow are imported here only, when the SQL engine runs: `--version`,
@@ -23,7 +23,7 @@ from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, subscription_rows
 from prodcheck.engine.index import Index
-from prodcheck.engine.sql_conditions import cell, column, compile_sql
+from prodcheck.engine.sql_conditions import cell, compile_sql
 from prodcheck.engine.sql_facts import base, views
 from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
 
@@ -73,16 +73,13 @@ class Session:
         if in_python:
             self.conn.register("python_facts", self._python_facts(kind, in_python, rows))
             source = f"{source} JOIN python_facts USING (row)" if source else "python_facts"
-        selected = ", ".join(column(path) for path in paths)
-        self.conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE facts AS SELECT row, {selected} FROM {source}"
-        )
+        # One query per kind: a flag per rule, only the rows where one holds.
+        predicates = [compile_sql(rule.condition, specs) for rule in rules]
+        flags = ", ".join(f"{predicate} AS fired_{i}" for i, predicate in enumerate(predicates))
+        query = f"SELECT row, {flags} FROM {source} WHERE {' OR '.join(predicates)}"
         fired: dict[int, set[str]] = {}
-        for rule in rules:
-            predicate = compile_sql(rule.condition, specs)
-            query = f"SELECT row FROM facts WHERE {predicate}"
-            for (number,) in self.conn.execute(query).fetchall():
-                fired.setdefault(number, set()).add(rule.id)
+        for number, *hits in self.conn.execute(query).fetchall():
+            fired[number] = {rule.id for rule, hit in zip(rules, hits, strict=True) if hit}
         return fired
 
     def _python_facts(self, kind: str, paths: list[str], rows: Sequence[Any]) -> Any:

@@ -47,7 +47,7 @@ def sub_facts(policy: Policy, now: datetime) -> str:
     entitled = sorted(policy.entitled_statuses - {s.value for s in NEVER_ENTITLED})
     statuses = f"status IN ({', '.join(literal(s) for s in entitled)})" if entitled else "FALSE"
     return f"""
-CREATE TEMP VIEW sub_facts AS
+CREATE TEMP TABLE sub_facts AS
 WITH best AS (
     SELECT sub_row, plan, tier FROM (
         SELECT i.sub_row, p.plan, t.tier, row_number() OVER (

@@ -1,0 +1,145 @@
+"""Both engines at N accounts: evaluation alone, and the whole `prodcheck check`.
+
+    python bench/bench_check.py [N ...] [--engines closures,sql] [--data DIR]
+                                                    (default N: 100000 1000000)
+
+For each N, generates a fixture folder (bench/generate.py: N accounts, N Stripe
+subscriptions, about 1% drift) in a temporary directory, or reuses --data DIR,
+then reports wall time, CPU time and peak RSS, each measured in a fresh process:
+
+- evaluation: the normalized snapshot in, findings out (build_index + evaluate,
+  on the SQL engine loading the tables into DuckDB included); the peak is the
+  process's resident set while evaluating, the loaded snapshot included
+  (the high-water mark is reset once the snapshot is loaded);
+- check: `prodcheck check --fixtures DIR --format json` end to end: reading and
+  normalizing the JSON, evaluating, writing the report.
+
+It also checks that both engines wrote byte-identical reports. Run N = 1,000,000
+alone on a 2-core machine: the whole check then holds several GB.
+Prints figures; asserts nothing about speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from generate import generate  # noqa: E402
+
+NOW = "2026-11-01T12:00:00Z"
+
+
+def _peak_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def evaluate_once(folder: Path, engine: str) -> dict[str, Any]:
+    """In this process: load the snapshot, then time the evaluation alone."""
+    from datetime import datetime
+
+    from prodcheck.config import load_config
+    from prodcheck.engine.evaluate import evaluate
+    from prodcheck.engine.index import build_index
+    from prodcheck.runner import load_checked_rules, load_snapshot
+
+    now = datetime.fromisoformat(NOW)
+    config = load_config(folder / "prodcheck.yml")
+    rules = load_checked_rules(config)
+    snapshot = load_snapshot(config, rules, folder, {}, True, now)
+    loaded = _peak_kib()
+    Path("/proc/self/clear_refs").write_text("5")  # the high-water mark starts again here
+    wall, cpu = time.perf_counter(), time.process_time()
+    index = build_index(snapshot, config, now)
+    result = evaluate(rules, index, engine)
+    return {
+        "wall": time.perf_counter() - wall,
+        "cpu": time.process_time() - cpu,
+        "peak_mib": _peak_kib() / 1024,
+        "loaded_mib": loaded / 1024,
+        "findings": len(result.findings),
+    }
+
+
+def run_child(command: list[str], stdout: Path) -> tuple[float, float, float]:
+    """Wall s, CPU s (user + system) and peak RSS MiB of one child process, exactly:
+    os.wait4 on a process forked here."""
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # the child: stdout to a file, stderr kept
+        out = os.open(stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(out, 1)
+        os.execvp(command[0], command)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1: the check found drift, as the data means it to
+        sys.exit(f"{' '.join(command)} exited {code}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def bench(n: int, folder: Path, engines: list[str], scratch: Path) -> None:
+    print(f"\nN = {n:,} (accounts and subscriptions), data in {folder}")
+    print(f"  {'':<10} {'engine':<9} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
+    reports = {}
+    for engine in engines:
+        out = scratch / f"eval-{engine}.json"
+        run_child([sys.executable, __file__, "--child-eval", str(folder), engine], out)
+        figures = json.loads(out.read_text())
+        print(
+            f"  {'evaluation':<10} {engine:<9} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
+            f"{figures['peak_mib']:9,.0f}  {figures['findings']:,} findings; snapshot "
+            f"loaded beforehand: {figures['loaded_mib']:,.0f} MiB"
+        )
+    for engine in engines:
+        report = scratch / f"report-{engine}.json"
+        command = [
+            shutil.which("prodcheck") or "prodcheck", "check", "--fixtures", str(folder),
+            "--now", NOW, "--engine", engine, "--format", "json", "--output", str(report),
+            "--quiet",
+        ]  # fmt: skip
+        wall, cpu, peak = run_child(command, scratch / "stdout.txt")
+        reports[engine] = report.read_bytes()
+        print(f"  {'check':<10} {engine:<9} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}")
+    if len(reports) > 1:
+        same = len(set(reports.values())) == 1
+        print(f"  reports byte-identical across engines: {'yes' if same else 'NO'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
+    parser.add_argument("--engines", default="closures,sql")
+    parser.add_argument("--data", type=Path, help="reuse this generated folder (one N)")
+    args = parser.parse_args()
+    engines = args.engines.split(",")
+    with tempfile.TemporaryDirectory(prefix="prodcheck-bench-") as temp:
+        scratch = Path(temp)
+        for n in args.sizes:
+            folder = args.data or scratch / f"data-{n}"
+            if not args.data:
+                started = time.perf_counter()
+                generate(n, folder)
+                print(f"\ngenerated {n:,} accounts in {time.perf_counter() - started:.1f} s")
+            bench(n, folder, engines, scratch)
+            if not args.data:
+                shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child-eval"]:
+        print(json.dumps(evaluate_once(Path(sys.argv[2]), sys.argv[3])))
+    else:
+        main()
