@@ -27,6 +27,7 @@ from prodcheck.engine.facts import KINDS
 from prodcheck.engine.index import Index, build_index
 from prodcheck.engine.sql_conditions import cell
 from prodcheck.engine.sql_engine import Session
+from prodcheck.engine.sql_facts import SETTLING_COLUMN
 from prodcheck.model import (
     Account,
     AccountState,
@@ -63,6 +64,12 @@ def _compare(index: Index) -> int:
                 f"SELECT row, {selected} FROM facts_{kind} ORDER BY row"
             ).fetchall()
             assert [r[0] for r in found] == list(range(len(rows))), kind
+            settles = session.conn.execute(
+                f"SELECT {SETTLING_COLUMN} FROM facts_{kind} ORDER BY row"
+            ).fetchall()
+            for row, (reason,) in zip(rows, settles, strict=True):
+                assert reason == KINDS[kind].settle(index, row), (kind, KINDS[kind].ident(row))
+                compared += 1
             for row, values in zip(rows, found, strict=True):
                 facts = KINDS[kind].build(index, row).facts
                 for path, value in zip(paths, values[1:], strict=True):
@@ -133,6 +140,7 @@ def _tricky() -> Snapshot:
         _sub("g2", "cus_g", "unpaid", "price_team"),
         _sub("h1", "", "active", "price_pro"),
         _sub("i1", "cus_shared", "active", "price_pro"),
+        _sub("fresh", "cus_fresh", "active", "price_pro"),
         # schedules: a past phase to a lower plan is no downgrade; a future one is, unless
         # the schedule is released; one to a higher plan is not
         _sub("m1", "cus_m", "active", "price_team"),
@@ -166,6 +174,7 @@ def _tricky() -> Snapshot:
         Customer("cus_c", email="c@example.com", deleted=True),
         Customer("cus_shared", email="s@example.com", metadata={"user_id": "u_shared2"}),
         Customer("cus_g", email="   "),
+        Customer("cus_fresh", created=NOW - timedelta(minutes=1)),
     ]
     accounts = [
         Account("u_a", "cus_a", True, plan="pro", email="ann@example.com"),
@@ -177,6 +186,9 @@ def _tricky() -> Snapshot:
         Account("u_g", "cus_g", True, plan="pro", email="x@example.com"),
         Account("u_h", "", True),
         Account("u_j", "cus_j", True, plan="old"),
+        # settling: a row updated 2 minutes ago; a customer created a minute ago
+        Account("u_settle", "cus_b", True, updated_at=NOW - timedelta(minutes=2)),
+        Account("u_fresh", "cus_fresh", False),
         Account("u_m", "cus_m", True, plan="team"),
         Account("u_n", "cus_n", True, plan="team"),
         Account("u_o", "cus_o", True, plan="pro"),

@@ -3,7 +3,7 @@ by every rule about that subject kind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from prodcheck.catalogue import FACTS
 from prodcheck.config import Config
 from prodcheck.engine import DEFAULT_ENGINE
 from prodcheck.engine.contracts import Rule
-from prodcheck.engine.facts import KINDS, monthly_amount_of
+from prodcheck.engine.facts import KINDS, SubjectFacts, monthly_amount_of
 from prodcheck.engine.index import Index
 from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
 from prodcheck.errors import ConfigError, ContractError
@@ -171,27 +171,11 @@ def _evaluate_subjects(
     for kind_name in sorted(active):
         kind_rules = active[kind_name]
         kind = KINDS[kind_name]
-        rows: Iterable[Any] = kind.rows(index)
-        by_sql = None
-        if session is not None:
-            rows = list(rows)
-            by_sql = session.fired(kind_name, kind_rules, rows)
-        for number, row in enumerate(rows):
-            candidates = kind_rules
-            reason = kind.settle(index, row)
+        for row, reason, item, fired in _walk(kind_name, kind_rules, index, session):
             if reason is not None:
                 settling.append(SettlingSubject(kind_name, kind.ident(row), reason))
                 # Structural rules (a duplicate id) cannot be caused by a webhook in flight.
-                candidates = [rule for rule in kind_rules if not rule.windowed]
-            if by_sql is None:
-                item = kind.build(index, row)
-                fired = [rule for rule in candidates if rule.when(item.facts)]
-            else:
-                ids = by_sql.get(number)
-                if not ids:
-                    continue  # only the rows that fire pay for their facts
-                fired = [rule for rule in candidates if rule.id in ids]
-                item = kind.build(index, row)
+                fired = [rule for rule in fired if not rule.windowed]
             superseded = {s for rule in fired for s in rule.supersedes}
             for rule in fired:
                 if rule.id in superseded:
@@ -209,3 +193,29 @@ def _evaluate_subjects(
                         monthly_amount=monthly_amount_of(item.facts) if rule.at_stake else None,
                     )
                 )
+
+
+Walked = tuple[Any, str | None, SubjectFacts, list[Rule]]
+
+
+def _walk(
+    kind_name: str, rules: list[Rule], index: Index, session: Session | None
+) -> Iterator[Walked]:
+    """(row, settling reason, facts, rules that hold) for each row that settles or
+    fires, in report order. The SQL engine decides both in one query per kind, and
+    only those rows build their Python facts; the closures build every row's."""
+    kind = KINDS[kind_name]
+    if session is None:
+        for row in kind.rows(index):
+            item = kind.build(index, row)
+            holding = [rule for rule in rules if rule.when(item.facts)]
+            reason = kind.settle(index, row)
+            if holding or reason is not None:
+                yield row, reason, item, holding
+        return
+    rows = list(kind.rows(index))
+    flagged = session.flagged(kind_name, rules, rows)
+    for number in sorted(flagged):
+        reason, ids = flagged[number]
+        row = rows[number]
+        yield row, reason, kind.build(index, row), [rule for rule in rules if rule.id in ids]

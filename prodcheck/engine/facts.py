@@ -52,14 +52,18 @@ def _single_currency_total(subscriptions: list[Subscription]) -> Money | None:
     return totals[0] if len(totals) == 1 else None
 
 
+def allowance_reason(index: Index) -> str:
+    access = index.config.database.columns.derivation("has_access")
+    hours = access.allowance_hours if access else 0
+    return f"access ended less than {hours:g} hours ago: the app's allowance"
+
+
 def account_settling(index: Index, account: Account) -> str | None:
     """Why an account's findings wait (a webhook may be in flight), or None."""
     if account.id in index.settling_accounts or account.customer_id in index.settling_customers:
         return SETTLING
     if account.id in index.within_allowance:
-        access = index.config.database.columns.derivation("has_access")
-        hours = access.allowance_hours if access else 0
-        return f"access ended less than {hours:g} hours ago: the app's allowance"
+        return allowance_reason(index)
     return None
 
 

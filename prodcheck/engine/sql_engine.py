@@ -24,7 +24,7 @@ from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, subscription_rows
 from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import cell, compile_sql
-from prodcheck.engine.sql_facts import base, views
+from prodcheck.engine.sql_facts import SETTLING_COLUMN, base, views
 from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
 
 
@@ -38,7 +38,7 @@ class Session:
         self.index = index
         self.conn = duckdb.connect()
         self._loaded = False
-        self._views = views(index.now)
+        self._views = views(index)
 
     def close(self) -> None:
         self.conn.close()
@@ -57,30 +57,33 @@ class Session:
             self.conn.register(name, arrow)
         self.conn.execute(statement)
         names = [row[0] for row in self.conn.execute(f"DESCRIBE facts_{kind}").fetchall()]
-        return [name for name in names if name != "row"]
+        return [name for name in names if name not in ("row", SETTLING_COLUMN)]
 
-    def fired(self, kind: str, rules: Sequence[Rule], rows: Sequence[Any]) -> dict[int, set[str]]:
-        """Row number -> the ids of the rules whose condition holds there (rows where
-        none does are left out)."""
+    def flagged(
+        self, kind: str, rules: Sequence[Rule], rows: Sequence[Any]
+    ) -> dict[int, tuple[str | None, set[str]]]:
+        """Row number -> (why it settles or None, the ids of the rules whose condition
+        holds), for the rows where either is the case."""
+        if not rows:
+            return {}
         specs = FACTS[kind]
         paths = list(dict.fromkeys(path for rule in rules for path in fact_paths(rule.condition)))
-        if not rows or not paths:
-            return {}
         provided = set(self._provided(kind, rows))
-        in_sql = [path for path in paths if path in provided]
         in_python = [path for path in paths if path not in provided]
-        source = f"facts_{kind}" if in_sql else ""
+        source = f"facts_{kind}"
         if in_python:
             self.conn.register("python_facts", self._python_facts(kind, in_python, rows))
-            source = f"{source} JOIN python_facts USING (row)" if source else "python_facts"
-        # One query per kind: a flag per rule, only the rows where one holds.
+            source = f"{source} JOIN python_facts USING (row)"
+        # One query per kind: a flag per rule, only the rows that settle or fire.
         predicates = [compile_sql(rule.condition, specs) for rule in rules]
-        flags = ", ".join(f"{predicate} AS fired_{i}" for i, predicate in enumerate(predicates))
-        query = f"SELECT row, {flags} FROM {source} WHERE {' OR '.join(predicates)}"
-        fired: dict[int, set[str]] = {}
-        for number, *hits in self.conn.execute(query).fetchall():
-            fired[number] = {rule.id for rule, hit in zip(rules, hits, strict=True) if hit}
-        return fired
+        flags = "".join(f", {predicate} AS fired_{i}" for i, predicate in enumerate(predicates))
+        wanted = " OR ".join([f"{SETTLING_COLUMN} IS NOT NULL", *predicates])
+        query = f"SELECT row, {SETTLING_COLUMN}{flags} FROM {source} WHERE {wanted}"
+        flagged: dict[int, tuple[str | None, set[str]]] = {}
+        for number, reason, *hits in self.conn.execute(query).fetchall():
+            holding = {rule.id for rule, hit in zip(rules, hits, strict=True) if hit}
+            flagged[number] = (reason, holding)
+        return flagged
 
     def _python_facts(self, kind: str, paths: list[str], rows: Sequence[Any]) -> Any:
         """The facts no view computes yet, from the Python fact builders."""

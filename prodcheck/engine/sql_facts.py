@@ -33,10 +33,15 @@ from datetime import UTC, datetime
 from prodcheck.config import Policy
 from prodcheck.engine.app_facts import PERIOD_TOLERANCE
 from prodcheck.engine.entitlement import NEVER_ENTITLED
+from prodcheck.engine.facts import SETTLING, allowance_reason
+from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import column, literal
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS
 
 MICROSECONDS_PER_DAY = 86_400_000_000
+# Each view's column holding why a subject settles (null when it does not): a
+# webhook may still be in flight for it, so only non-windowed rules report it.
+SETTLING_COLUMN = "_settling"
 
 
 def _now(now: datetime) -> str:
@@ -81,7 +86,12 @@ def _first(partition: str, order: str, select: str, source: str) -> str:
     )
 
 
-def account_facts(now: datetime) -> str:
+def _settles(customer: str) -> str:
+    """The settling reason of a subject about this customer id (else null)."""
+    return f"CASE WHEN {customer} IN (SELECT id FROM settle_customers) THEN {literal(SETTLING)} END"
+
+
+def account_facts(now: datetime, allowance: str) -> str:
     fields = ", ".join(f"a.{column(spec.name)}" for spec in ACCOUNT_FIELDS)
     entitling = "coalesce(o.entitling_count, 0)"
     billing = _first(
@@ -130,6 +140,10 @@ WITH owned AS (
         AND (other.has_access OR other."account.id" IS NOT DISTINCT FROM c.metadata_user_id)
 )
 SELECT a.row, {fields},
+    CASE WHEN a."account.id" IN (SELECT id FROM settle_accounts)
+            OR a.customer_id IN (SELECT id FROM settle_customers) THEN {literal(SETTLING)}
+        WHEN a."account.id" IN (SELECT id FROM allowance) THEN {literal(allowance)}
+        END AS {SETTLING_COLUMN},
     a.customer_id IS NOT NULL AS has_customer_id,
     coalesce(NOT c.deleted, FALSE) AS "customer.exists",
     a.customer_id AS "customer.id",
@@ -182,9 +196,9 @@ SELECT customer_id, count(*) AS account_count FROM accounts
 WHERE customer_id <> '' GROUP BY customer_id
 """
 
-SUBSCRIPTION_FACTS = """
+SUBSCRIPTION_FACTS = f"""
 CREATE TEMP VIEW facts_subscription AS
-SELECT s.row,
+SELECT s.row, {_settles("s.customer_id")} AS {SETTLING_COLUMN},
     s.entitles AS entitles,
     c.id IS NOT NULL AS customer_exists,
     coalesce(n.account_count, 0) AS account_count,
@@ -196,7 +210,7 @@ LEFT JOIN app_ids app ON app.id = s.id
 """
 
 # Over customer_rows (row, id): every customer id an account or subscription names.
-CUSTOMER_FACTS = """
+CUSTOMER_FACTS = f"""
 CREATE TEMP VIEW facts_customer AS
 WITH owned AS (
     SELECT customer_id,
@@ -205,7 +219,7 @@ WITH owned AS (
         count(*) FILTER (WHERE had_trial) AS trial_count
     FROM sub_facts GROUP BY customer_id
 )
-SELECT r.row,
+SELECT r.row, {_settles("r.id")} AS {SETTLING_COLUMN},
     r.id AS "customer.id",
     c.id IS NOT NULL AS "customer.exists",
     c.email AS "customer.email",
@@ -220,14 +234,14 @@ LEFT JOIN held n ON n.customer_id = r.id
 """
 
 # Over price_rows (row, id): the prices of entitling subscriptions.
-PRICE_FACTS = """
+PRICE_FACTS = f"""
 CREATE TEMP VIEW facts_price AS
 WITH users AS (
     SELECT i.price_id, count(DISTINCT s.row) AS subscription_count
     FROM items i JOIN sub_facts s ON s.row = i.sub_row
     WHERE s.entitles GROUP BY i.price_id
 )
-SELECT r.row,
+SELECT r.row, NULL AS {SETTLING_COLUMN},
     r.id AS "price.id",
     p.plan IS NOT NULL AS mapped,
     p.plan AS plan,
@@ -236,6 +250,9 @@ FROM price_rows r
 LEFT JOIN plans p ON p.price_id = r.id
 LEFT JOIN users u ON u.price_id = r.id
 """
+
+# The customer an app row is about: billing's, else the row's own.
+APP_CUSTOMER = """coalesce(nullif(b.customer_id, ''), r."app_subscription.customer_id", '')"""
 
 # Over app_rows (row, "app_subscription.<field>"...): the app's own copy of each
 # subscription against the one billing lists under its id.
@@ -248,6 +265,7 @@ WITH prices AS (
     FROM sub_facts s LEFT JOIN prices p ON p.sub_row = s.row WHERE s.canonical
 )
 SELECT r.*,
+    {_settles(APP_CUSTOMER)} AS {SETTLING_COLUMN},
     b.id IS NOT NULL AS "billed.exists",
     b.status AS "billed.status",
     b.customer_id AS "billed.customer_id",
@@ -276,13 +294,13 @@ FROM app_rows r LEFT JOIN billed b ON b.id = r."app_subscription.id"
 """
 
 # Over person_members (row, key, email, customer_id): customers grouped by email.
-PERSON_FACTS = """
+PERSON_FACTS = f"""
 CREATE TEMP VIEW facts_person AS
 WITH trials AS (
     SELECT customer_id, count(*) FILTER (WHERE had_trial) AS trial_count
     FROM subscriptions GROUP BY customer_id
 )
-SELECT p.row,
+SELECT p.row, NULL AS {SETTLING_COLUMN},
     any_value(p.key) AS "person.id",
     any_value(p.email) AS "person.email",
     count(*) AS customer_count,
@@ -297,10 +315,10 @@ def base(policy: Policy, now: datetime) -> tuple[str, ...]:
     return (sub_facts(policy, now), HELD)
 
 
-def views(now: datetime) -> dict[str, str]:
+def views(index: Index) -> dict[str, str]:
     """Subject kind -> the statement creating its view (after the base views)."""
     return {
-        "account": account_facts(now),
+        "account": account_facts(index.now, allowance_reason(index)),
         "subscription": SUBSCRIPTION_FACTS,
         "customer": CUSTOMER_FACTS,
         "price": PRICE_FACTS,

@@ -10,7 +10,8 @@ index's order (`row`), which is the order reports walk subjects in.
 Tables: accounts, customers, subscriptions, items (price per subscription item),
 pending (prices of pending updates), plans (price -> plan), tiers (plan -> rank),
 schedule_prices (a schedule's phases and their prices), app_ids (ids in the app's
-own subscriptions table).
+own subscriptions table), settle_customers, settle_accounts and allowance (the ids
+the settle window and the app's access allowance hold back).
 
 pyarrow is imported here only, when the SQL engine runs.
 """
@@ -249,6 +250,10 @@ def load(conn: Any, index: Index, subscription_rows: Sequence[SubscriptionRow]) 
         ),
         # Only text ids can equal a subscription id.
         "schedule_prices": _schedule_prices(index),
+        # who settles: computed by the index (engine/index.py: _settling, _within_allowance)
+        "settle_customers": table({"id": (text, sorted(index.settling_customers))}),
+        "settle_accounts": table({"id": (text, sorted(index.settling_accounts))}),
+        "allowance": table({"id": (text, sorted(index.within_allowance))}),
         "app_ids": table({"id": (text, sorted(i for i in index.app_ids if isinstance(i, str)))}),
     }
     for name, arrow in tables.items():
