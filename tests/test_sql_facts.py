@@ -56,8 +56,8 @@ def _compare(index: Index) -> int:
     compared = 0
     try:
         for kind in KINDS:
-            rows = list(KINDS[kind].rows(index))
-            paths = session._provided(kind, rows)
+            rows = session.rows(kind)
+            paths = session.provided(kind)
             assert paths, kind
             selected = ", ".join(f'"{p}"' for p in paths)
             found = session.conn.execute(

@@ -213,8 +213,8 @@ def _walk(
             if holding or reason is not None:
                 yield row, reason, item, holding
         return
-    rows = list(kind.rows(index))
-    flagged = session.flagged(kind_name, rules, rows)
+    rows = session.rows(kind_name)
+    flagged = session.flagged(kind_name, rules)
     for number in sorted(flagged):
         reason, ids = flagged[number]
         row = rows[number]
