@@ -11,6 +11,8 @@ group.
 - sub_facts: per subscription, its entitlement under the policy (entitled statuses,
   past_due within the grace period counted from the period start), days past due,
   and its plan: the highest-tier mapped price, the first mapped one among untiered.
+- held, owned: per customer id, the rows that hold it and what its subscriptions
+  say together (counts, entitling ids, grace, the latest period end, trials).
 - facts_account: the join account -> customer -> subscriptions, the billing plan
   (the highest tier among entitling subscriptions), grace, the plan the app stores,
   the pending plan, who else holds the customer id (`paid_for`), identity, the
@@ -109,16 +111,7 @@ def account_facts(now: datetime, allowance: str) -> str:
     )
     return f"""
 CREATE TEMP VIEW facts_account AS
-WITH owned AS (
-    SELECT customer_id,
-        count(*) AS subscription_count,
-        count(*) FILTER (WHERE entitles) AS entitling_count,
-        list(id ORDER BY row) FILTER (WHERE entitles) AS entitling_subscriptions,
-        bool_or(status = 'past_due' AND NOT entitles_row) AS any_expired,
-        bool_and(status = 'past_due') FILTER (WHERE entitles) AS all_past_due,
-        max(period_end) FILTER (WHERE entitles) AS period_end
-    FROM sub_facts GROUP BY customer_id
-), billing AS ({billing}), pending_plan AS ({pending}), downgrades AS (
+WITH billing AS ({billing}), pending_plan AS ({pending}), downgrades AS (
     -- a future phase of an open schedule whose highest tier is below the tier billed
     SELECT schedule_row, subscription, created, max(t.tier) AS top
     FROM schedule_prices JOIN plans p USING (price_id) JOIN tiers t ON t.plan = p.plan
@@ -196,6 +189,20 @@ SELECT customer_id, count(*) AS account_count FROM accounts
 WHERE customer_id <> '' GROUP BY customer_id
 """
 
+# What each customer's subscriptions say, together (accounts and customers read it).
+OWNED = """
+CREATE TEMP TABLE owned AS
+SELECT customer_id,
+    count(*) AS subscription_count,
+    count(*) FILTER (WHERE entitles) AS entitling_count,
+    list(id ORDER BY row) FILTER (WHERE entitles) AS entitling_subscriptions,
+    bool_or(status = 'past_due' AND NOT entitles_row) AS any_expired,
+    bool_and(status = 'past_due') FILTER (WHERE entitles) AS all_past_due,
+    max(period_end) FILTER (WHERE entitles) AS period_end,
+    count(*) FILTER (WHERE had_trial) AS trial_count
+FROM sub_facts GROUP BY customer_id
+"""
+
 SUBSCRIPTION_FACTS = f"""
 CREATE TEMP VIEW facts_subscription AS
 SELECT s.row, {_settles("s.customer_id")} AS {SETTLING_COLUMN},
@@ -212,13 +219,6 @@ LEFT JOIN app_ids app ON app.id = s.id
 # Over customer_rows (row, id): every customer id an account or subscription names.
 CUSTOMER_FACTS = f"""
 CREATE TEMP VIEW facts_customer AS
-WITH owned AS (
-    SELECT customer_id,
-        count(*) FILTER (WHERE entitles) AS entitling_count,
-        list(id ORDER BY row) FILTER (WHERE entitles) AS entitling_subscriptions,
-        count(*) FILTER (WHERE had_trial) AS trial_count
-    FROM sub_facts GROUP BY customer_id
-)
 SELECT r.row, {_settles("r.id")} AS {SETTLING_COLUMN},
     r.id AS "customer.id",
     c.id IS NOT NULL AS "customer.exists",
@@ -312,7 +312,7 @@ GROUP BY p.row
 
 def base(policy: Policy, now: datetime) -> tuple[str, ...]:
     """The views every kind's view reads, created once the tables are loaded."""
-    return (sub_facts(policy, now), HELD)
+    return (sub_facts(policy, now), HELD, OWNED)
 
 
 def views(index: Index) -> dict[str, str]:
