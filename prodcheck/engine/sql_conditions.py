@@ -7,8 +7,9 @@ between engines:
 
 - `eq` and `ne` treat null as a value: `eq: null` is true for a null fact, `ne: x`
   is true for a null fact (IS [NOT] DISTINCT FROM, never SQL's unknown);
-- `lt`, `le`, `gt`, `ge`, `in`, `contains` are false when either side is null;
-- `not_in` is the negation of `in` (true for a null fact);
+- `lt`, `le`, `gt`, `ge`, `contains` are false when either side is null; `in`
+  too, unless its list holds null;
+- `not_in` is the negation of `in` (true for a null fact, unless the list holds null);
 - `exists: true` is "not null", `exists: false` is "null";
 - every leaf is true or false, never unknown, so `all`, `any` and `not` are plain
   AND, OR and NOT.
