@@ -190,13 +190,19 @@ def _stored_subscription(index: Index, account: Account) -> dict[str, Any] | Non
     }
 
 
+def email_key(email: str | None) -> str | None:
+    """An email as identity compares it: case and surrounding spaces aside (None when
+    there is none)."""
+    return email.strip().lower() if email else None
+
+
 def _same_email(mine: str | None, customer: Customer | None) -> bool | None:
     """Whether the row's and the customer's emails agree (case and spaces aside); None
     when either is missing."""
-    theirs = customer.email if customer else None
-    if not mine or not theirs:
+    ours, theirs = email_key(mine), email_key(customer.email if customer else None)
+    if ours is None or theirs is None:
         return None
-    return mine.strip().lower() == theirs.strip().lower()
+    return ours == theirs
 
 
 def subject_label(index: Index, account: Account) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from prodcheck.engine.account_facts import (
     account_facts,
+    email_key,
     had_trial,
     subject_label,
     subscription_summary,
@@ -216,7 +217,7 @@ def person_rows(index: Index) -> list[PersonRow]:
     emails: dict[str, str | None] = {}
     for customer_id in index.subscriptions_by_customer:
         customer = index.customers.get(customer_id)
-        email = customer.email.strip().lower() if customer and customer.email else None
+        email = email_key(customer.email) if customer else None
         key = email or customer_id
         groups[key].append(customer_id)
         emails[key] = email

@@ -38,7 +38,7 @@ def _database() -> Any:
 
 class Session:
     """One DuckDB connection for one evaluation; the snapshot's tables are loaded
-    the first time a kind with a view needs them."""
+    the first time a kind's view needs them."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -62,13 +62,9 @@ class Session:
         return self._rows[kind]
 
     def provided(self, kind: str) -> list[str]:
-        """The fact paths the kind's view computes (none for a kind with no view); the
-        view is created on the first call."""
+        """The fact paths the kind's view computes; the view is created on the first call."""
         if kind in self._provided:
             return self._provided[kind]
-        statement = self._views.get(kind)
-        if statement is None:
-            return []
         if not self._loaded:
             load(self.conn, self.index, self.rows("subscription"))
             for view in base(self.index.config.policy, self.index.now):
@@ -76,7 +72,7 @@ class Session:
             self._loaded = True
         for name, arrow in row_tables(kind, self.rows(kind)).items():
             self.conn.register(name, arrow)
-        self.conn.execute(statement)
+        self.conn.execute(self._views[kind])
         names = [row[0] for row in self.conn.execute(f"DESCRIBE facts_{kind}").fetchall()]
         found = [name for name in names if name not in ("row", SETTLING_COLUMN)]
         self._provided[kind] = found

@@ -94,7 +94,9 @@ def _settles(customer: str) -> str:
 
 
 def account_facts(now: datetime, allowance: str) -> str:
-    fields = ", ".join(f"a.{column(spec.name)}" for spec in ACCOUNT_FIELDS)
+    # The accounts table holds each field under its own name; the view names it as
+    # the fact (`account.plan`).
+    fields = ", ".join(f"a.{column(name)} AS {column(spec.name)}" for name, spec in ACCOUNT_FIELDS)
     entitling = "coalesce(o.entitling_count, 0)"
     billing = _first(
         "customer_id",
@@ -127,15 +129,15 @@ WITH billing AS ({billing}), pending_plan AS ({pending}), downgrades AS (
     -- another row holding the customer id has access, or the customer names it
     SELECT DISTINCT a.row FROM accounts a
     JOIN accounts other ON other.customer_id = a.customer_id
-        AND other."account.id" <> a."account.id"
+        AND other.id <> a.id
     LEFT JOIN customers c ON c.id = a.customer_id
     WHERE a.customer_id <> ''
-        AND (other.has_access OR other."account.id" IS NOT DISTINCT FROM c.metadata_user_id)
+        AND (other.has_access OR other.id IS NOT DISTINCT FROM c.metadata_user_id)
 )
 SELECT a.row, {fields},
-    CASE WHEN a."account.id" IN (SELECT id FROM settle_accounts)
+    CASE WHEN a.id IN (SELECT id FROM settle_accounts)
             OR a.customer_id IN (SELECT id FROM settle_customers) THEN {literal(SETTLING)}
-        WHEN a."account.id" IN (SELECT id FROM allowance) THEN {literal(allowance)}
+        WHEN a.id IN (SELECT id FROM allowance) THEN {literal(allowance)}
         END AS {SETTLING_COLUMN},
     a.customer_id IS NOT NULL AS has_customer_id,
     coalesce(NOT c.deleted, FALSE) AS "customer.exists",
@@ -154,23 +156,23 @@ SELECT a.row, {fields},
     dt.tier AS db_tier,
     coalesce(b.plan IS NOT NULL AND a.db_plan = b.plan, FALSE) AS plan_matches,
     pp.plan AS pending_plan,
-    coalesce(a."account.access_expires_at" < {_now(now)}, FALSE) AS access_expired,
+    coalesce(a.access_expires_at < {_now(now)}, FALSE) AS access_expired,
     CASE WHEN a.email_key IS NOT NULL AND c.email_key IS NOT NULL
         THEN a.email_key = c.email_key END AS email_matches,
     {entitling} > 0 AND served.row IS NULL AS paid_for,
     o.period_end AS billing_period_end,
-    abs(epoch_us(a."account.access_expires_at") - epoch_us(o.period_end))
+    abs(epoch_us(a.access_expires_at) - epoch_us(o.period_end))
         / 1000000.0 / 86400.0 AS expiry_gap_days,
     CASE WHEN stale.customer_id IS NOT NULL THEN TRUE END AS stale_downgrade,
     CASE WHEN stored THEN TRUE END AS stored_subscription,
-    CASE WHEN stored THEN a."account.subscription_id" END AS "stored_subscription.id",
+    CASE WHEN stored THEN a.subscription_id END AS "stored_subscription.id",
     CASE WHEN stored THEN ss.id IS NOT NULL END AS "stored_subscription.exists",
     CASE WHEN stored THEN coalesce(ss.customer_id = a.customer_id, FALSE)
         END AS "stored_subscription.ours",
     CASE WHEN stored THEN ss.customer_id END AS "stored_subscription.customer_id",
     CASE WHEN stored THEN ss.status END AS "stored_subscription.status",
     CASE WHEN stored THEN coalesce(ss.entitles, FALSE) END AS "stored_subscription.entitles"
-FROM (SELECT *, coalesce("account.subscription_id", '') <> '' AS stored FROM accounts) a
+FROM (SELECT *, coalesce(subscription_id, '') <> '' AS stored FROM accounts) a
 LEFT JOIN customers c ON c.id = a.customer_id
 LEFT JOIN owned o ON o.customer_id = a.customer_id
 LEFT JOIN billing b ON b.customer_id = a.customer_id
@@ -178,7 +180,7 @@ LEFT JOIN pending_plan pp ON pp.customer_id = a.customer_id
 LEFT JOIN tiers dt ON dt.plan = a.db_plan
 LEFT JOIN served ON served.row = a.row
 LEFT JOIN stale ON stale.customer_id = a.customer_id
-LEFT JOIN sub_facts ss ON ss.id = a."account.subscription_id" AND ss.canonical
+LEFT JOIN sub_facts ss ON ss.id = a.subscription_id AND ss.canonical
 """
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from prodcheck.catalogue import FACTS
 from prodcheck.engine import access
-from prodcheck.engine.account_facts import had_trial
+from prodcheck.engine.account_facts import email_key, had_trial
 from prodcheck.engine.facts import SubscriptionRow
 from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import cell
@@ -34,9 +34,11 @@ from prodcheck.tables import APP_SUBSCRIPTIONS
 
 # Fact types whose cells differ from the Python value (sql_conditions.cell).
 CONVERTED = frozenset({FactType.OBJECT, FactType.MONEY, FactType.LIST})
-# The `account.*` facts, loaded as columns named by their path.
+# The `account.*` facts: (field, its declaration), loaded as columns named by field.
 ACCOUNT_FIELDS = tuple(
-    spec for path, spec in FACTS["account"].items() if path.startswith("account.")
+    (path[len("account.") :], spec)
+    for path, spec in FACTS["account"].items()
+    if path.startswith("account.")
 )
 
 
@@ -65,14 +67,20 @@ def table(columns: dict[str, tuple[Any, list[Any]]]) -> Any:
     return pa.table({name: pa.array(values, kind) for name, (kind, values) in columns.items()})
 
 
-def _key(email: str | None) -> str | None:
-    """An email as identity compares it: case and surrounding spaces aside."""
-    return email.strip().lower() if email else None
+def tuples_table(types: Mapping[str, Any], rows: Sequence[tuple[Any, ...]]) -> Any:
+    """An Arrow table from {name: arrow type} and rows as tuples in that order."""
+    cells = list(zip(*rows, strict=True)) if rows else [()] * len(types)
+    return table(
+        {
+            name: (kind, list(values))
+            for (name, kind), values in zip(types.items(), cells, strict=True)
+        }
+    )
 
 
 def _account_fields(index: Index, granted: list[bool]) -> dict[str, list[Any]]:
-    """The `account.*` facts, column by column (account_facts.account_values per row;
-    the parity test holds the two together)."""
+    """The `account.*` facts by field, column by column (account_facts.account_values
+    per row; the parity test holds the two together)."""
     accounts = index.accounts
     derived: dict[str, list[Any]] = {
         "has_access": granted,
@@ -80,8 +88,7 @@ def _account_fields(index: Index, granted: list[bool]) -> dict[str, list[Any]]:
         "comped": [index.is_comped(a) for a in accounts],
     }
     found: dict[str, list[Any]] = {}
-    for spec in ACCOUNT_FIELDS:
-        name = spec.name[len("account.") :]
+    for name, spec in ACCOUNT_FIELDS:
         if name in derived:
             values = derived[name]
         elif name in ACCOUNT_ATTRIBUTES:
@@ -90,7 +97,7 @@ def _account_fields(index: Index, granted: list[bool]) -> dict[str, list[Any]]:
             values = [a.value(name) for a in accounts]
         if spec.type in CONVERTED:
             values = [cell(v, spec) for v in values]
-        found[spec.name] = values
+        found[name] = values
     return found
 
 
@@ -104,11 +111,9 @@ def _accounts(index: Index) -> Any:
     return table(
         {
             "row": (pa.int64(), list(range(len(accounts)))),
-            "customer_id": (text, [a.customer_id for a in accounts]),
-            "has_access": (pa.bool_(), granted),
             "db_plan": (text, [index.db_plan(a.plan) for a in accounts]),
-            "email_key": (text, [_key(a.email) for a in accounts]),
-            **{spec.name: (arrow_type(spec), fields[spec.name]) for spec in ACCOUNT_FIELDS},
+            "email_key": (text, [email_key(a.email) for a in accounts]),
+            **{name: (arrow_type(spec), fields[name]) for name, spec in ACCOUNT_FIELDS},
         }
     )
 
@@ -124,7 +129,7 @@ def _customers(index: Index) -> Any:
             "id": (text, [c.id for c in customers]),
             "deleted": (pa.bool_(), [c.deleted for c in customers]),
             "email": (text, [c.email for c in customers]),
-            "email_key": (text, [_key(c.email) for c in customers]),
+            "email_key": (text, [email_key(c.email) for c in customers]),
             "metadata_user_id": (text, [c.metadata.get(key) for c in customers]),
         }
     )
@@ -141,17 +146,23 @@ def _subscriptions(
     import pyarrow as pa
 
     text, number, moment = pa.string(), pa.int64(), pa.timestamp("us", tz="UTC")
-    items: dict[str, list[Any]] = {"sub_row": [], "pos": [], "price_id": []}
-    pending: dict[str, list[Any]] = {"sub_row": [], "pos": [], "price_id": []}
-    for row, (_, subscription) in enumerate(rows):
-        for target, prices in (
-            (items, subscription.price_ids),
-            (pending, subscription.pending_update_price_ids),
-        ):
-            for pos, price_id in enumerate(prices):
-                target["sub_row"].append(row)
-                target["pos"].append(pos)
-                target["price_id"].append(price_id)
+    prices = {"sub_row": number, "pos": number, "price_id": text}
+    items = tuples_table(
+        prices,
+        [
+            (row, pos, i.price_id)
+            for row, (_, s) in enumerate(rows)
+            for pos, i in enumerate(s.items)
+        ],
+    )
+    pending = tuples_table(
+        prices,
+        [
+            (row, pos, price_id)
+            for row, (_, s) in enumerate(rows)
+            for pos, price_id in enumerate(s.pending_update_price_ids)
+        ],
+    )
     subscriptions = table(
         {
             "row": (number, list(range(len(rows)))),
@@ -168,12 +179,7 @@ def _subscriptions(
             "quantity": (number, [sum(i.quantity for i in s.items) for _, s in rows]),
         }
     )
-    kinds = {"sub_row": number, "pos": number, "price_id": text}
-
-    def price_table(values: dict[str, list[Any]]) -> Any:
-        return table({name: (kinds[name], values[name]) for name in kinds})
-
-    return subscriptions, price_table(items), price_table(pending)
+    return subscriptions, items, pending
 
 
 def _schedule_prices(index: Index) -> Any:
@@ -181,24 +187,24 @@ def _schedule_prices(index: Index) -> Any:
     import pyarrow as pa
 
     text, moment = pa.string(), pa.timestamp("us", tz="UTC")
-    names = ("schedule_row", "subscription", "status", "created", "phase_start", "price_id")
-    found: dict[str, list[Any]] = {name: [] for name in names}
+    types = {
+        "schedule_row": pa.int64(),
+        "subscription": text,
+        "status": text,
+        "created": moment,
+        "phase_start": moment,
+        "price_id": text,
+    }
     schedules = [s for group in index.schedules_by_subscription.values() for s in group]
-    for number, schedule in enumerate(schedules):
-        for phase in schedule.phases:
-            for price_id in phase.price_ids:
-                values = (
-                    number,
-                    schedule.subscription_id,
-                    schedule.status,
-                    schedule.created,
-                    phase.start,
-                    price_id,
-                )
-                for name, value in zip(names, values, strict=True):
-                    found[name].append(value)
-    types = (pa.int64(), text, text, moment, moment, text)
-    return table({name: (t, found[name]) for name, t in zip(names, types, strict=True)})
+    return tuples_table(
+        types,
+        [
+            (number, schedule.subscription_id, schedule.status, schedule.created, phase.start, p)
+            for number, schedule in enumerate(schedules)
+            for phase in schedule.phases
+            for p in phase.price_ids
+        ],
+    )
 
 
 def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
@@ -212,13 +218,13 @@ def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
         ids = {"row": (number, list(range(len(rows)))), "id": (text, keys)}
         return {f"{kind}_rows": table(ids)}
     if kind == "person":
-        members: dict[str, list[Any]] = {"row": [], "key": [], "email": [], "customer_id": []}
-        for row, (key, email, customer_ids) in enumerate(rows):
-            for customer_id in customer_ids:
-                for name, value in zip(members, (row, key, email, customer_id), strict=True):
-                    members[name].append(value)
         types = {"row": number, "key": text, "email": text, "customer_id": text}
-        return {"person_members": table({n: (types[n], members[n]) for n in members})}
+        members = [
+            (row, key, email, customer_id)
+            for row, (key, email, customer_ids) in enumerate(rows)
+            for customer_id in customer_ids
+        ]
+        return {"person_members": tuples_table(types, members)}
     if kind == "app_subscription":
         fields = {f"app_subscription.{f.name}": f for f in APP_SUBSCRIPTIONS.fields}
         columns = {
@@ -248,12 +254,12 @@ def load(conn: Any, index: Index, subscription_rows: Sequence[SubscriptionRow]) 
         "tiers": table(
             {"plan": (text, list(plans.tiers)), "tier": (pa.int64(), list(range(len(plans.tiers))))}
         ),
-        # Only text ids can equal a subscription id.
         "schedule_prices": _schedule_prices(index),
         # who settles: computed by the index (engine/index.py: _settling, _within_allowance)
         "settle_customers": table({"id": (text, sorted(index.settling_customers))}),
         "settle_accounts": table({"id": (text, sorted(index.settling_accounts))}),
         "allowance": table({"id": (text, sorted(index.within_allowance))}),
+        # Only text ids can equal a subscription id.
         "app_ids": table({"id": (text, sorted(i for i in index.app_ids if isinstance(i, str)))}),
     }
     for name, arrow in tables.items():
