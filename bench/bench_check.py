@@ -1,6 +1,6 @@
-"""Both engines at N accounts: evaluation alone, and the whole `prodcheck check`.
+"""N accounts: evaluation alone, and the whole `prodcheck check`.
 
-    python bench/bench_check.py [N ...] [--engines closures,sql] [--data DIR]
+    python bench/bench_check.py [N ...] [--data DIR]
                                                     (default N: 100000 1000000)
 
 For each N, generates a fixture folder (bench/generate.py: N accounts, N Stripe
@@ -8,14 +8,13 @@ subscriptions, about 1% drift) in a temporary directory, or reuses --data DIR,
 then reports wall time, CPU time and peak RSS, each measured in a fresh process:
 
 - evaluation: the normalized snapshot in, findings out (build_index + evaluate,
-  on the SQL engine copying the Python objects into DuckDB included, and shown
-  apart); the peak is the process's resident set while evaluating, the loaded
-  snapshot included (the high-water mark is reset once the snapshot is loaded);
+  copying the Python objects into DuckDB included, and shown apart); the peak is
+  the process's resident set while evaluating, the loaded snapshot included (the
+  high-water mark is reset once the snapshot is loaded);
 - check: `prodcheck check --fixtures DIR --format json` end to end: reading and
   normalizing the JSON, evaluating, writing the report.
 
-It also checks that both engines wrote byte-identical reports. Run N = 1,000,000
-alone on a 2-core machine: the whole check then holds several GB.
+Run N = 1,000,000 alone on a 2-core machine: the whole check then holds several GB.
 Prints figures; asserts nothing about speed.
 """
 
@@ -47,7 +46,7 @@ def _peak_kib() -> int:
 
 
 def _time_loading() -> list[float]:
-    """Seconds the SQL engine spends copying the Python snapshot into DuckDB (what
+    """Seconds the engine spends copying the Python snapshot into DuckDB (what
     reading the fixtures into DuckDB directly removes), accumulated in [0]."""
     from prodcheck.engine import sql_engine
 
@@ -63,7 +62,7 @@ def _time_loading() -> list[float]:
     return spent
 
 
-def evaluate_once(folder: Path, engine: str) -> dict[str, Any]:
+def evaluate_once(folder: Path) -> dict[str, Any]:
     """In this process: load the snapshot, then time the evaluation alone."""
     from datetime import datetime
 
@@ -82,7 +81,7 @@ def evaluate_once(folder: Path, engine: str) -> dict[str, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
     index = build_index(snapshot, config, now)
     indexed = time.perf_counter()
-    result = evaluate(rules, index, engine)
+    result = evaluate(rules, index)
     return {
         "index": indexed - wall,
         "loading": loading[0],
@@ -113,43 +112,33 @@ def run_child(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def bench(n: int, folder: Path, engines: list[str], scratch: Path) -> None:
+def bench(n: int, folder: Path, scratch: Path) -> None:
     print(f"\nN = {n:,} (accounts and subscriptions), data in {folder}")
-    print(f"  {'':<10} {'engine':<9} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
-    reports = {}
-    for engine in engines:
-        out = scratch / f"eval-{engine}.json"
-        run_child([sys.executable, __file__, "--child-eval", str(folder), engine], out, (0,))
-        figures = json.loads(out.read_text())
-        print(
-            f"  {'evaluation':<10} {engine:<9} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
-            f"{figures['peak_mib']:9,.0f}  {figures['findings']:,} findings; snapshot "
-            f"loaded beforehand: {figures['loaded_mib']:,.0f} MiB; of the wall time, "
-            f"build_index {figures['index']:.2f} s, copying into DuckDB "
-            f"{figures['loading']:.2f} s"
-        )
-    for engine in engines:
-        report = scratch / f"report-{engine}.json"
-        command = [
-            shutil.which("prodcheck") or "prodcheck", "check", "--fixtures", str(folder),
-            "--now", NOW, "--engine", engine, "--format", "json", "--output", str(report),
-            "--quiet",
-        ]  # fmt: skip
-        wall, cpu, peak = run_child(command, scratch / "stdout.txt")
-        reports[engine] = report.read_bytes()
-        print(f"  {'check':<10} {engine:<9} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}")
-    if len(reports) > 1:
-        same = len(set(reports.values())) == 1
-        print(f"  reports byte-identical across engines: {'yes' if same else 'NO'}")
+    print(f"  {'':<10} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
+    out = scratch / "eval.json"
+    run_child([sys.executable, __file__, "--child-eval", str(folder)], out, (0,))
+    figures = json.loads(out.read_text())
+    print(
+        f"  {'evaluation':<10} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
+        f"{figures['peak_mib']:9,.0f}  {figures['findings']:,} findings; snapshot "
+        f"loaded beforehand: {figures['loaded_mib']:,.0f} MiB; of the wall time, "
+        f"build_index {figures['index']:.2f} s, copying into DuckDB {figures['loading']:.2f} s"
+    )
+    report = scratch / "report.json"
+    command = [
+        shutil.which("prodcheck") or "prodcheck", "check", "--fixtures", str(folder),
+        "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
+    ]  # fmt: skip
+    wall, cpu, peak = run_child(command, scratch / "stdout.txt")
+    findings = len(json.loads(report.read_text())["findings"])
+    print(f"  {'check':<10} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  {findings:,} findings")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
-    parser.add_argument("--engines", default="closures,sql")
     parser.add_argument("--data", type=Path, help="reuse this generated folder (one N)")
     args = parser.parse_args()
-    engines = args.engines.split(",")
     with tempfile.TemporaryDirectory(prefix="prodcheck-bench-") as temp:
         scratch = Path(temp)
         for n in args.sizes:
@@ -158,13 +147,13 @@ def main() -> None:
                 started = time.perf_counter()
                 generate(n, folder)
                 print(f"\ngenerated {n:,} accounts in {time.perf_counter() - started:.1f} s")
-            bench(n, folder, engines, scratch)
+            bench(n, folder, scratch)
             if not args.data:
                 shutil.rmtree(folder)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child-eval"]:
-        print(json.dumps(evaluate_once(Path(sys.argv[2]), sys.argv[3])))
+        print(json.dumps(evaluate_once(Path(sys.argv[2]))))
     else:
         main()

@@ -1,6 +1,6 @@
 """Engine throughput: index, facts and every built-in rule over N accounts.
 
-    python bench/bench_engine.py [--engine closures|sql] [N ...]   (default: 100000 1000000)
+    python bench/bench_engine.py [N ...]   (default: 100000 1000000)
 
 Builds a synthetic snapshot (one customer and one subscription per account,
 a few percent drifted), then times build_index + evaluate with all rules and
@@ -106,19 +106,19 @@ def config() -> Config:
     )
 
 
-def run(n: int, engine: str) -> None:
+def run(n: int) -> None:
     data = snapshot(n)
     settings = config()
     rules = load_rules(contracts_dir(), None, ())
     started = time.perf_counter()
     index = build_index(data, settings, NOW)
     indexed = time.perf_counter()
-    result = evaluate(rules, index, engine)
+    result = evaluate(rules, index)
     done = time.perf_counter()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = done - started
     print(
-        f"{engine}: {n:>9,} accounts: index {indexed - started:6.2f} s, "
+        f"{n:>9,} accounts: index {indexed - started:6.2f} s, "
         f"evaluate {done - indexed:6.2f} s, "
         f"total {total:6.2f} s ({n / total:,.0f} accounts/s), {len(rules)} rules, "
         f"{len(result.findings):,} findings, peak RSS {peak_mib:,.0f} MiB (snapshot included)"
@@ -126,9 +126,5 @@ def run(n: int, engine: str) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    chosen = "closures"
-    if args[:1] == ["--engine"]:
-        chosen, args = args[1], args[2:]
-    for size in [int(a) for a in args] or [100_000, 1_000_000]:
-        run(size, chosen)
+    for size in [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]:
+        run(size)

@@ -15,7 +15,6 @@ from prodcheck import __version__
 from prodcheck.baseline import apply_baseline, load_baseline
 from prodcheck.bundled import contracts_dir, display_path
 from prodcheck.config import Config, find_config, load_config
-from prodcheck.engine import DEFAULT_ENGINE
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
@@ -35,7 +34,6 @@ class CheckRequest:
     now: datetime | None = None
     quiet: bool = False
     baseline: Path | None = None  # known findings: listed, not counted
-    engine: str = DEFAULT_ENGINE  # which engine decides what fires (engine.ENGINES)
 
 
 def parse_now(text: str, where: str) -> datetime:
@@ -138,19 +136,15 @@ def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Re
         now = resolve_now(request)
     snapshot = load_snapshot(config, rules, request.fixtures, env, request.quiet, now)
     with doing("evaluating the rules"):
-        report = evaluate_snapshot(config, rules, snapshot, now, request.engine)
+        report = evaluate_snapshot(config, rules, snapshot, now)
     with doing("comparing with the baseline"):
         return config, apply_baseline(report, baseline) if baseline else report
 
 
 def evaluate_snapshot(
-    config: Config,
-    rules: list[Rule],
-    snapshot: Snapshot,
-    now: datetime,
-    engine: str = DEFAULT_ENGINE,
+    config: Config, rules: list[Rule], snapshot: Snapshot, now: datetime
 ) -> Report:
-    evaluation = evaluate(rules, build_index(snapshot, config, now), engine)
+    evaluation = evaluate(rules, build_index(snapshot, config, now))
     notes = tuple(note for source in snapshot.sources for note in source.notes)
     if config.database.where and "identity.duplicate_customer" in evaluation.rules_run:
         notes += (

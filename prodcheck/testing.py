@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from prodcheck.engine import DEFAULT_ENGINE
 from prodcheck.errors import ProdcheckError
 from prodcheck.failures import internal_error_message
 from prodcheck.results import Report
@@ -70,17 +69,13 @@ def compare(scenario: Scenario, report: Report) -> list[str]:
     return differences
 
 
-def run_scenario(
-    folder: Path, config_path: Path | None, env: Mapping[str, str], engine: str = DEFAULT_ENGINE
-) -> ScenarioResult:
+def run_scenario(folder: Path, config_path: Path | None, env: Mapping[str, str]) -> ScenarioResult:
     try:
         scenario = read_scenario(folder)
         assert scenario is not None
         config = config_path or folder / "prodcheck.yml"
         _, report = run_check(
-            CheckRequest(
-                config_path=config, fixtures=folder, now=scenario.now, quiet=True, engine=engine
-            ),
+            CheckRequest(config_path=config, fixtures=folder, now=scenario.now, quiet=True),
             env,
         )
     except ProdcheckError as exc:

@@ -47,8 +47,10 @@ def test_every_builtin_contract_loads_and_matches_its_file() -> None:
 def test_user_contract_loads(tmp_path: Path) -> None:
     [rule] = load(tmp_path, GOOD)
     assert rule.id == "custom.big_spender"
-    assert rule.when({"entitled": True, "monthly_amount": object()})
-    assert not rule.when({"entitled": True, "monthly_amount": None})
+    # Compiled once, when it loads, to SQL over the account facts.
+    assert rule.predicate == (
+        '(("entitled" IS NOT DISTINCT FROM TRUE) AND ("monthly_amount" IS NOT NULL))'
+    )
 
 
 def test_several_rules_in_one_user_file(tmp_path: Path) -> None:

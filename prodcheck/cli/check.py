@@ -10,7 +10,6 @@ from prodcheck.bundled import scenarios_dir
 from prodcheck.cli.ci import after_check, check_options, slack_config
 from prodcheck.cli.options import (
     config_option,
-    engine_option,
     fixtures_option,
     now_option,
     quiet_option,
@@ -46,7 +45,6 @@ from prodcheck.scenario import read_scenario
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
 @now_option
 @quiet_option
-@engine_option
 @check_options
 def check(
     config_path: Path | None,
@@ -56,7 +54,6 @@ def check(
     strict: bool,
     now_text: str | None,
     quiet: bool,
-    engine: str,
     baseline: Path | None,
     notify: tuple[str, ...],
     github_output: bool,
@@ -74,7 +71,6 @@ def check(
         now=now,
         quiet=quiet,
         baseline=baseline,
-        engine=engine,
     )
     try:
         _, report = run_check(request, env)

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from prodcheck.engine import DEFAULT_ENGINE, ENGINES
-
 config_option = click.option(
     "--config",
     "config_path",
@@ -23,13 +21,3 @@ now_option = click.option(
     "--now", "now_text", metavar="ISO8601", help="Evaluate as of this time (reproducible runs)."
 )
 quiet_option = click.option("--quiet", is_flag=True, help="No progress display on stderr.")
-
-
-engine_option = click.option(
-    "--engine",
-    type=click.Choice(ENGINES),
-    default=DEFAULT_ENGINE,
-    show_default=True,
-    help="What decides which rules fire: the SQL engine (DuckDB), or the Python "
-    "closures it replaces; both give the same report.",
-)

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from prodcheck.cli.ci import test_to_github
-from prodcheck.cli.options import engine_option
 from prodcheck.cli.output import environment, say
 from prodcheck.errors import ConfigError
 from prodcheck.results import ExitCode
@@ -25,10 +24,7 @@ from prodcheck.testing import find_scenarios, run_scenario
     help="One config for every scenario (default: each folder's prodcheck.yml).",
 )
 @click.option("--github-output", is_flag=True, hidden=True, help="Step outputs (action.yml).")
-@engine_option
-def test_command(
-    paths: tuple[Path, ...], config_path: Path | None, github_output: bool, engine: str
-) -> None:
+def test_command(paths: tuple[Path, ...], config_path: Path | None, github_output: bool) -> None:
     """Run every scenario folder in PATHS and compare with its scenario.yml `expect`."""
     folders = find_scenarios(paths)
     if not folders:
@@ -40,7 +36,7 @@ def test_command(
     failed = errored = 0
     results = []
     for folder in folders:
-        result = run_scenario(folder, config_path, env, engine)
+        result = run_scenario(folder, config_path, env)
         results.append(result)
         if result.error:
             errored += 1

@@ -17,13 +17,14 @@ from jinja2 import TemplateSyntaxError
 
 from prodcheck.bundled import display_path
 from prodcheck.catalogue import FACTS, SUBJECT_KINDS
-from prodcheck.engine.conditions import ConditionError, Predicate, compile_condition, fact_paths
+from prodcheck.engine.conditions import ConditionError, check_condition, fact_paths
 from prodcheck.engine.fact_checks import (
     Problem,
     condition_problems,
     template_columns,
     template_problems,
 )
+from prodcheck.engine.sql_conditions import SqlConditionError, compile_sql
 from prodcheck.engine.templates import check_template_shape, template_environment
 from prodcheck.errors import ContractError
 from prodcheck.factspec import ALL_PROVIDERS
@@ -38,7 +39,7 @@ class Rule:
     title: str
     subject: str
     severity: Severity
-    when: Predicate
+    predicate: str  # the condition compiled to SQL over the subject kind's facts
     message: Any  # jinja2.Template
     fix: Any  # jinja2.Template
     rationale: str
@@ -124,7 +125,7 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: KeyPath) -> Ru
     rule_id = data["id"]
     label = f"{where}: rule {rule_id}"
     try:
-        predicate = compile_condition(data["when"])
+        check_condition(data["when"])
     except ConditionError as exc:
         raise ContractError(f"{label}: {exc}") from None
     subject = data["subject"]
@@ -137,6 +138,10 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: KeyPath) -> Ru
             Problem((field_name,), text) for text in template_problems(ast, subject, _ENV.globals)
         ]
     _raise_problems(rule_id, located, key, problems)
+    try:
+        predicate = compile_sql(data["when"], FACTS[subject])
+    except SqlConditionError as exc:
+        raise ContractError(f"{label}: {exc}") from None
     requires, needs, providers = _needs(data, asts)
     examples = data.get("examples") or {}
     return Rule(
@@ -144,7 +149,7 @@ def _compile_rule(data: Mapping[str, Any], located: Located, key: KeyPath) -> Ru
         title=data["title"],
         subject=subject,
         severity=Severity(data["severity"]),
-        when=predicate,
+        predicate=predicate,
         message=templates["message"],
         fix=templates["fix"],
         rationale=" ".join(data["rationale"].split()),

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import UndefinedError
 
 from prodcheck.catalogue import FACTS
 from prodcheck.config import Config
-from prodcheck.engine import DEFAULT_ENGINE
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, SubjectFacts, monthly_amount_of
 from prodcheck.engine.index import Index
+from prodcheck.engine.sql_engine import Session
 from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
 from prodcheck.errors import ConfigError, ContractError
 from prodcheck.results import Finding, SettlingSubject, Severity, SkippedRule
-
-if TYPE_CHECKING:
-    from prodcheck.engine.sql_engine import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +117,7 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
     return None
 
 
-def evaluate(rules: Sequence[Rule], index: Index, engine: str = DEFAULT_ENGINE) -> Evaluation:
+def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
     active: dict[str, list[Rule]] = {}
     skipped: list[SkippedRule] = []
     for rule in rules:
@@ -141,17 +138,12 @@ def evaluate(rules: Sequence[Rule], index: Index, engine: str = DEFAULT_ENGINE) 
     }
     findings: list[Finding] = []
     settling: list[SettlingSubject] = []
-    session = None
-    if engine == "sql":
-        from prodcheck.engine.sql_engine import Session
-
-        session = Session(index)
+    session = Session(index)
     try:
         with rendering():
             _evaluate_subjects(active, index, base_context, findings, settling, session)
     finally:
-        if session is not None:
-            session.close()
+        session.close()
     findings.sort(key=lambda f: f.sort_key)
     settling.sort(key=lambda s: (s.kind, s.id))
     rules_run = tuple(sorted(r.id for group in active.values() for r in group))
@@ -166,7 +158,7 @@ def _evaluate_subjects(
     base_context: dict[str, Any],
     findings: list[Finding],
     settling: list[SettlingSubject],
-    session: Session | None,
+    session: Session,
 ) -> None:
     for kind_name in sorted(active):
         kind_rules = active[kind_name]
@@ -198,21 +190,11 @@ def _evaluate_subjects(
 Walked = tuple[Any, str | None, SubjectFacts, list[Rule]]
 
 
-def _walk(
-    kind_name: str, rules: list[Rule], index: Index, session: Session | None
-) -> Iterator[Walked]:
+def _walk(kind_name: str, rules: list[Rule], index: Index, session: Session) -> Iterator[Walked]:
     """(row, settling reason, facts, rules that hold) for each row that settles or
-    fires, in report order. The SQL engine decides both in one query per kind, and
-    only those rows build their Python facts; the closures build every row's."""
+    fires, in report order. DuckDB decides both in one query per kind, and only
+    those rows build their Python facts, for the message and the fix."""
     kind = KINDS[kind_name]
-    if session is None:
-        for row in kind.rows(index):
-            item = kind.build(index, row)
-            holding = [rule for rule in rules if rule.when(item.facts)]
-            reason = kind.settle(index, row)
-            if holding or reason is not None:
-                yield row, reason, item, holding
-        return
     rows = session.rows(kind_name)
     flagged = session.flagged(kind_name, rules)
     for number in sorted(flagged):

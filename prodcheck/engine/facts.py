@@ -22,13 +22,11 @@ from prodcheck.engine.account_facts import (
     subject_label,
     subscription_summary,
 )
-from prodcheck.engine.app_facts import AppRow, app_customer, app_rows, app_subject
+from prodcheck.engine.app_facts import AppRow, app_rows, app_subject
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
 from prodcheck.model import Account, Money, Subscription
 from prodcheck.results import Subject, sum_money
-
-SETTLING = "changed within the settle window"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +34,6 @@ class SubjectFacts:
     subject: Subject
     facts: Mapping[str, Any]
     refs: dict[str, tuple[str, ...]]
-    settling: bool = False
-    settling_reason: str = SETTLING
 
 
 def _sorted_ids(accounts: tuple[Account, ...]) -> list[str]:
@@ -53,21 +49,6 @@ def _single_currency_total(subscriptions: list[Subscription]) -> Money | None:
     return totals[0] if len(totals) == 1 else None
 
 
-def allowance_reason(index: Index) -> str:
-    access = index.config.database.columns.derivation("has_access")
-    hours = access.allowance_hours if access else 0
-    return f"access ended less than {hours:g} hours ago: the app's allowance"
-
-
-def account_settling(index: Index, account: Account) -> str | None:
-    """Why an account's findings wait (a webhook may be in flight), or None."""
-    if account.id in index.settling_accounts or account.customer_id in index.settling_customers:
-        return SETTLING
-    if account.id in index.within_allowance:
-        return allowance_reason(index)
-    return None
-
-
 def account_subject(index: Index, account: Account) -> SubjectFacts:
     facts = account_facts(index, account)
     refs: dict[str, tuple[str, ...]] = {"account": (account.id,)}
@@ -80,8 +61,7 @@ def account_subject(index: Index, account: Account) -> SubjectFacts:
         if subs:
             refs["subscription"] = tuple(subs)
     subject = Subject("account", account.id, subject_label(index, account))
-    reason = account_settling(index, account)
-    return SubjectFacts(subject, facts, refs, reason is not None, reason or SETTLING)
+    return SubjectFacts(subject, facts, refs)
 
 
 def _account_subjects(index: Index) -> Iterator[SubjectFacts]:
@@ -122,8 +102,7 @@ def subscription_subject(index: Index, row: SubscriptionRow) -> SubjectFacts:
         "customer": (customer_id,),
         "price": subscription.price_ids,
     }
-    settling = customer_id in index.settling_customers
-    return SubjectFacts(Subject("subscription", subscription.id), facts, refs, settling)
+    return SubjectFacts(Subject("subscription", subscription.id), facts, refs)
 
 
 def _subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
@@ -163,8 +142,7 @@ def customer_subject(index: Index, customer_id: str) -> SubjectFacts:
         refs["account"] = tuple(sorted(a.id for a in accounts))
     if entitling:
         refs["subscription"] = tuple(s.id for s in entitling)
-    settling = customer_id in index.settling_customers
-    return SubjectFacts(Subject("customer", customer_id), facts, refs, settling)
+    return SubjectFacts(Subject("customer", customer_id), facts, refs)
 
 
 def _customer_subjects(index: Index) -> Iterator[SubjectFacts]:
@@ -246,13 +224,9 @@ def _person_subjects(index: Index) -> Iterator[SubjectFacts]:
         yield person_subject(index, row)
 
 
-def _app_settle(index: Index, row: AppRow) -> str | None:
-    return SETTLING if (app_customer(index, row) or "") in index.settling_customers else None
-
-
 def app_subscription_subject(index: Index, row: AppRow) -> SubjectFacts:
     subject, facts, refs = app_subject(index, row)
-    return SubjectFacts(subject, facts, refs, _app_settle(index, row) is not None)
+    return SubjectFacts(subject, facts, refs)
 
 
 def _app_subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
@@ -273,56 +247,43 @@ SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A subject kind as the evaluation walks it: its rows in report order (cheap
-    keys), each row's subject id and settling reason without computing its facts,
-    and its facts when a rule needs them."""
+    keys), each row's subject id without computing its facts, and its facts when a
+    rule fires on it (who settles is SQL: sql_facts.py)."""
 
     rows: Callable[[Index], Iterable[Any]]
     ident: Callable[[Any], str]
-    settle: Callable[[Index, Any], str | None]
     build: Callable[[Index, Any], SubjectFacts]
-
-
-def _subscription_settle(index: Index, row: SubscriptionRow) -> str | None:
-    return SETTLING if row[0] in index.settling_customers else None
 
 
 KINDS: dict[str, Kind] = {
     "account": Kind(
         rows=lambda index: index.accounts,
         ident=lambda account: str(account.id),
-        settle=account_settling,
         build=account_subject,
     ),
     "subscription": Kind(
         rows=subscription_rows,
         ident=lambda row: str(row[1].id),
-        settle=_subscription_settle,
         build=subscription_subject,
     ),
     "customer": Kind(
         rows=customer_rows,
         ident=str,
-        settle=lambda index, customer_id: (
-            SETTLING if customer_id in index.settling_customers else None
-        ),
         build=customer_subject,
     ),
     "price": Kind(
         rows=price_rows,
         ident=lambda row: str(row[0]),
-        settle=lambda _index, _row: None,
         build=price_subject,
     ),
     "person": Kind(
         rows=person_rows,
         ident=lambda row: str(row[0]),
-        settle=lambda _index, _row: None,
         build=person_subject,
     ),
     "app_subscription": Kind(
         rows=app_rows,
         ident=lambda row: str(row["id"]),
-        settle=_app_settle,
         build=app_subscription_subject,
     ),
 }

@@ -1,9 +1,8 @@
 """Declarative conditions compiled to one SQL predicate over a subject kind's facts table.
 
 The table has one row per subject and one column per fact path a rule reads,
-named by the path itself (`"candidate.status"`). The predicate means exactly what
-the closures in conditions.py mean, null included, so no contract changes meaning
-between engines:
+named by the path itself (`"candidate.status"`). Each leaf is true or false, never
+SQL's unknown (the README's "Null, exactly" states the same rules):
 
 - `eq` and `ne` treat null as a value: `eq: null` is true for a null fact, `ne: x`
   is true for a null fact (IS [NOT] DISTINCT FROM, never SQL's unknown);
@@ -15,7 +14,7 @@ between engines:
   AND, OR and NOT.
 Objects (`candidate`) are stored as a marker that is null when the object is: they
 can be tested for existence and against null only. Money compares by amount and
-currency for equality; ordering money is false, as in Python.
+currency for equality; ordering money is false.
 
 Pure: builds text, imports no database driver.
 """

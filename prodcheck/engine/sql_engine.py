@@ -1,15 +1,15 @@
-"""The SQL engine (`--engine sql`): which rules fire on which subjects, decided by
-DuckDB from the rules' conditions compiled to SQL (sql_conditions.py) over the facts
-as SQL views (sql_facts.py) on the normalized tables (sql_load.py).
+"""The engine: which rules fire on which subjects, decided by DuckDB from the rules'
+conditions compiled to SQL when they load (sql_conditions.py) over the facts as SQL
+views (sql_facts.py) on the normalized tables (sql_load.py).
 
 Per subject kind, one query reads the facts the kind's rules need (one row per
 subject, in report order): from the kind's view where the fact is SQL, else
 computed in Python for every subject and joined in by row. It returns, for the
 rows where some rule's predicate holds, which ones do; only those rows' facts are
-built in Python, where the message and fix are rendered. The parity test
-(tests/test_sql_engine.py) holds both engines to the same reports byte for byte.
+built in Python, where the message and fix are rendered. tests/test_sql_facts.py
+holds every SQL fact column to the Python fact it is rendered from.
 
-duckdb and pyarrow are imported here only, when the SQL engine runs: `--version`,
+duckdb and pyarrow are imported here only, when a check runs: `--version`,
 `--help` and `validate` never load them.
 """
 
@@ -24,7 +24,7 @@ from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS
 from prodcheck.engine.index import Index
-from prodcheck.engine.sql_conditions import cell, compile_sql
+from prodcheck.engine.sql_conditions import cell
 from prodcheck.engine.sql_facts import SETTLING_COLUMN, base, views
 from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
 
@@ -84,7 +84,6 @@ class Session:
         rows = self.rows(kind)
         if not rows:
             return {}
-        specs = FACTS[kind]
         paths = list(dict.fromkeys(path for rule in rules for path in fact_paths(rule.condition)))
         provided = set(self.provided(kind))
         in_python = [path for path in paths if path not in provided]
@@ -93,7 +92,7 @@ class Session:
             self.conn.register("python_facts", self._python_facts(kind, in_python, rows))
             source = f"{source} JOIN python_facts USING (row)"
         # One query per kind: a flag per rule, only the rows that settle or fire.
-        predicates = [compile_sql(rule.condition, specs) for rule in rules]
+        predicates = [rule.predicate for rule in rules]
         flags = "".join(f", {predicate} AS fired_{i}" for i, predicate in enumerate(predicates))
         wanted = " OR ".join([f"{SETTLING_COLUMN} IS NOT NULL", *predicates])
         query = f"SELECT row, {SETTLING_COLUMN}{flags} FROM {source} WHERE {wanted}"

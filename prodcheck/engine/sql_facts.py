@@ -35,7 +35,6 @@ from datetime import UTC, datetime
 from prodcheck.config import Policy
 from prodcheck.engine.app_facts import PERIOD_TOLERANCE
 from prodcheck.engine.entitlement import NEVER_ENTITLED
-from prodcheck.engine.facts import SETTLING, allowance_reason
 from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import column, literal
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS
@@ -44,6 +43,14 @@ MICROSECONDS_PER_DAY = 86_400_000_000
 # Each view's column holding why a subject settles (null when it does not): a
 # webhook may still be in flight for it, so only non-windowed rules report it.
 SETTLING_COLUMN = "_settling"
+SETTLING = "changed within the settle window"
+
+
+def allowance_reason(index: Index) -> str:
+    """Why an account whose access ended within the app's allowance waits."""
+    access = index.config.database.columns.derivation("has_access")
+    hours = access.allowance_hours if access else 0
+    return f"access ended less than {hours:g} hours ago: the app's allowance"
 
 
 def _now(now: datetime) -> str:
