@@ -1,7 +1,8 @@
 """Fixture sources: provider-shaped JSON and DB rows as JSON or CSV, from a folder.
 
 Layout (DESIGN.md): stripe/{customers,subscriptions,events,subscription_schedules}.json,
-paddle/{customers,subscriptions}.json, db/<table>.json or db/<table>.csv.
+paddle/{customers,subscriptions}.json, db/<table>.json or db/<table>.csv. Any `.json`
+file may instead be `.ndjson`: one object per line, for large folders.
 """
 
 from __future__ import annotations
@@ -32,9 +33,39 @@ NORMALIZERS = {
 }
 
 
+def read_ndjson(path: Path) -> list[Any]:
+    """Newline-delimited JSON: one value per line; blank lines are skipped."""
+    values = []
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    values.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise FixtureError(
+                        f"{path}:{number}:{exc.colno}: malformed JSON: {exc.msg}. An .ndjson "
+                        "file holds one JSON object per line; fix the line."
+                    ) from None
+    except FileNotFoundError:
+        raise FixtureError(f"{path}: fixture file not found.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(f"{path}: cannot read fixture: {exc}") from None
+    except RecursionError:
+        raise FixtureError(
+            f"{path}: nested too deeply to be a provider object or a row; fix the file."
+        ) from None
+    except ValueError:  # a number beyond Python's digit limit
+        raise FixtureError(f"{path}: a number in the file is too long to read; fix it.") from None
+    return values
+
+
 def read_json_list(path: Path) -> list[Any]:
     """A JSON array, or a list object (`{"object": "list", "data": [...]}` or Paddle's
-    `{"data": [...]}`), as a list."""
+    `{"data": [...]}`), as a list; an `.ndjson` file's lines."""
+    if path.suffix == ".ndjson":
+        return read_ndjson(path)
     try:
         # utf-8-sig: a byte-order mark (as some Windows editors write) is not an error.
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -86,7 +117,7 @@ class FixtureBilling:
         raw: dict[str, list[dict[str, Any]]] = {}
         origins: dict[str, str] = {}
         for name in COLLECTIONS[self.provider]:
-            path = base / f"{name}.json"
+            path = collection_file(base, name, (".json", ".ndjson"))
             if not path.is_file():
                 if name in REQUIRED:
                     raise FixtureError(f"{path}: fixture file not found; it is required.")
@@ -115,18 +146,30 @@ class FixtureBilling:
         return state, info
 
 
+def collection_file(base: Path, name: str, suffixes: tuple[str, ...]) -> Path:
+    """base/name with the one suffix present (the first suffix's path if none is);
+    two files for one collection are an error, never a silent choice."""
+    found = [
+        base / f"{name}{suffix}" for suffix in suffixes if (base / f"{name}{suffix}").is_file()
+    ]
+    if len(found) > 1:
+        raise FixtureError(
+            f"{base}: both {' and '.join(p.name for p in found)} are here; keep one of them."
+        )
+    return found[0] if found else base / f"{name}{suffixes[0]}"
+
+
 def table_file(folder: Path, table: TableConfig) -> Path:
     """db/<table>.json or db/<table>.csv for any declared table (schema prefix optional)."""
     name = table.table
     for candidate in (name, name.split(".")[-1]):
-        for suffix in (".json", ".csv"):
-            path = folder / "db" / f"{candidate}{suffix}"
-            if path.is_file():
-                return path
+        path = collection_file(folder / "db", candidate, (".json", ".ndjson", ".csv"))
+        if path.is_file():
+            return path
     raise FixtureError(
         f"{folder / 'db' / (name + '.json')}: fixture file not found. The config's "
-        f"{table.key}.table is '{name}': add db/{name}.json (an array of rows) or "
-        f"db/{name}.csv."
+        f"{table.key}.table is '{name}': add db/{name}.json (an array of rows), "
+        f"db/{name}.ndjson (a row per line) or db/{name}.csv."
     )
 
 
