@@ -1,5 +1,6 @@
-"""Fixture files read by DuckDB into raw tables: one provider object per row, as
-JSON, with its position in its file (`raw_<provider>_<collection>(pos, obj)`).
+"""Fixture files read by DuckDB into raw tables: one provider object per row, with
+its position in its file, in the columns the provider's SQL declares
+(stripe_sql.RAW_COLUMNS): `raw_<provider>_<collection>(pos, ...)`.
 
 A collection's file is `<provider>/<collection>.json` (a JSON array, or a list
 object whose `data` holds the objects) or `<provider>/<collection>.ndjson` (one
@@ -30,44 +31,50 @@ def _first_character(path: Path) -> str | None:
     return chr(text[0]) if text else None
 
 
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def raw_table(conn: Any, table: str, path: Path) -> int | None:
-    """Create `table(pos BIGINT, obj JSON)` from a fixture file; the object count, or
-    None when the file is not plain JSON of the expected layout."""
+def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int | None:
+    """Create `table(pos, <columns>)` from a fixture file, each column of its declared
+    type (a key the file lacks is null); the object count, or None when the file is
+    not plain JSON of that layout and nesting (then fixtures.py reads it)."""
     import duckdb
 
     first = _first_character(path)
-    source = _quoted(path)
-    if path.suffix == ".ndjson":
-        if first != "{":
-            return None
-        lines = f"read_json_objects({source}, format = 'newline_delimited')"
-        select = f"SELECT json AS obj FROM {lines}"
-    elif first == "[":
-        select = f"SELECT json AS obj FROM read_json_objects({source}, format = 'array')"
-    elif first == "{":
-        listing = f"read_json_objects({source}, format = 'unstructured')"
+    declared = "{" + ", ".join(f"{_quoted(k)}: {_quoted(v)}" for k, v in columns.items()) + "}"
+    source = _quoted(str(path))
+    if path.suffix == ".ndjson" and first == "{":
+        select = (
+            f"SELECT * FROM read_json({source}, format = 'newline_delimited', columns = {declared})"
+        )
+    elif path.suffix != ".ndjson" and first == "[":
+        select = f"SELECT * FROM read_json({source}, format = 'array', columns = {declared})"
+    elif path.suffix != ".ndjson" and first == "{":
+        listing = (
+            f"read_json({source}, format = 'unstructured', columns = "
+            f"{{'data': {_quoted(_list_of(columns))}, 'has_more': 'JSON'}})"
+        )
         try:
-            header = conn.execute(
-                f"SELECT json_type(json, '$.data'), coalesce(json_extract(json, '$.has_more') "
-                f"= 'true'::JSON, false) FROM {listing}"
-            ).fetchall()
+            header = conn.execute(f"SELECT data IS NOT NULL, has_more FROM {listing}").fetchall()
         except duckdb.Error:
             return None
-        if len(header) != 1 or header[0] != ("ARRAY", False):
-            return None
-        select = f"SELECT unnest(json_extract(json, '$.data[*]')) AS obj FROM {listing}"
+        if header != [(True, "false")] and header != [(True, None)]:
+            return None  # not a list object, or one page of several: fixtures.py says so
+        select = f"SELECT unnest(o) FROM (SELECT unnest(data) AS o FROM {listing})"
     else:
         return None
     try:
         conn.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"SELECT row_number() OVER () - 1 AS pos, obj FROM ({select})"
+            f"SELECT row_number() OVER () - 1 AS pos, * FROM ({select})"
         )
     except duckdb.Error:
         return None
     count: int = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return count
+
+
+def _list_of(columns: dict[str, str]) -> str:
+    fields = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+    return f"STRUCT({fields})[]"
