@@ -62,6 +62,10 @@ MACROS = (
     "(CASE WHEN json_type(j) = 'OBJECT' THEN pc_text(json_extract(j, '$.id')) ELSE pc_text(j) END)",
     "CREATE OR REPLACE TEMP MACRO pc_ref_ok(j) AS (CASE WHEN json_type(j) = 'OBJECT' "
     "THEN pc_id_ok(json_extract(j, '$.id')) ELSE pc_id_ok(j) END)",
+    # `item.get("price") or item.get("plan")` then object_id: read here when the price
+    # is absent, an id or an object with an id (a falsy "" or {} falls to `plan` in
+    # Python, and is left to it)
+    "CREATE OR REPLACE TEMP MACRO pc_ref_or_absent_ok(j) AS (pc_absent(j) OR pc_ref_ok(j))",
     "CREATE OR REPLACE TEMP MACRO pc_time_ok(j) AS (pc_absent(j) OR (json_type(j) IN "
     f"('BIGINT', 'UBIGINT') AND TRY_CAST(j AS BIGINT) BETWEEN {EPOCH_RANGE[0]} "
     f"AND {EPOCH_RANGE[1]}))",
@@ -100,7 +104,18 @@ RAW_COLUMNS = {
         "metadata": "JSON",
     },
     "customers": dict.fromkeys(("id", "email", "name", "created", "deleted", "metadata"), "JSON"),
+    "subscription_schedules": {
+        **dict.fromkeys(("id", "subscription", "customer", "status", "created"), "JSON"),
+        "phases": "STRUCT(start_date JSON, end_date JSON, items STRUCT(price JSON, plan JSON)[])[]",
+    },
+    # data.object is whatever object the event is about: only its id is read
+    "events": {
+        **dict.fromkeys(("id", "type", "created", "pending_webhooks"), "JSON"),
+        "data": "STRUCT(object JSON)",
+    },
 }
+# Collections a fixture folder or a live fetch may lack (fixtures.py: REQUIRED).
+OPTIONAL = ("subscription_schedules", "events")
 
 ITEM_FIELDS = """
 CREATE OR REPLACE TEMP TABLE stripe_items AS
@@ -171,9 +186,8 @@ WITH unnested AS (
         CASE WHEN pc_absent(item.price) THEN item.plan ELSE item.price END AS ref
     FROM unnested
 )
-SELECT sub_pos, pos, pc_ref(ref) AS price_id,
-    coalesce(is_object AND (pc_absent(ref) OR (CASE WHEN json_type(ref) = 'OBJECT'
-        THEN pc_text_ok(json_extract(ref, '$.id')) ELSE pc_text_ok(ref) END)), false) AS ok
+SELECT sub_pos, pos, pc_ref(ref) AS price_id, coalesce(is_object AND pc_ref_or_absent_ok(ref),
+    false) AS ok
 FROM refs
 """
 
@@ -210,12 +224,71 @@ SELECT pos, pc_text(id) AS id, pc_text(email) AS email, pc_text(name) AS name,
 FROM raw_stripe_customers
 """
 
+SCHEDULES = """
+CREATE OR REPLACE TEMP TABLE billing_schedules AS
+SELECT pos, pc_text(id) AS id, pc_ref(subscription) AS subscription_id,
+    pc_ref(customer) AS customer_id, coalesce(pc_text(status), 'active') AS status,
+    pc_time(created) AS created,
+    coalesce(pc_id_ok(id) AND (pc_absent(subscription) OR pc_ref_ok(subscription))
+        AND (pc_absent(customer) OR pc_ref_ok(customer)) AND pc_text_ok(status)
+        AND pc_time_ok(created), false) AS ok
+FROM raw_stripe_subscription_schedules
+"""
+
+PHASES = """
+CREATE OR REPLACE TEMP TABLE stripe_phases AS
+SELECT pos AS schedule_pos, generate_subscripts(phases, 1) - 1 AS pos, unnest(phases) AS phase
+FROM raw_stripe_subscription_schedules
+"""
+
+PHASE_ITEMS = """
+CREATE OR REPLACE TEMP TABLE stripe_phase_items AS
+WITH items AS (
+    SELECT schedule_pos, pos, generate_subscripts(phase.items, 1) - 1 AS item_pos,
+        unnest(phase.items) AS item
+    FROM stripe_phases
+)
+SELECT schedule_pos, pos, item_pos, pc_ref(price_ref) AS price_id,
+    coalesce(item IS NOT NULL AND pc_ref_or_absent_ok(price_ref), false) AS ok
+FROM (SELECT *, CASE WHEN pc_absent(item.price) THEN item.plan ELSE item.price END AS price_ref
+    FROM items)
+"""
+
+# Every phase, with its prices in item order (model.SchedulePhase).
+SCHEDULE_PHASES = """
+CREATE OR REPLACE TEMP TABLE billing_schedule_phases AS
+SELECT p.schedule_pos, p.pos, pc_time(p.phase.start_date) AS phase_start,
+    pc_time(p.phase.end_date) AS phase_end,
+    coalesce(list(i.price_id ORDER BY i.item_pos) FILTER (WHERE i.price_id IS NOT NULL),
+        []) AS price_ids,
+    coalesce(p.phase IS NOT NULL AND pc_time_ok(p.phase.start_date)
+        AND pc_time_ok(p.phase.end_date), false) AS ok
+FROM stripe_phases p LEFT JOIN stripe_phase_items i USING (schedule_pos, pos)
+GROUP BY ALL
+"""
+
+EVENTS = """
+CREATE OR REPLACE TEMP TABLE billing_events AS
+SELECT pos, pc_text(id) AS id, pc_text(type) AS type, pc_time(created) AS created,
+    CASE WHEN json_type(data.object) = 'OBJECT'
+        THEN pc_text(json_extract(data.object, '$.id')) END AS object_id,
+    coalesce(pc_int(pending_webhooks), 0) AS pending_webhooks,
+    coalesce(pc_id_ok(id) AND pc_id_ok(type) AND pc_time_ok(created)
+        AND pc_int_ok(pending_webhooks) AND (pc_absent(data.object) OR (json_type(data.object)
+        = 'OBJECT' AND pc_text_ok(json_extract(data.object, '$.id')))), false) AS ok
+FROM raw_stripe_events
+"""
+
 UNREAD = """
 CREATE OR REPLACE TEMP TABLE stripe_unread AS
 SELECT 'subscriptions' AS collection, pos FROM billing_subscriptions WHERE NOT ok
 UNION SELECT 'subscriptions', sub_pos FROM billing_items WHERE NOT ok
 UNION SELECT 'subscriptions', sub_pos FROM stripe_pending WHERE NOT ok
 UNION SELECT 'customers', pos FROM billing_customers WHERE NOT ok
+UNION SELECT 'subscription_schedules', pos FROM billing_schedules WHERE NOT ok
+UNION SELECT 'subscription_schedules', schedule_pos FROM stripe_phase_items WHERE NOT ok
+UNION SELECT 'subscription_schedules', schedule_pos FROM billing_schedule_phases WHERE NOT ok
+UNION SELECT 'events', pos FROM billing_events WHERE NOT ok
 """
 
 PENDING_PRICES = """
@@ -231,6 +304,18 @@ STATEMENTS = (
     PENDING,
     SUBSCRIPTIONS,
     CUSTOMERS,
+    SCHEDULES,
+    PHASES,
+    PHASE_ITEMS,
+    SCHEDULE_PHASES,
+    EVENTS,
     UNREAD,
     PENDING_PRICES,
 )
+
+
+def empty_table(collection: str) -> str:
+    """An empty raw table for a collection the source does not hold (the optional
+    ones), so STATEMENTS run the same whatever was read."""
+    columns = ", ".join(f'"{name}" {kind}' for name, kind in RAW_COLUMNS[collection].items())
+    return f"CREATE OR REPLACE TEMP TABLE raw_stripe_{collection} (pos BIGINT, {columns})"
