@@ -242,6 +242,9 @@ class Snapshot:
     sources: tuple[SourceInfo, ...] = ()
     # Other declared tables (app_subscriptions ...): name -> rows, field -> typed value.
     tables: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+    # The DuckDB connection whose billing_* tables hold `billing` when SQL read it
+    # (sources/duck_billing.py); the engine then reads them there.
+    billing_db: Any = None
 
 
 ACCOUNT_ATTRIBUTES = frozenset(f.name for f in fields(Account)) - {"extra"}

@@ -18,11 +18,14 @@ from prodcheck.config import Config, find_config, load_config
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
+from prodcheck.engine.sql_engine import connect
 from prodcheck.errors import ConfigError, doing
-from prodcheck.model import Snapshot, SourceInfo
+from prodcheck.model import Provider, Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_accounts, open_billing
+from prodcheck.sources.duck_billing import read_stripe_folder
+from prodcheck.sources.fixtures import FixtureBilling
 from prodcheck.sources.rows import typed_rows
 from prodcheck.suppressions import apply_suppressions
 
@@ -99,7 +102,8 @@ def load_snapshot(
     where = f"fixtures in {billing_from}" if billing_from else f"the {config.billing.provider} API"
     with doing(f"reading billing from {where}"):
         source = open_billing(config, fixtures, env, quiet=quiet, now=now)
-        billing, billing_info = source.load(needs)
+        billing_db, read = _read_by_sql(source, env)
+        billing, billing_info = read or source.load(needs)
     rows_from = fixtures or config.database.fixtures
     where = f"fixtures in {rows_from}" if rows_from else "the database"
     database = open_accounts(config, fixtures, env)
@@ -120,7 +124,29 @@ def load_snapshot(
                 counts={name: len(tables[name])},
             )
         )
-    return Snapshot(billing=billing, accounts=accounts, sources=tuple(infos), tables=tables)
+    return Snapshot(
+        billing=billing,
+        accounts=accounts,
+        sources=tuple(infos),
+        tables=tables,
+        billing_db=billing_db,
+    )
+
+
+def _read_by_sql(source: Any, env: Mapping[str, str]) -> tuple[Any, Any]:
+    """(the DuckDB connection, what it read) when `PRODCHECK_LOADER=duckdb` and SQL
+    reads this source exactly as Python would (Stripe fixtures, for now), else
+    (None, None): Python reads it."""
+    if env.get("PRODCHECK_LOADER") != "duckdb" or not isinstance(source, FixtureBilling):
+        return None, None
+    if source.provider is not Provider.STRIPE:
+        return None, None
+    conn = connect()
+    read = read_stripe_folder(conn, source.folder)
+    if read is None:
+        conn.close()
+        return None, None
+    return conn, read
 
 
 def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Report]:

@@ -314,3 +314,34 @@ def test_text_reads_as_to_str_or_is_left_to_python(value: Any) -> None:
     else:
         # Left to Python: a value to_str would change or refuse, never a plain one.
         assert not (isinstance(value, str) and value == value.strip() and value)
+
+
+ODD_KEYS = {
+    "odd metadata keys": ('"metadata": {}', '"metadata": {"a\\\\": "x", "": "y", "[0]": null}'),
+    "a metadata key twice": ('"metadata": {}', '"metadata": {"user_id": "u1", "user_id": "u2"}'),
+    "a recurring key twice": ('"recurring": {"interval": "month"',
+                              '"recurring": {"interval": "year", "interval": "month"'),
+    "an id twice": ('"customer": "(cus_[A-Za-z0-9]+)"', '"customer": {"id": "x", "id": "{1}"}'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ODD_KEYS)
+def test_odd_keys_read_as_python_reads_them(tmp_path: Path, case: str) -> None:
+    """Keys JSONPath cannot name, and keys repeated (Python's json keeps the last
+    value, DuckDB finds the first): read as Python reads them, or left to it."""
+    import re
+
+    pattern, replacement = ODD_KEYS[case]
+    source = SCENARIOS / "demo" / "stripe"
+    folder = tmp_path / "stripe"
+    shutil.copytree(source, folder)
+    text = json.dumps(read_json_list(source / "subscriptions.json"))
+    changed = re.sub(
+        pattern, lambda m: replacement.replace("{1}", m.group(m.lastindex or 0)), text, count=1
+    )
+    assert changed != text
+    (folder / "subscriptions.json").write_text(changed)
+    objects = _objects(folder)
+    conn = _conn()
+    assert _load(conn, folder)
+    _agree(conn, objects)

@@ -50,6 +50,8 @@ class Index:
     # Its rows by the account they belong to (account_id when mapped, else customer_id).
     app_by_owner: dict[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
     app_by_account: bool = False
+    # The DuckDB connection holding the billing_* tables, when SQL read billing.
+    billing_db: Any = None
     # Derived per-subscription values, filled on first use by the fact builders.
     plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
@@ -116,6 +118,7 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         has_app_table="app_subscriptions" in config.database.tables,
         **_app_owners(snapshot, config),
         mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
+        billing_db=snapshot.billing_db,
     )
 
 

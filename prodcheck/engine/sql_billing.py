@@ -35,7 +35,7 @@ def _moment(moment: datetime) -> str:
 CUSTOMERS = """
 CREATE OR REPLACE TEMP TABLE customers AS
 SELECT id, deleted, email, lower(email) AS email_key,
-    json_extract_string(metadata, '$.' || to_json({key})) AS metadata_user_id
+    json_transform(metadata, '"MAP(VARCHAR, VARCHAR)"')[{key}] AS metadata_user_id
 FROM billing_customers
 QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos DESC) = 1
 """

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from prodcheck.catalogue import FACTS
+from prodcheck.engine import sql_billing
 from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS
@@ -36,6 +37,15 @@ def _database() -> Any:
     return duckdb.connect()
 
 
+def connect() -> Any:
+    """A connection of its own to the process's one in-memory database (its temp
+    tables and registered tables are its alone); times read back are UTC, as the
+    model's, whatever the machine's time zone."""
+    conn = _database().cursor()
+    conn.execute("SET TimeZone = 'UTC'")
+    return conn
+
+
 class Session:
     """One DuckDB connection for one evaluation; the snapshot's tables are loaded
     the first time a kind's view needs them."""
@@ -45,7 +55,7 @@ class Session:
         # A connection of its own (its temp tables and registered tables are its
         # alone) to the process's one in-memory database: opening a database costs
         # 13 ms, a connection to an open one 0.4 ms.
-        self.conn = _database().cursor()
+        self.conn = index.billing_db if index.billing_db is not None else connect()
         self._loaded = False
         self._rows: dict[str, list[Any]] = {}
         self._provided: dict[str, list[str]] = {}
@@ -67,6 +77,9 @@ class Session:
             return self._provided[kind]
         if not self._loaded:
             load(self.conn, self.index, self.rows("subscription"))
+            if self.index.billing_db is not None:
+                for statement in sql_billing.statements(self.index.config.policy, self.index.now):
+                    self.conn.execute(statement)
             for view in base(self.index.config.policy, self.index.now):
                 self.conn.execute(view)
             self._loaded = True

@@ -235,28 +235,40 @@ def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
     return {}
 
 
-def load(conn: Any, index: Index, subscription_rows: Sequence[SubscriptionRow]) -> None:
-    """Register the snapshot's tables on a DuckDB connection."""
+def billing_tables(index: Index, subscription_rows: Sequence[SubscriptionRow]) -> dict[str, Any]:
+    """The billing side's tables, from the index's Python objects (sql_billing.py
+    computes the same ones by SQL when SQL read billing)."""
     import pyarrow as pa
 
-    text = pa.string()
-    plans = index.config.plans
     subscriptions, items, pending = _subscriptions(subscription_rows, index.subscriptions_by_id)
-    tables = {
-        "accounts": _accounts(index),
+    return {
         "customers": _customers(index),
         "subscriptions": subscriptions,
         "items": items,
         "pending": pending,
+        "schedule_prices": _schedule_prices(index),
+        # who settles: computed by the index (engine/index.py: _settling)
+        "settle_customers": table({"id": (pa.string(), sorted(index.settling_customers))}),
+    }
+
+
+def load(conn: Any, index: Index, subscription_rows: Sequence[SubscriptionRow]) -> None:
+    """Register the snapshot's tables on a DuckDB connection; the billing side's too
+    unless SQL read billing (index.billing_db)."""
+    import pyarrow as pa
+
+    text = pa.string()
+    plans = index.config.plans
+    tables = {
+        **({} if index.billing_db is not None else billing_tables(index, subscription_rows)),
+        "accounts": _accounts(index),
         "plans": table(
             {"price_id": (text, list(plans.prices)), "plan": (text, list(plans.prices.values()))}
         ),
         "tiers": table(
             {"plan": (text, list(plans.tiers)), "tier": (pa.int64(), list(range(len(plans.tiers))))}
         ),
-        "schedule_prices": _schedule_prices(index),
         # who settles: computed by the index (engine/index.py: _settling, _within_allowance)
-        "settle_customers": table({"id": (text, sorted(index.settling_customers))}),
         "settle_accounts": table({"id": (text, sorted(index.settling_accounts))}),
         "allowance": table({"id": (text, sorted(index.within_allowance))}),
         # Only text ids can equal a subscription id.

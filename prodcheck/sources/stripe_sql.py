@@ -52,6 +52,10 @@ MACROS = (
     f"CREATE OR REPLACE TEMP MACRO pc_unstripped(t) AS (NOT list_contains({list(WHITESPACE)}, "
     f"unicode(t)) AND NOT list_contains({list(WHITESPACE)}, unicode(right(t, 1))))",
     "CREATE OR REPLACE TEMP MACRO pc_absent(j) AS (j IS NULL OR json_type(j) = 'NULL')",
+    # an object whose keys are unique: DuckDB finds a repeated key's first value,
+    # Python's json its last, so an object repeating a key is left to Python
+    "CREATE OR REPLACE TEMP MACRO pc_object_ok(j) AS (json_type(j) = 'OBJECT' "
+    "AND len(json_keys(j)) = len(list_distinct(json_keys(j))))",
     # text as to_str reads it ("" is null); text to_str would strip is left to Python
     "CREATE OR REPLACE TEMP MACRO pc_text_ok(j) AS (pc_absent(j) OR (json_type(j) = "
     "'VARCHAR' AND pc_unstripped(json_extract_string(j, '$'))))",
@@ -61,7 +65,7 @@ MACROS = (
     "CREATE OR REPLACE TEMP MACRO pc_ref(j) AS "
     "(CASE WHEN json_type(j) = 'OBJECT' THEN pc_text(json_extract(j, '$.id')) ELSE pc_text(j) END)",
     "CREATE OR REPLACE TEMP MACRO pc_ref_ok(j) AS (CASE WHEN json_type(j) = 'OBJECT' "
-    "THEN pc_id_ok(json_extract(j, '$.id')) ELSE pc_id_ok(j) END)",
+    "THEN pc_object_ok(j) AND pc_id_ok(json_extract(j, '$.id')) ELSE pc_id_ok(j) END)",
     # `item.get("price") or item.get("plan")` then object_id: read here when the price
     # is absent, an id or an object with an id (a falsy "" or {} falls to `plan` in
     # Python, and is left to it)
@@ -69,16 +73,19 @@ MACROS = (
     "CREATE OR REPLACE TEMP MACRO pc_time_ok(j) AS (pc_absent(j) OR (json_type(j) IN "
     f"('BIGINT', 'UBIGINT') AND TRY_CAST(j AS BIGINT) BETWEEN {EPOCH_RANGE[0]} "
     f"AND {EPOCH_RANGE[1]}))",
-    "CREATE OR REPLACE TEMP MACRO pc_time(j) AS (to_timestamp(TRY_CAST(j AS BIGINT)))",
+    # (an epoch out of range never reaches to_timestamp, which would raise)
+    "CREATE OR REPLACE TEMP MACRO pc_time(j) AS (CASE WHEN pc_time_ok(j) "
+    "THEN to_timestamp(TRY_CAST(j AS BIGINT)) END)",
     "CREATE OR REPLACE TEMP MACRO pc_int_ok(j) AS (pc_absent(j) OR (json_type(j) IN "
     "('BIGINT', 'UBIGINT') AND TRY_CAST(j AS BIGINT) IS NOT NULL))",
     "CREATE OR REPLACE TEMP MACRO pc_int(j) AS (TRY_CAST(j AS BIGINT))",
     "CREATE OR REPLACE TEMP MACRO pc_bool_ok(j) AS (pc_absent(j) OR json_type(j) = 'BOOLEAN')",
     "CREATE OR REPLACE TEMP MACRO pc_bool(j) AS (coalesce(TRY_CAST(j AS BOOLEAN), false))",
     # metadata: an object whose values are text or null (null means unset)
-    "CREATE OR REPLACE TEMP MACRO pc_metadata_ok(j) AS (pc_absent(j) OR (json_type(j) = "
-    "'OBJECT' AND coalesce(list_bool_and(list_transform(json_keys(j), lambda k: json_type(j, "
-    "'$.\"' || replace(k, '\"', '\\\"') || '\"') IN ('VARCHAR', 'NULL'))), true)))",
+    "CREATE OR REPLACE TEMP MACRO pc_metadata_ok(j) AS (pc_absent(j) OR (pc_object_ok(j) "
+    "AND coalesce(list_bool_and(list_transform(map_values(json_transform(j, "
+    "'\"MAP(VARCHAR, JSON)\"')), lambda v: v IS NULL OR json_type(v) IN ('VARCHAR', 'NULL'))), "
+    "true)))",
 )
 
 
@@ -139,14 +146,14 @@ _ITEM_OK = " AND ".join(
         "pc_id_ok(price.id)",
         "pc_id_ok(price.currency)",
         "pc_int_ok(price.unit_amount) AND pc_int_ok(price.amount)",
-        "(pc_absent(price.recurring) OR json_type(price.recurring) = 'OBJECT')",
+        "(pc_absent(price.recurring) OR pc_object_ok(price.recurring))",
         "pc_text_ok(json_extract(price.recurring, '$.interval')) AND pc_text_ok(price.interval)",
         "pc_int_ok(json_extract(price.recurring, '$.interval_count')) "
         "AND pc_int_ok(price.interval_count)",
         "pc_int_ok(i_quantity)",
         "pc_time_ok(i_current_period_start) AND pc_time_ok(i_current_period_end)",
         "pc_time_ok(i_created)",
-        "(CASE WHEN json_type(price.product) = 'OBJECT' THEN "
+        "(CASE WHEN json_type(price.product) = 'OBJECT' THEN pc_object_ok(price.product) AND "
         "pc_text_ok(json_extract(price.product, '$.id')) AND "
         "pc_text_ok(json_extract(price.product, '$.name')) ELSE pc_text_ok(price.product) END)",
         "pc_text_ok(price.lookup_key)",
@@ -274,8 +281,8 @@ SELECT pos, pc_text(id) AS id, pc_text(type) AS type, pc_time(created) AS create
         THEN pc_text(json_extract(data.object, '$.id')) END AS object_id,
     coalesce(pc_int(pending_webhooks), 0) AS pending_webhooks,
     coalesce(pc_id_ok(id) AND pc_id_ok(type) AND pc_time_ok(created)
-        AND pc_int_ok(pending_webhooks) AND (pc_absent(data.object) OR (json_type(data.object)
-        = 'OBJECT' AND pc_text_ok(json_extract(data.object, '$.id')))), false) AS ok
+        AND pc_int_ok(pending_webhooks) AND (pc_absent(data.object) OR (pc_object_ok(data.object)
+        AND pc_text_ok(json_extract(data.object, '$.id')))), false) AS ok
 FROM raw_stripe_events
 """
 
