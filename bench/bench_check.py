@@ -1,6 +1,6 @@
 """N accounts: evaluation alone, and the whole `prodcheck check`.
 
-    python bench/bench_check.py [N ...] [--data DIR]
+    python bench/bench_check.py [N ...] [--data DIR] [--loaders python,duckdb]
                                                     (default N: 100000 1000000)
 
 For each N, generates a fixture folder (bench/generate.py: N accounts, N Stripe
@@ -14,6 +14,8 @@ then reports wall time, CPU time and peak RSS, each measured in a fresh process:
 - check: `prodcheck check --fixtures DIR --format json` end to end: reading and
   normalizing the JSON, evaluating, writing the report.
 
+--loaders runs each with the billing loader named (PRODCHECK_LOADER: python, the
+default, or duckdb, SQL beside it) and checks that their reports are the same.
 Run N = 1,000,000 alone on a 2-core machine: the whole check then holds several GB.
 Prints figures; asserts nothing about speed.
 """
@@ -74,7 +76,9 @@ def evaluate_once(folder: Path) -> dict[str, Any]:
     now = datetime.fromisoformat(NOW)
     config = load_config(folder / "prodcheck.yml")
     rules = load_checked_rules(config)
-    snapshot = load_snapshot(config, rules, folder, {}, True, now)
+    started = time.perf_counter()
+    snapshot = load_snapshot(config, rules, folder, dict(os.environ), True, now)
+    load = time.perf_counter() - started
     loaded = _peak_kib()
     loading = _time_loading()
     Path("/proc/self/clear_refs").write_text("5")  # the high-water mark starts again here
@@ -83,6 +87,7 @@ def evaluate_once(folder: Path) -> dict[str, Any]:
     indexed = time.perf_counter()
     result = evaluate(rules, index)
     return {
+        "load": load,
         "index": indexed - wall,
         "loading": loading[0],
         "wall": time.perf_counter() - wall,
@@ -112,32 +117,44 @@ def run_child(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def bench(n: int, folder: Path, scratch: Path) -> None:
+def bench(n: int, folder: Path, scratch: Path, loaders: list[str]) -> None:
     print(f"\nN = {n:,} (accounts and subscriptions), data in {folder}")
-    print(f"  {'':<10} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
-    out = scratch / "eval.json"
-    run_child([sys.executable, __file__, "--child-eval", str(folder)], out, (0,))
-    figures = json.loads(out.read_text())
-    print(
-        f"  {'evaluation':<10} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
-        f"{figures['peak_mib']:9,.0f}  {figures['findings']:,} findings; snapshot "
-        f"loaded beforehand: {figures['loaded_mib']:,.0f} MiB; of the wall time, "
-        f"build_index {figures['index']:.2f} s, copying into DuckDB {figures['loading']:.2f} s"
-    )
-    report = scratch / "report.json"
-    command = [
-        shutil.which("prodcheck") or "prodcheck", "check", "--fixtures", str(folder),
-        "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
-    ]  # fmt: skip
-    wall, cpu, peak = run_child(command, scratch / "stdout.txt")
-    findings = len(json.loads(report.read_text())["findings"])
-    print(f"  {'check':<10} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  {findings:,} findings")
+    print(f"  {'':<10} {'loader':<7} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
+    reports = {}
+    for loader in loaders:
+        os.environ["PRODCHECK_LOADER"] = loader
+        out = scratch / "eval.json"
+        run_child([sys.executable, __file__, "--child-eval", str(folder)], out, (0,))
+        figures = json.loads(out.read_text())
+        print(
+            f"  {'evaluation':<10} {loader:<7} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
+            f"{figures['peak_mib']:9,.0f}  {figures['findings']:,} findings; snapshot loaded "
+            f"beforehand: {figures['loaded_mib']:,.0f} MiB in {figures['load']:.2f} s; of the "
+            f"wall time, build_index {figures['index']:.2f} s, copying into DuckDB "
+            f"{figures['loading']:.2f} s"
+        )
+        report = scratch / f"report-{loader}.json"
+        command = [
+            shutil.which("prodcheck") or "prodcheck", "check", "--fixtures", str(folder),
+            "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
+        ]  # fmt: skip
+        wall, cpu, peak = run_child(command, scratch / "stdout.txt")
+        reports[loader] = report.read_bytes()
+        findings = len(json.loads(reports[loader])["findings"])
+        print(
+            f"  {'check':<10} {loader:<7} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  "
+            f"{findings:,} findings"
+        )
+    if len(reports) > 1:
+        same = len(set(reports.values())) == 1
+        print(f"  reports byte-identical across loaders: {'yes' if same else 'NO'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--data", type=Path, help="reuse this generated folder (one N)")
+    parser.add_argument("--loaders", default="python", help="python, duckdb or both")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="prodcheck-bench-") as temp:
         scratch = Path(temp)
@@ -147,7 +164,7 @@ def main() -> None:
                 started = time.perf_counter()
                 generate(n, folder)
                 print(f"\ngenerated {n:,} accounts in {time.perf_counter() - started:.1f} s")
-            bench(n, folder, scratch)
+            bench(n, folder, scratch, args.loaders.split(","))
             if not args.data:
                 shutil.rmtree(folder)
 

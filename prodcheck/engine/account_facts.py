@@ -162,6 +162,13 @@ def _served_elsewhere(index: Index, account: Account, facts: LazyFacts) -> bool:
     )
 
 
+def ids_looked_up(account: Account) -> list[str]:
+    """The subscription ids the account's facts look up by id, beyond its customer's
+    subscriptions: the one the row stores."""
+    stored = account.value("subscription_id")
+    return [stored] if isinstance(stored, str) and stored else []
+
+
 def _stored_subscription(index: Index, account: Account) -> dict[str, Any] | None:
     """The subscription the row stores, as billing knows it (None when none is stored)."""
     stored = account.value("subscription_id")

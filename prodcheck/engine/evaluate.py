@@ -141,7 +141,7 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
     session = Session(index)
     try:
         with rendering():
-            _evaluate_subjects(active, index, base_context, findings, settling, session)
+            _evaluate_subjects(active, base_context, findings, settling, session)
     finally:
         session.close()
     findings.sort(key=lambda f: f.sort_key)
@@ -154,50 +154,51 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
 
 def _evaluate_subjects(
     active: dict[str, list[Rule]],
-    index: Index,
     base_context: dict[str, Any],
     findings: list[Finding],
     settling: list[SettlingSubject],
     session: Session,
 ) -> None:
+    # DuckDB decides, one query per kind, which rows settle and which rules hold;
+    # only the rows where a rule fires build their Python facts, for the message
+    # and the fix (with billing in DuckDB, from the objects they involve alone).
+    fired: dict[str, dict[int, list[Rule]]] = {}
     for kind_name in sorted(active):
-        kind_rules = active[kind_name]
-        kind = KINDS[kind_name]
-        for row, reason, item, fired in _walk(kind_name, kind_rules, index, session):
+        rules = active[kind_name]
+        fired[kind_name] = {}
+        for number, (reason, ids) in sorted(session.flagged(kind_name, rules).items()):
+            holding = [rule for rule in rules if rule.id in ids]
             if reason is not None:
-                settling.append(SettlingSubject(kind_name, kind.ident(row), reason))
-                # Structural rules (a duplicate id) cannot be caused by a webhook in flight.
-                fired = [rule for rule in fired if not rule.windowed]
-            superseded = {s for rule in fired for s in rule.supersedes}
-            for rule in fired:
-                if rule.id in superseded:
-                    continue
-                context = {**base_context, **item.facts, "subject": item.subject}
-                findings.append(
-                    Finding(
-                        rule=rule.id,
-                        title=rule.title,
-                        severity=rule.severity,
-                        subject=item.subject,
-                        message=_render(rule, "message", context, item.subject.id),
-                        fix=_render(rule, "fix", context, item.subject.id),
-                        refs=item.refs,
-                        monthly_amount=monthly_amount_of(item.facts) if rule.at_stake else None,
-                    )
+                settling.append(
+                    SettlingSubject(kind_name, session.ident(kind_name, number), reason)
                 )
+                # Structural rules (a duplicate id) cannot be caused by a webhook in flight.
+                holding = [rule for rule in holding if not rule.windowed]
+            if holding:
+                fired[kind_name][number] = holding
+    facts_index = session.facts_index({kind: list(rows) for kind, rows in fired.items()})
+    for kind_name, rows in fired.items():
+        build = KINDS[kind_name].build
+        for number, holding in rows.items():
+            item = build(facts_index, session.python_row(kind_name, number))
+            findings.extend(_findings(holding, item, base_context))
 
 
-Walked = tuple[Any, str | None, SubjectFacts, list[Rule]]
-
-
-def _walk(kind_name: str, rules: list[Rule], index: Index, session: Session) -> Iterator[Walked]:
-    """(row, settling reason, facts, rules that hold) for each row that settles or
-    fires, in report order. DuckDB decides both in one query per kind, and only
-    those rows build their Python facts, for the message and the fix."""
-    kind = KINDS[kind_name]
-    rows = session.rows(kind_name)
-    flagged = session.flagged(kind_name, rules)
-    for number in sorted(flagged):
-        reason, ids = flagged[number]
-        row = rows[number]
-        yield row, reason, kind.build(index, row), [rule for rule in rules if rule.id in ids]
+def _findings(
+    holding: list[Rule], item: SubjectFacts, base_context: dict[str, Any]
+) -> Iterator[Finding]:
+    superseded = {s for rule in holding for s in rule.supersedes}
+    context = {**base_context, **item.facts, "subject": item.subject}
+    for rule in holding:
+        if rule.id in superseded:
+            continue
+        yield Finding(
+            rule=rule.id,
+            title=rule.title,
+            severity=rule.severity,
+            subject=item.subject,
+            message=_render(rule, "message", context, item.subject.id),
+            fix=_render(rule, "fix", context, item.subject.id),
+            refs=item.refs,
+            monthly_amount=monthly_amount_of(item.facts) if rule.at_stake else None,
+        )

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from prodcheck.config import Config
 from prodcheck.engine.entitlement import entitles
 from prodcheck.engine.stored_plans import StoredPlans, stored_plans
-from prodcheck.model import Account, Customer, Snapshot, Subscription, SubscriptionSchedule
+from prodcheck.model import (
+    Account,
+    BillingState,
+    Customer,
+    Snapshot,
+    Subscription,
+    SubscriptionSchedule,
+)
 from prodcheck.tables import APP_SUBSCRIPTIONS
 
 
@@ -79,21 +86,54 @@ class Index:
         return account.comped or account.id in self.config.policy.comped_accounts
 
 
-def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
-    billing = snapshot.billing
+def _billing_fields(billing: BillingState) -> dict[str, Any]:
+    """The index's lookups over billing's objects."""
     # Sorted by id so that every list a message shows is in the same order
     # whatever order a source returned the objects in.
     by_customer: dict[str, list[Subscription]] = defaultdict(list)
     for subscription in sorted(billing.subscriptions, key=lambda s: s.id):
         by_customer[subscription.customer_id].append(subscription)
-    accounts_by_customer: dict[str, list[Account]] = defaultdict(list)
-    for account in sorted(snapshot.accounts.accounts, key=lambda a: a.id):
-        if account.customer_id:
-            accounts_by_customer[account.customer_id].append(account)
     schedules: dict[str, list[SubscriptionSchedule]] = defaultdict(list)
     for schedule in sorted(billing.schedules, key=lambda s: s.id):
         if schedule.subscription_id:
             schedules[schedule.subscription_id].append(schedule)
+    return {
+        "customers": {c.id: c for c in billing.customers},
+        "subscriptions_by_customer": {k: tuple(by_customer[k]) for k in sorted(by_customer)},
+        "schedules_by_subscription": {k: tuple(v) for k, v in schedules.items()},
+        "subscriptions_by_id": {s.id: s for s in billing.subscriptions},
+        "has_events": "events" in billing.loaded,
+        "has_schedules": "subscription_schedules" in billing.loaded,
+    }
+
+
+def with_billing(
+    index: Index,
+    billing: BillingState,
+    *,
+    entitling: frozenset[str],
+    settling_customers: frozenset[str],
+    stored: StoredPlans,
+) -> Index:
+    """The index over some of billing's objects (those of the subjects that fire,
+    when the rest stayed in DuckDB), with what only all of them tell given: the
+    subscription ids that entitle, the customers settling, the plans stored values
+    stand for."""
+    return replace(
+        index,
+        **_billing_fields(billing),
+        entitling=entitling,
+        settling_customers=settling_customers,
+        stored=stored,
+    )
+
+
+def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
+    billing = snapshot.billing
+    accounts_by_customer: dict[str, list[Account]] = defaultdict(list)
+    for account in sorted(snapshot.accounts.accounts, key=lambda a: a.id):
+        if account.customer_id:
+            accounts_by_customer[account.customer_id].append(account)
     policy = config.policy
     entitling = frozenset(s.id for s in billing.subscriptions if entitles(s, policy, now))
     settling_customers, settling_accounts = _settling(snapshot, config, now)
@@ -101,18 +141,13 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         config=config,
         now=now,
         accounts=snapshot.accounts.accounts,
-        customers={c.id: c for c in billing.customers},
-        subscriptions_by_customer={k: tuple(by_customer[k]) for k in sorted(by_customer)},
+        **_billing_fields(billing),
         accounts_by_customer={k: tuple(v) for k, v in accounts_by_customer.items()},
-        schedules_by_subscription={k: tuple(v) for k, v in schedules.items()},
         entitling=entitling,
         settling_customers=settling_customers,
         settling_accounts=settling_accounts,
-        has_events="events" in billing.loaded,
-        has_schedules="subscription_schedules" in billing.loaded,
         within_allowance=_within_allowance(snapshot, config, now),
         stored=stored_plans(config.plans, billing.subscriptions),
-        subscriptions_by_id={s.id: s for s in billing.subscriptions},
         app_rows=snapshot.tables.get("app_subscriptions", ()),
         app_ids=frozenset(r["id"] for r in snapshot.tables.get("app_subscriptions", ())),
         has_app_table="app_subscriptions" in config.database.tables,

@@ -15,19 +15,23 @@ duckdb and pyarrow are imported here only, when a check runs: `--version`,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from prodcheck.billing_objects import billing_objects
 from prodcheck.catalogue import FACTS
-from prodcheck.engine import sql_billing
+from prodcheck.engine import sql_billing, sql_rows
+from prodcheck.engine.account_facts import ids_looked_up
 from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
-from prodcheck.engine.facts import KINDS
-from prodcheck.engine.index import Index
+from prodcheck.engine.facts import KINDS, price_rows
+from prodcheck.engine.index import Index, with_billing
 from prodcheck.engine.sql_conditions import cell
 from prodcheck.engine.sql_facts import SETTLING_COLUMN, base, views
 from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
+from prodcheck.engine.stored_plans import StoredPlans, stored_from_items
+from prodcheck.model import Subscription, SubscriptionItem
 
 
 @cache
@@ -48,43 +52,74 @@ def connect() -> Any:
 
 class Session:
     """One DuckDB connection for one evaluation; the snapshot's tables are loaded
-    the first time a kind's view needs them."""
+    the first time a kind's view needs them.
+
+    When SQL read billing (index.billing_db), its objects stay in DuckDB: the
+    billing kinds' rows are keys read from SQL (sql_rows.py), and `facts_index`
+    reads back only the objects of the subjects whose facts are built."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
+        self.in_db = index.billing_db is not None
         # A connection of its own (its temp tables and registered tables are its
         # alone) to the process's one in-memory database: opening a database costs
         # 13 ms, a connection to an open one 0.4 ms.
-        self.conn = index.billing_db if index.billing_db is not None else connect()
+        self.conn = index.billing_db if self.in_db else connect()
         self._loaded = False
         self._rows: dict[str, list[Any]] = {}
         self._provided: dict[str, list[str]] = {}
         self._views = views(index)
+        self._facts_index: Index | None = None if self.in_db else index
+        self._subscriptions: dict[int, Subscription] = {}
+        self._keyed: dict[str, dict[Any, Any]] = {}
 
     def close(self) -> None:
         self.conn.close()
 
+    def _keys_in_db(self, kind: str) -> bool:
+        return self.in_db and kind in sql_rows.QUERIES
+
     def rows(self, kind: str) -> list[Any]:
-        """The kind's rows (facts.KINDS), listed once: the subscriptions' also fill
-        the subscriptions table."""
+        """The kind's rows (facts.KINDS) in report order, listed once; for a billing
+        kind whose objects stay in DuckDB, keys (see sql_rows.QUERIES)."""
         if kind not in self._rows:
-            self._rows[kind] = list(KINDS[kind].rows(self.index))
+            if self._keys_in_db(kind):
+                self._load()
+                found = self.conn.execute(sql_rows.QUERIES[kind]).fetchall()
+                self._rows[kind] = [row if len(row) > 1 else row[0] for row in found]
+            else:
+                self._rows[kind] = list(KINDS[kind].rows(self.index))
         return self._rows[kind]
+
+    def ident(self, kind: str, number: int) -> str:
+        row = self.rows(kind)[number]
+        if self._keys_in_db(kind):
+            return str(row[2] if kind == "subscription" else row)
+        return KINDS[kind].ident(row)
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        policy, now = self.index.config.policy, self.index.now
+        load(self.conn, self.index, [] if self.in_db else self.rows("subscription"))
+        if self.in_db:
+            for statement in sql_billing.statements(policy, now):
+                self.conn.execute(statement)
+        for view in base(policy, now):
+            self.conn.execute(view)
+        if self.in_db:
+            for statement in sql_rows.STATEMENTS:
+                self.conn.execute(statement)
 
     def provided(self, kind: str) -> list[str]:
         """The fact paths the kind's view computes; the view is created on the first call."""
         if kind in self._provided:
             return self._provided[kind]
-        if not self._loaded:
-            load(self.conn, self.index, self.rows("subscription"))
-            if self.index.billing_db is not None:
-                for statement in sql_billing.statements(self.index.config.policy, self.index.now):
-                    self.conn.execute(statement)
-            for view in base(self.index.config.policy, self.index.now):
-                self.conn.execute(view)
-            self._loaded = True
-        for name, arrow in row_tables(kind, self.rows(kind)).items():
-            self.conn.register(name, arrow)
+        self._load()
+        if not self._keys_in_db(kind):
+            for name, arrow in row_tables(kind, self.rows(kind)).items():
+                self.conn.register(name, arrow)
         self.conn.execute(self._views[kind])
         names = [row[0] for row in self.conn.execute(f"DESCRIBE facts_{kind}").fetchall()]
         found = [name for name in names if name not in ("row", SETTLING_COLUMN)]
@@ -102,7 +137,7 @@ class Session:
         in_python = [path for path in paths if path not in provided]
         source = f"facts_{kind}"
         if in_python:
-            self.conn.register("python_facts", self._python_facts(kind, in_python, rows))
+            self.conn.register("python_facts", self._python_facts(kind, in_python, len(rows)))
             source = f"{source} JOIN python_facts USING (row)"
         # One query per kind: a flag per rule, only the rows that settle or fire.
         predicates = [rule.predicate for rule in rules]
@@ -115,21 +150,170 @@ class Session:
             flagged[number] = (reason, holding)
         return flagged
 
-    def _python_facts(self, kind: str, paths: list[str], rows: Sequence[Any]) -> Any:
-        """The facts no view computes yet, from the Python fact builders."""
+    def _python_facts(self, kind: str, paths: list[str], count: int) -> Any:
+        """The facts no view computes yet, from the Python fact builders (for every
+        row: with billing in DuckDB, every object is read back for them)."""
         import pyarrow as pa
 
         specs = FACTS[kind]
+        numbers = range(count)
+        index = self.facts_index(None if self.in_db else {})
         build = KINDS[kind].build
         readers = [(path, getter(path), specs[path]) for path in paths]
         values: dict[str, list[Any]] = {path: [] for path in paths}
-        for row in rows:
-            facts = build(self.index, row).facts
+        for number in numbers:
+            facts = build(index, self.python_row(kind, number)).facts
             for path, read, spec in readers:
                 values[path].append(cell(read(facts), spec))
         return table(
             {
-                "row": (pa.int64(), list(range(len(rows)))),
+                "row": (pa.int64(), list(numbers)),
                 **{path: (arrow_type(specs[path]), values[path]) for path in paths},
             }
         )
+
+    def facts_index(self, wanted: Mapping[str, Iterable[int]] | None) -> Index:
+        """The index the facts of these rows (kind -> row numbers; None: all) are
+        built from: the evaluation's own, or, when billing stayed in DuckDB, one over
+        the objects of the customers they involve, read back from the tables."""
+        if not self.in_db:
+            return self.index
+        self._load()
+        customers = None if wanted is None else closure(self, wanted)
+        loaded = {"customers", "subscriptions"}
+        loaded |= {"events"} if self.index.has_events else set()
+        loaded |= {"subscription_schedules"} if self.index.has_schedules else set()
+        billing, self._subscriptions = billing_objects(self.conn, frozenset(loaded), customers)
+        self._facts_index = with_billing(
+            self.index,
+            billing,
+            entitling=self._entitling(),
+            settling_customers=frozenset(
+                row[0] for row in self.conn.execute("SELECT id FROM settle_customers").fetchall()
+            ),
+            stored=self._stored(),
+        )
+        self._keyed.clear()
+        return self._facts_index
+
+    def _entitling(self) -> frozenset[str]:
+        """The ids of the subscriptions read back that entitle (an id entitles when
+        any subscription listed under it does, as index.entitling says)."""
+        _ids(self.conn, "read_back", (s.id for s in self._subscriptions.values()))
+        found = self.conn.execute(
+            "SELECT DISTINCT id FROM sub_facts WHERE entitles AND id IN (SELECT id FROM read_back)"
+        ).fetchall()
+        return frozenset(row[0] for row in found)
+
+    def _stored(self) -> StoredPlans:
+        items = self.conn.execute(
+            "SELECT DISTINCT price_id, product_id, lookup_key, product_name FROM billing_items"
+        ).fetchall()
+        return stored_from_items(
+            self.index.config.plans,
+            (
+                SubscriptionItem(
+                    id="",
+                    price_id=price_id,
+                    quantity=0,
+                    unit_amount=None,
+                    currency="",
+                    interval="",
+                    interval_count=0,
+                    product_id=product_id,
+                    lookup_key=lookup_key,
+                    product_name=product_name,
+                )
+                for price_id, product_id, lookup_key, product_name in items
+            ),
+        )
+
+    def python_row(self, kind: str, number: int) -> Any:
+        """The row facts.KINDS builds facts from (after facts_index for it)."""
+        row = self.rows(kind)[number]
+        if not self._keys_in_db(kind):
+            return row
+        index = self._facts_index
+        assert index is not None, "facts_index first"
+        if kind == "subscription":
+            return (row[0], self._subscriptions[row[1]])
+        if kind == "customer":
+            return row
+        if kind == "price":
+            if "price" not in self._keyed:
+                self._keyed["price"] = dict(price_rows(index))
+            return (row, self._keyed["price"][row])
+        if "person" not in self._keyed:
+            members: dict[str, tuple[str | None, list[str]]] = {}
+            for key, email, customer_id in self.conn.execute(
+                "SELECT key, email, customer_id FROM person_members ORDER BY row, customer_id"
+            ).fetchall():
+                members.setdefault(key, (email, []))[1].append(customer_id)
+            self._keyed["person"] = members
+        email, customer_ids = self._keyed["person"][row]
+        return (row, email, customer_ids)
+
+
+def _ids(conn: Any, name: str, ids: Iterable[str]) -> None:
+    import pyarrow as pa
+
+    conn.register(name, pa.table({"id": pa.array(sorted(set(ids)), pa.string())}))
+
+
+def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
+    """The customer ids whose billing objects the facts of these rows read: each
+    subject's own, those of the subscriptions an account or an app row names, a
+    price's subscribers, a person's customers; then, until nothing is added, every
+    customer of a subscription id listed under a customer already in (an id's
+    entitlement and lookups span every subscription listed under it)."""
+    index = session.index
+    customers: set[str] = set()
+    sub_ids: set[str] = set()
+    prices: set[str] = set()
+    persons: set[str] = set()
+    for kind, numbers in wanted.items():
+        rows = session.rows(kind)
+        for number in numbers:
+            row = rows[number]
+            if kind == "account":
+                customers.add(row.customer_id or "")
+                sub_ids.update(ids_looked_up(row))
+                sub_ids.update(r["id"] for r in index.app_rows_for(row) if isinstance(r["id"], str))
+            elif kind == "app_subscription":
+                sub_ids.update([row["id"]] if isinstance(row["id"], str) else [])
+                customers.add(str(row.get("customer_id") or ""))
+            elif kind == "subscription":
+                customers.add(row[0])
+            elif kind == "price":
+                prices.add(row)
+            elif kind == "person":
+                persons.add(row)
+            else:
+                customers.add(row)
+    conn = session.conn
+    _ids(conn, "closure_prices", prices)
+    _ids(conn, "closure_persons", persons)
+    found = conn.execute(
+        "SELECT DISTINCT s.customer_id FROM items i JOIN sub_facts s ON s.row = i.sub_row "
+        "WHERE s.entitles AND i.price_id IN (SELECT id FROM closure_prices) "
+        "UNION SELECT customer_id FROM person_members WHERE key IN (SELECT id FROM closure_persons)"
+        if prices or persons
+        else "SELECT NULL LIMIT 0"
+    ).fetchall()
+    customers.update(row[0] for row in found)
+    while True:
+        _ids(conn, "closure_customers", customers)
+        listed = conn.execute(
+            "SELECT id FROM billing_subscriptions "
+            "WHERE customer_id IN (SELECT id FROM closure_customers)"
+        ).fetchall()
+        sub_ids.update(row[0] for row in listed)
+        _ids(conn, "closure_ids", sub_ids)
+        holders = conn.execute(
+            "SELECT DISTINCT customer_id FROM billing_subscriptions "
+            "WHERE id IN (SELECT id FROM closure_ids)"
+        ).fetchall()
+        more = {row[0] for row in holders} - customers
+        if not more:
+            return customers - {""}
+        customers |= more

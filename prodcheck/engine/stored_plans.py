@@ -69,17 +69,22 @@ class StoredPlans:
 def stored_plans(plans: PlansConfig, subscriptions: Iterable[Subscription]) -> StoredPlans:
     """Stored value -> plan from every item billing shows; when one value stands for
     two plans (a product with prices on two plans), the higher tier wins."""
+    return stored_from_items(plans, (i for s in subscriptions for i in s.items))
+
+
+def stored_from_items(plans: PlansConfig, items: Iterable[SubscriptionItem]) -> StoredPlans:
+    """stored_plans from the items alone (in any order: the higher tier wins, and
+    plans of one tier by name)."""
     derived: dict[str, str] = {}
     if plans.stored_as not in ("plan", "price_id"):
-        for subscription in subscriptions:
-            for item in subscription.items:
-                plan = plans.prices.get(item.price_id)
-                value = _stored_value(item, plans.stored_as)
-                if plan is None or value is None:
-                    continue
-                current = derived.get(value)
-                if current is None or _rank(plans, plan) > _rank(plans, current):
-                    derived[value] = plan
+        for item in items:
+            plan = plans.prices.get(item.price_id)
+            value = _stored_value(item, plans.stored_as)
+            if plan is None or value is None:
+                continue
+            current = derived.get(value)
+            if current is None or _rank(plans, plan) > _rank(plans, current):
+                derived[value] = plan
     return StoredPlans(plans, derived)
 
 

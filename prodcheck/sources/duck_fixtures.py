@@ -71,7 +71,7 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
         )
     except duckdb.Error:
         return None
-    count: int = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    count: int = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return count
 
 
