@@ -14,8 +14,8 @@ then reports wall time, CPU time and peak RSS, each measured in a fresh process:
 - check: `prodcheck check --fixtures DIR --format json` end to end: reading and
   normalizing the JSON, evaluating, writing the report.
 
---loaders runs each with the billing loader named (PRODCHECK_LOADER: python, the
-default, or duckdb, SQL beside it) and checks that their reports are the same.
+--loaders runs each with the billing loader named (PRODCHECK_LOADER: duckdb, the
+default, or python, the old path) and checks that their reports are the same.
 Run N = 1,000,000 alone on a 2-core machine: the whole check then holds several GB.
 Prints figures; asserts nothing about speed.
 """
@@ -154,7 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--data", type=Path, help="reuse this generated folder (one N)")
-    parser.add_argument("--loaders", default="python", help="python, duckdb or both")
+    parser.add_argument("--loaders", default="duckdb", help="duckdb (the default), python, or both")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="prodcheck-bench-") as temp:
         scratch = Path(temp)

@@ -134,10 +134,11 @@ def load_snapshot(
 
 
 def _read_by_sql(source: Any, env: Mapping[str, str]) -> tuple[Any, Any]:
-    """(the DuckDB connection, what it read) when `PRODCHECK_LOADER=duckdb` and SQL
-    reads this source exactly as Python would (Stripe fixtures, for now), else
-    (None, None): Python reads it."""
-    if env.get("PRODCHECK_LOADER") != "duckdb" or not isinstance(source, FixtureBilling):
+    """(the DuckDB connection, what it read) when SQL reads this source exactly as
+    Python would (Stripe fixtures, for now), else (None, None): Python reads it, as
+    it does everything with `PRODCHECK_LOADER=python` (the old path, kept while
+    the new one replaces it)."""
+    if env.get("PRODCHECK_LOADER") == "python" or not isinstance(source, FixtureBilling):
         return None, None
     if source.provider is not Provider.STRIPE:
         return None, None

@@ -1,8 +1,10 @@
-"""The SQL loader (`PRODCHECK_LOADER=duckdb`: billing files read by DuckDB,
-normalized by SQL, the engine's billing tables computed from them) against the
-Python one it is to replace: every scenario gives the same report, byte for byte,
-in every format that shows findings; and every Stripe scenario is read by SQL, not
-handed back to Python."""
+"""The SQL loader (the default: billing files read by DuckDB, normalized by SQL,
+the engine's billing tables computed from them, objects read back only for the
+subjects that fire) against the Python one it replaces (PRODCHECK_LOADER=python):
+every scenario gives the same report, byte for byte, in every format that shows
+findings; every Stripe scenario is read by SQL, not handed back to Python; and
+every subject's facts built from the objects read back for it alone are the ones
+built from all of them."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from prodcheck.testing import find_scenarios
 from .conftest import SCENARIOS
 
 FOLDERS = find_scenarios((SCENARIOS,))
-DUCKDB = {"PRODCHECK_LOADER": "duckdb"}
+DUCKDB: dict[str, str] = {}  # the default
+PYTHON = {"PRODCHECK_LOADER": "python"}
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
@@ -33,9 +36,9 @@ def test_both_loaders_give_the_same_report(folder: Path, run_cli, monkeypatch) -
     many = folder.name in ("demo", "audit-8200", "mixed-saas", "settle-window")
     for output in ("json", "terminal", "markdown") if many else ("json",):
         args = ("check", "--fixtures", str(folder), "--format", output)
-        python = run_cli(*args)
-        monkeypatch.setenv("PRODCHECK_LOADER", "duckdb")
         sql = run_cli(*args)
+        monkeypatch.setenv("PRODCHECK_LOADER", "python")
+        python = run_cli(*args)
         monkeypatch.delenv("PRODCHECK_LOADER")
         assert sql.exit_code == python.exit_code
         assert sql.stdout == python.stdout, output
@@ -54,7 +57,7 @@ def test_stripe_scenarios_are_read_by_sql(folder: Path) -> None:
     assert snapshot.billing_db is not None
     # The objects stay in DuckDB; read back, they are Python's, in the same order.
     assert snapshot.billing.subscriptions == ()
-    python = load_snapshot(config, rules, folder, {}, True, scenario.now)
+    python = load_snapshot(config, rules, folder, PYTHON, True, scenario.now)
     assert python.billing_db is None
     loaded = snapshot.billing.loaded
     assert loaded == python.billing.loaded
@@ -79,9 +82,9 @@ def test_a_file_sql_does_not_read_goes_to_python(tmp_path: Path, run_cli, monkey
     config = load_config(folder / "prodcheck.yml")
     snapshot = load_snapshot(config, load_checked_rules(config), folder, DUCKDB, True, scenario.now)
     assert snapshot.billing_db is None
-    python = run_cli("check", "--fixtures", str(folder), "--format", "json")
-    monkeypatch.setenv("PRODCHECK_LOADER", "duckdb")
     sql = run_cli("check", "--fixtures", str(folder), "--format", "json")
+    monkeypatch.setenv("PRODCHECK_LOADER", "python")
+    python = run_cli("check", "--fixtures", str(folder), "--format", "json")
     assert (sql.exit_code, sql.stdout) == (python.exit_code, python.stdout)
 
 
@@ -97,7 +100,7 @@ def _every_subject_alike(folder: Path) -> int:
     assert scenario is not None and scenario.now is not None
     config = load_config(folder / "prodcheck.yml")
     rules = load_checked_rules(config)
-    python = build_index(load_snapshot(config, rules, folder, {}, True, scenario.now), config,
+    python = build_index(load_snapshot(config, rules, folder, PYTHON, True, scenario.now), config,
                          scenario.now)  # fmt: skip
     snapshot = load_snapshot(config, rules, folder, DUCKDB, True, scenario.now)
     assert snapshot.billing_db is not None

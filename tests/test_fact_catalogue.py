@@ -26,6 +26,9 @@ from prodcheck.testing import find_scenarios
 
 from .conftest import SCENARIOS
 
+# The Python loader: these tests read the index's objects.
+PYTHON = {"PRODCHECK_LOADER": "python"}
+
 PYTHON_TYPES: dict[FactType, Any] = {
     FactType.FLAG: bool,
     FactType.INTEGER: int,
@@ -75,7 +78,7 @@ def test_every_computed_fact_is_declared_with_its_type(folder: Path) -> None:
     assert scenario is not None
     config = load_config(folder / "prodcheck.yml")
     rules = load_checked_rules(config)
-    snapshot = load_snapshot(config, rules, folder, {}, True, scenario.now)
+    snapshot = load_snapshot(config, rules, folder, PYTHON, True, scenario.now)
     assert scenario.now is not None
     index = build_index(snapshot, config, scenario.now)
     problems: list[str] = []

@@ -27,6 +27,9 @@ from prodcheck.sources.stripe_sql import OPTIONAL, RAW_COLUMNS, STATEMENTS, empt
 
 from .conftest import SCENARIOS
 
+# The Python loader: these tests read the index's objects.
+PYTHON = {"PRODCHECK_LOADER": "python"}
+
 duckdb = pytest.importorskip("duckdb")
 
 STRIPE = sorted(folder for folder in SCENARIOS.iterdir() if (folder / "stripe").is_dir())
@@ -95,7 +98,7 @@ def test_billing_tables_from_sql_equal_the_ones_from_python(folder: Path, policy
     now = scenario.now
     config = load_config(folder / "prodcheck.yml")
     config = replace(config, policy=replace(config.policy, **POLICIES[policy]))
-    snapshot = load_snapshot(config, load_checked_rules(config), folder, {}, True, now)
+    snapshot = load_snapshot(config, load_checked_rules(config), folder, PYTHON, True, now)
     index = build_index(snapshot, config, now)
     python = duckdb.connect()
     load(python, index, subscription_rows(index))

@@ -48,6 +48,9 @@ from prodcheck.testing import find_scenarios
 
 from .conftest import SCENARIOS
 
+# The Python loader: these tests read the index's objects.
+PYTHON = {"PRODCHECK_LOADER": "python"}
+
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 
@@ -103,7 +106,7 @@ def test_sql_facts_equal_python_facts_on_every_scenario(folder: Path) -> None:
     scenario = read_scenario(folder)
     assert scenario is not None and scenario.now is not None
     config = load_config(folder / "prodcheck.yml")
-    snapshot = load_snapshot(config, load_checked_rules(config), folder, {}, True, scenario.now)
+    snapshot = load_snapshot(config, load_checked_rules(config), folder, PYTHON, True, scenario.now)
     index = build_index(snapshot, config, scenario.now)
     assert _compare(index) > 0
 

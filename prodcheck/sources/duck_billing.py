@@ -22,7 +22,7 @@ from prodcheck.bundled import display_path
 from prodcheck.model import BillingState, Provider, SourceInfo
 from prodcheck.sources.duck_fixtures import raw_table
 from prodcheck.sources.fixtures import REQUIRED, collection_file
-from prodcheck.sources.stripe_sql import OPTIONAL, RAW_COLUMNS, STATEMENTS, empty_table
+from prodcheck.sources.stripe_sql import OPTIONAL, RAW_COLUMNS, statements
 
 
 def read_stripe_folder(conn: Any, folder: Path) -> tuple[BillingState, SourceInfo] | None:
@@ -35,13 +35,12 @@ def read_stripe_folder(conn: Any, folder: Path) -> tuple[BillingState, SourceInf
         if not path.is_file():
             if name in REQUIRED or name not in OPTIONAL:
                 return None
-            conn.execute(empty_table(name))
             continue
         count = raw_table(conn, f"raw_stripe_{name}", path, columns)
         if count is None:
             return None
         counts[name] = count
-    for statement in STATEMENTS:
+    for statement in statements(frozenset(counts)):
         conn.execute(statement)
     if conn.execute("SELECT count(*) FROM stripe_unread").fetchall()[0][0]:
         return None

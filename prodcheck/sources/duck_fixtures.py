@@ -4,20 +4,29 @@ its position in its file, in the columns the provider's SQL declares
 
 A collection's file is `<provider>/<collection>.json` (a JSON array, or a list
 object whose `data` holds the objects) or `<provider>/<collection>.ndjson` (one
-object per line, for large folders). What DuckDB cannot read as such (malformed
-JSON, a byte-order mark, a list object saying `has_more`) is left to fixtures.py,
-whose messages name the file, the line and the column: `raw_table` then returns
-None.
+object per line, for large folders). What DuckDB cannot read as such, or would
+read where JSON does not (malformed JSON, a comma before a closing brace, a
+byte-order mark, a list object saying `has_more`, a nesting other than the
+declared one), is left to fixtures.py and the provider's normalizer, whose
+messages name the file and line and column, or the object and key path:
+`raw_table` then returns None.
 
 The connection is given; duckdb is imported by whoever opens it.
 """
 
 from __future__ import annotations
 
+import mmap
+import os
+import re
 from pathlib import Path
 from typing import Any
 
 _PEEK = 4096
+# DuckDB's JSON reader accepts a comma before a closing brace, which JSON (and
+# Python's reader) refuses: a file holding one goes to Python, which names it.
+# Inside a string the pattern is harmless: Python then reads the file as well.
+_TRAILING_COMMA = re.compile(rb",[ \t\n\r]*[}\]]")
 
 
 def _first_character(path: Path) -> str | None:
@@ -31,6 +40,16 @@ def _first_character(path: Path) -> str | None:
     return chr(text[0]) if text else None
 
 
+def _trailing_comma(path: Path) -> bool:
+    """Whether the file holds `,}` or `,]` (blanks between), scanned without
+    reading it into memory."""
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _TRAILING_COMMA.search(data) is not None
+
+
 def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -42,6 +61,8 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
     import duckdb
 
     first = _first_character(path)
+    if first is None or _trailing_comma(path):
+        return None
     declared = "{" + ", ".join(f"{_quoted(k)}: {_quoted(v)}" for k, v in columns.items()) + "}"
     source = _quoted(str(path))
     if path.suffix == ".ndjson" and first == "{":
