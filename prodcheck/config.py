@@ -116,12 +116,23 @@ class SlackConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """The embedded DuckDB's bounds: beyond memory_limit it spills to temp_directory
+    instead of failing (None: a private directory under the system's temporary
+    directory, removed at exit)."""
+
+    memory_limit: str = "50%"
+    temp_directory: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     billing: BillingConfig
     database: DatabaseConfig
     plans: PlansConfig = PlansConfig()
     policy: Policy = Policy()
     contracts: ContractsConfig = ContractsConfig()
+    engine: EngineConfig = EngineConfig()
     suppressions: tuple[Suppression, ...] = ()
     slack: SlackConfig | None = None
     path: Path | None = None
@@ -297,6 +308,13 @@ def _build(located: Located, path: Path) -> Config:
         )
         for index, item in enumerate(data.get("suppressions") or ())
     )
+    engine_data = data.get("engine") or {}
+    engine = EngineConfig(
+        memory_limit=str(engine_data.get("memory_limit", "50%")).replace(" ", ""),
+        temp_directory=_relative(base, engine_data["temp_directory"])
+        if "temp_directory" in engine_data
+        else None,
+    )
     slack_data = (data.get("notify") or {}).get("slack")
     slack = (
         SlackConfig(
@@ -312,6 +330,7 @@ def _build(located: Located, path: Path) -> Config:
         plans=plans,
         policy=policy,
         contracts=contracts,
+        engine=engine,
         suppressions=suppressions,
         slack=slack,
         path=path,

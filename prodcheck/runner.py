@@ -5,7 +5,8 @@ The CLI calls these; nothing here prints or exits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from prodcheck.config import Config, find_config, load_config
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
-from prodcheck.engine.sql_engine import connect
+from prodcheck.engine.sql_engine import configure, connect
 from prodcheck.errors import ConfigError, doing
 from prodcheck.model import Provider, Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for
@@ -97,6 +98,8 @@ def load_snapshot(
     now: datetime | None = None,
 ) -> Snapshot:
     _check_sources_configured(config, fixtures)
+    with doing("setting the engine's memory limit"):
+        configure(config.engine)
     needs = needs_for(config, rules)
     billing_from = fixtures or config.billing.fixtures
     where = f"fixtures in {billing_from}" if billing_from else f"the {config.billing.provider} API"
@@ -161,11 +164,28 @@ def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Re
         baseline = load_baseline(request.baseline) if request.baseline else None
     with doing("reading scenario.yml"):
         now = resolve_now(request)
-    snapshot = load_snapshot(config, rules, request.fixtures, env, request.quiet, now)
-    with doing("evaluating the rules"):
-        report = evaluate_snapshot(config, rules, snapshot, now)
+    with within_memory(config):
+        snapshot = load_snapshot(config, rules, request.fixtures, env, request.quiet, now)
+        with doing("evaluating the rules"):
+            report = evaluate_snapshot(config, rules, snapshot, now)
     with doing("comparing with the baseline"):
         return config, apply_baseline(report, baseline) if baseline else report
+
+
+@contextmanager
+def within_memory(config: Config) -> Iterator[None]:
+    """DuckDB running out of memory under engine.memory_limit (what it cannot spill)
+    is the config's to fix, said so, not an internal error."""
+    try:
+        yield
+    except Exception as exc:
+        if type(exc).__name__ != "OutOfMemoryException":
+            raise
+        raise ConfigError(
+            f"{config.path}: the engine ran out of memory under engine.memory_limit "
+            f"{config.engine.memory_limit!r}: raise it (e.g. 4GB, or 80% of the machine's "
+            "memory), or run on a machine with more."
+        ) from None
 
 
 def evaluate_snapshot(

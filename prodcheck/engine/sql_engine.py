@@ -15,22 +15,28 @@ duckdb and pyarrow are imported here only, when a check runs: `--version`,
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from prodcheck.billing_objects import billing_objects
 from prodcheck.catalogue import FACTS
+from prodcheck.config import EngineConfig
 from prodcheck.engine import sql_billing, sql_rows
 from prodcheck.engine.account_facts import ids_looked_up
 from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, price_rows
 from prodcheck.engine.index import Index, with_billing
-from prodcheck.engine.sql_conditions import cell
+from prodcheck.engine.sql_conditions import cell, literal
 from prodcheck.engine.sql_facts import SETTLING_COLUMN, base, views
 from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
 from prodcheck.engine.stored_plans import StoredPlans, stored_from_items
+from prodcheck.errors import ConfigError
 from prodcheck.model import Subscription, SubscriptionItem
 
 
@@ -39,6 +45,37 @@ def _database() -> Any:
     import duckdb
 
     return duckdb.connect()
+
+
+@cache
+def _private_spill_directory() -> Path:
+    """A directory of this process's own for DuckDB to spill to (DuckDB's default,
+    `.tmp` in the working directory, would write into the user's checkout);
+    removed when the process ends."""
+    path = Path(tempfile.mkdtemp(prefix="prodcheck-duckdb-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def configure(engine: EngineConfig) -> None:
+    """The database's bounds for this run: memory_limit, beyond which DuckDB spills
+    to the temp directory instead of failing."""
+    import duckdb
+
+    conn = _database().cursor()
+    spill = engine.temp_directory or _private_spill_directory()
+    try:
+        for name, value in (("memory_limit", engine.memory_limit), ("temp_directory", spill)):
+            try:
+                conn.execute(f"SET {name} = {literal(str(value))}")
+            except duckdb.Error as exc:
+                detail = " ".join(str(exc).split())[:160]
+                raise ConfigError(
+                    f"engine.{name}: {str(value)!r} cannot be used ({detail}); fix it in the "
+                    "config, or remove it for the default."
+                ) from None
+    finally:
+        conn.close()
 
 
 def connect() -> Any:

@@ -90,6 +90,8 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
             f"CREATE OR REPLACE TEMP TABLE {table} AS "
             f"SELECT row_number() OVER () - 1 AS pos, * FROM ({select})"
         )
+    except duckdb.OutOfMemoryException:
+        raise  # the memory limit's to raise, not a file for Python to read
     except duckdb.Error:
         return None
     count: int = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]

@@ -1,0 +1,76 @@
+"""engine.memory_limit and engine.temp_directory: DuckDB's bounds, set from the
+config for each run; beyond the limit it spills to a directory of its own (never
+`.tmp` in the working directory), and what it cannot spill is an error naming the
+setting, exit 2, never an internal error."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from prodcheck.config import EngineConfig, load_config
+from prodcheck.engine.sql_engine import _database, configure
+
+
+@pytest.fixture(autouse=True)
+def _default_bounds_after() -> Iterator[None]:
+    yield
+    configure(EngineConfig())  # the process's one database: later tests get the default
+
+
+def _with_engine(folder: Path, engine: dict[str, str]) -> Path:
+    path = folder / "prodcheck.yml"
+    data = yaml.safe_load(path.read_text())
+    data["engine"] = engine
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def _setting(name: str) -> str:
+    conn = _database().cursor()
+    try:
+        found = conn.execute(f"SELECT current_setting('{name}')").fetchall()
+        return str(found[0][0])
+    finally:
+        conn.close()
+
+
+def test_the_defaults() -> None:
+    config = load_config(Path(__file__).parent.parent / "scenarios" / "demo" / "prodcheck.yml")
+    assert config.engine == EngineConfig(memory_limit="50%", temp_directory=None)
+
+
+def test_the_limit_and_a_private_spill_directory_are_set(run_cli, demo_copy: Path) -> None:
+    _with_engine(demo_copy, {"memory_limit": "512MB"})
+    result = run_cli("check", "--fixtures", str(demo_copy))
+    assert result.exit_code == 1, result.output
+    assert _setting("memory_limit") == "488.2 MiB"
+    spill = Path(_setting("temp_directory"))
+    assert spill.is_dir() and spill.name.startswith("prodcheck-duckdb-")
+    assert spill.parent == Path(tempfile.gettempdir())
+
+
+def test_a_spill_directory_of_the_config(run_cli, demo_copy: Path, tmp_path: Path) -> None:
+    _with_engine(demo_copy, {"memory_limit": "1GiB", "temp_directory": "spill"})
+    assert run_cli("check", "--fixtures", str(demo_copy)).exit_code == 1
+    assert Path(_setting("temp_directory")) == demo_copy / "spill"  # beside the config
+
+
+def test_a_limit_too_small_is_the_configs_to_fix(run_cli, demo_copy: Path) -> None:
+    _with_engine(demo_copy, {"memory_limit": "1MB"})
+    result = run_cli("check", "--fixtures", str(demo_copy))
+    assert result.exit_code == 2
+    assert "ran out of memory under engine.memory_limit '1MB'" in result.output
+    assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("value", ["lots", "2 G", "-1GB", "50"])
+def test_a_limit_that_is_no_size_is_refused_at_load(run_cli, demo_copy: Path, value: str) -> None:
+    _with_engine(demo_copy, {"memory_limit": value})
+    result = run_cli("check", "--fixtures", str(demo_copy))
+    assert result.exit_code == 2
+    assert "engine.memory_limit" in result.output
