@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +35,11 @@ NORMALIZERS = {
 }
 
 
-def read_ndjson(path: Path) -> list[Any]:
-    """Newline-delimited JSON: one value per line; blank lines are skipped."""
-    values = []
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """What reading a JSON fixture can raise, as the error naming the file."""
     try:
-        with path.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    values.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise FixtureError(
-                        f"{path}:{number}:{exc.colno}: malformed JSON: {exc.msg}. An .ndjson "
-                        "file holds one JSON object per line; fix the line."
-                    ) from None
+        yield
     except FileNotFoundError:
         raise FixtureError(f"{path}: fixture file not found.") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -58,6 +50,22 @@ def read_ndjson(path: Path) -> list[Any]:
         ) from None
     except ValueError:  # a number beyond Python's digit limit
         raise FixtureError(f"{path}: a number in the file is too long to read; fix it.") from None
+
+
+def read_ndjson(path: Path) -> list[Any]:
+    """Newline-delimited JSON: one value per line; blank lines are skipped."""
+    values = []
+    with _reading(path), path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                values.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise FixtureError(
+                    f"{path}:{number}:{exc.colno}: malformed JSON: {exc.msg}. An .ndjson "
+                    "file holds one JSON object per line; fix the line."
+                ) from None
     return values
 
 
@@ -66,23 +74,14 @@ def read_json_list(path: Path) -> list[Any]:
     `{"data": [...]}`), as a list; an `.ndjson` file's lines."""
     if path.suffix == ".ndjson":
         return read_ndjson(path)
-    try:
-        # utf-8-sig: a byte-order mark (as some Windows editors write) is not an error.
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise FixtureError(f"{path}: fixture file not found.") from None
-    except json.JSONDecodeError as exc:
-        raise FixtureError(
-            f"{path}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}. Fix the file."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FixtureError(f"{path}: cannot read fixture: {exc}") from None
-    except RecursionError:
-        raise FixtureError(
-            f"{path}: nested too deeply to be a provider object or a row; fix the file."
-        ) from None
-    except ValueError:  # a number beyond Python's digit limit
-        raise FixtureError(f"{path}: a number in the file is too long to read; fix it.") from None
+    with _reading(path):
+        try:
+            # utf-8-sig: a byte-order mark (as some Windows editors write) is not an error.
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            raise FixtureError(
+                f"{path}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}. Fix the file."
+            ) from None
     if isinstance(data, dict) and isinstance(data.get("data"), list):
         if data.get("has_more"):
             raise FixtureError(
