@@ -19,11 +19,11 @@ from prodcheck.config import load_config
 from prodcheck.engine.facts import subscription_rows
 from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_billing import statements
+from prodcheck.engine.sql_engine import connect
 from prodcheck.engine.sql_load import load
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario
-from prodcheck.sources.duck_fixtures import raw_table
-from prodcheck.sources.stripe_sql import OPTIONAL, RAW_COLUMNS, STATEMENTS, empty_table
+from prodcheck.sources.duck_billing import read_stripe_folder
 
 from .conftest import SCENARIOS
 
@@ -57,18 +57,10 @@ def _rows(conn: Any, query: str) -> list[tuple[Any, ...]]:
 
 
 def _sql_tables(folder: Path, config: Any, now: Any) -> Any:
-    conn = duckdb.connect()
-    conn.execute("SET TimeZone = 'UTC'")
-    for name, columns in RAW_COLUMNS.items():
-        path = folder / "stripe" / f"{name}.json"
-        if not path.is_file():
-            assert name in OPTIONAL
-            conn.execute(empty_table(name))
-        else:
-            assert raw_table(conn, f"raw_stripe_{name}", path, columns) is not None
-    for statement in (*STATEMENTS, *statements(config.policy, now)):
+    conn = connect()
+    assert read_stripe_folder(conn, folder) is not None  # every object read by SQL
+    for statement in statements(config.policy, now):
         conn.execute(statement)
-    assert conn.execute("SELECT count(*) FROM stripe_unread").fetchone() == (0,)
     return conn
 
 

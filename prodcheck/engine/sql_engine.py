@@ -194,7 +194,7 @@ class Session:
 
         specs = FACTS[kind]
         numbers = range(count)
-        index = self.facts_index(None if self.in_db else {})
+        index = self.facts_index(None)
         build = KINDS[kind].build
         readers = [(path, getter(path), specs[path]) for path in paths]
         values: dict[str, list[Any]] = {path: [] for path in paths}
