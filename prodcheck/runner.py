@@ -21,12 +21,12 @@ from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_engine import configure, connect
 from prodcheck.errors import ConfigError, doing
-from prodcheck.model import Provider, Snapshot, SourceInfo
+from prodcheck.model import AccountState, BillingState, Provider, Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_accounts, open_billing
 from prodcheck.sources.duck_billing import read_stripe_folder
-from prodcheck.sources.fixtures import FixtureBilling
+from prodcheck.sources.fixtures import FixtureAccounts, FixtureBilling
 from prodcheck.sources.rows import typed_rows
 from prodcheck.suppressions import apply_suppressions
 
@@ -103,15 +103,17 @@ def load_snapshot(
     needs = needs_for(config, rules)
     billing_from = fixtures or config.billing.fixtures
     where = f"fixtures in {billing_from}" if billing_from else f"the {config.billing.provider} API"
+    by_sql = env.get("PRODCHECK_LOADER") != "python"
     with doing(f"reading billing from {where}"):
         source = open_billing(config, fixtures, env, quiet=quiet, now=now)
-        billing_db, read = _read_by_sql(source, env)
+        billing_db, read = _billing_by_sql(source) if by_sql else (None, None)
         billing, billing_info = read or source.load(needs)
     rows_from = fixtures or config.database.fixtures
     where = f"fixtures in {rows_from}" if rows_from else "the database"
     database = open_accounts(config, fixtures, env)
     with doing(f"reading the accounts table {config.database.table} from {where}"):
-        accounts, accounts_info = database.load()
+        accounts_read = _accounts_by_sql(database, billing_db) if by_sql else None
+        accounts, accounts_info = accounts_read or database.load()
     tables: dict[str, tuple[Mapping[str, Any], ...]] = {}
     infos = [billing_info, accounts_info]
     for name, table in config.database.tables.items():
@@ -136,21 +138,35 @@ def load_snapshot(
     )
 
 
-def _read_by_sql(source: Any, env: Mapping[str, str]) -> tuple[Any, Any]:
+def _billing_by_sql(source: Any) -> tuple[Any, tuple[BillingState, SourceInfo] | None]:
     """(the DuckDB connection, what it read) when SQL reads this source exactly as
     Python would (Stripe fixtures, for now), else (None, None): Python reads it, as
-    it does everything with `PRODCHECK_LOADER=python` (the old path, kept while
-    the new one replaces it)."""
-    if env.get("PRODCHECK_LOADER") == "python" or not isinstance(source, FixtureBilling):
-        return None, None
-    if source.provider is not Provider.STRIPE:
+    it does everything with `PRODCHECK_LOADER=python` (the old path, kept while the
+    new one replaces it)."""
+    if not isinstance(source, FixtureBilling) or source.provider is not Provider.STRIPE:
         return None, None
     conn = connect()
-    read = read_stripe_folder(conn, source.folder)
-    if read is None:
-        conn.close()
-        return None, None
-    return conn, read
+    read = None
+    try:
+        read = read_stripe_folder(conn, source.folder)
+    finally:
+        if read is None:
+            conn.close()
+    return (conn, read) if read is not None else (None, None)
+
+
+def _accounts_by_sql(database: Any, conn: Any) -> tuple[AccountState, SourceInfo] | None:
+    """The accounts as SQL reads them (JSON fixtures, for now), on the connection
+    holding billing's tables or one of their own, else None (Python reads them)."""
+    if not isinstance(database, FixtureAccounts):
+        return None
+    own = conn is None
+    conn = connect() if own else conn
+    try:
+        return database.load_by_sql(conn)
+    finally:
+        if own:
+            conn.close()
 
 
 def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Report]:

@@ -157,13 +157,13 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path, monkeypatch) -> None:
     _run_case(case, tmp_path, monkeypatch)
 
 
-# The cases about billing files, read by the Python loader too: each ends as it does
-# by default, where SQL reads what it can exactly as Python does and leaves the
-# rest, with its messages, to Python.
-BILLING_CASES = [c for c in CASES if c.id.split(":")[0] in ("stripe", "paddle", "valid")]
+# The cases about billing files and the app's rows, read by the Python loader too:
+# each ends as it does by default, where SQL reads what it can exactly as Python
+# does and leaves the rest, with its messages, to Python.
+LOADED_CASES = [c for c in CASES if c.id.split(":")[0] in ("stripe", "paddle", "valid", "rows")]
 
 
-@pytest.mark.parametrize("case", BILLING_CASES)
+@pytest.mark.parametrize("case", LOADED_CASES)
 def test_corpus_case_with_the_python_loader(
     case: dict[str, Any], tmp_path: Path, monkeypatch
 ) -> None:

@@ -82,7 +82,9 @@ def test_internal_error_still_writes_every_structured_report(
 
 
 def test_the_activity_names_the_stage_that_broke(run_cli, monkeypatch) -> None:
+    # both readers: SQL's (the default) and Python's
     monkeypatch.setattr(fixtures_module.FixtureAccounts, "load", _explode)
+    monkeypatch.setattr(fixtures_module.FixtureAccounts, "load_by_sql", _explode)
     result = run_cli("check", "--fixtures", str(DEMO))
     assert result.exit_code == 2
     assert result.stderr.startswith(
@@ -104,6 +106,12 @@ def test_a_scenario_that_crashes_does_not_stop_the_others(
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(fixtures_module.FixtureAccounts, "load", crash_on_demo)
+    sql = fixtures_module.FixtureAccounts.load_by_sql
+
+    def python_reads_demo(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None if "demo" in str(self.folder) else sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(fixtures_module.FixtureAccounts, "load_by_sql", python_reads_demo)
     result = run_cli("test", str(tmp_path))
     assert result.exit_code == 2
     assert "ok    " + str(tmp_path / "access-revenue-leak-pass") in result.stdout

@@ -27,6 +27,7 @@ from prodcheck.model import (
 from prodcheck.sources import stripe_normalize
 from prodcheck.sources.coerce import metadata
 from prodcheck.sources.duck_fixtures import raw_table
+from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.fixtures import read_json_list
 from prodcheck.sources.normalize_common import convert_all
 from prodcheck.sources.stripe_sql import (
@@ -69,6 +70,7 @@ def _load(conn: Any, folder: Path) -> bool:
             conn.execute(empty_table(name))
         elif raw_table(conn, f"raw_stripe_{name}", path, RAW_COLUMNS[name]) is None:
             return False
+    ensure_macros(conn)
     for statement in STATEMENTS:
         conn.execute(statement)
     return True

@@ -89,7 +89,13 @@ def to_datetime(value: Any) -> datetime | None:
         if text.lstrip("-").isdigit():
             if len(text) > 20:
                 raise CoercionError(f"expected epoch seconds, got {_show(value)} (too long)")
-            return _from_epoch(int(text))
+            try:
+                seconds = int(text)
+            except ValueError:  # "--5", or digits int() does not read ("²")
+                raise CoercionError(
+                    f"expected a timestamp (ISO 8601 or epoch seconds), got {_show(value)}"
+                ) from None
+            return _from_epoch(seconds)
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:

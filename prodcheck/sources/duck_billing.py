@@ -21,6 +21,7 @@ from typing import Any
 from prodcheck.bundled import display_path
 from prodcheck.model import BillingState, Provider, SourceInfo
 from prodcheck.sources.duck_fixtures import raw_table
+from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.fixtures import collection_file
 from prodcheck.sources.stripe_sql import OPTIONAL, RAW_COLUMNS, statements
 
@@ -40,6 +41,7 @@ def read_stripe_folder(conn: Any, folder: Path) -> tuple[BillingState, SourceInf
         if count is None:
             return None
         counts[name] = count
+    ensure_macros(conn)
     for statement in statements(frozenset(counts)):
         conn.execute(statement)
     if conn.execute("SELECT count(*) FROM stripe_unread").fetchall()[0][0]:

@@ -29,7 +29,7 @@ _PEEK = 4096
 _TRAILING_COMMA = re.compile(rb",[ \t\n\r]*[}\]]")
 
 
-def _first_character(path: Path) -> str | None:
+def first_character(path: Path) -> str | None:
     """The first non-blank character of the file, or None for a byte-order mark or
     an empty file (read by fixtures.py)."""
     with path.open("rb") as handle:
@@ -50,7 +50,7 @@ def _trailing_comma(path: Path) -> bool:
             return _TRAILING_COMMA.search(data) is not None
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -60,11 +60,11 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
     not plain JSON of that layout and nesting (then fixtures.py reads it)."""
     import duckdb
 
-    first = _first_character(path)
+    first = first_character(path)
     if first is None or _trailing_comma(path):
         return None
-    declared = "{" + ", ".join(f"{_quoted(k)}: {_quoted(v)}" for k, v in columns.items()) + "}"
-    source = _quoted(str(path))
+    declared = "{" + ", ".join(f"{quoted(k)}: {quoted(v)}" for k, v in columns.items()) + "}"
+    source = quoted(str(path))
     if path.suffix == ".ndjson" and first == "{":
         select = (
             f"SELECT * FROM read_json({source}, format = 'newline_delimited', columns = {declared})"
@@ -74,7 +74,7 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
     elif path.suffix != ".ndjson" and first == "{":
         listing = (
             f"read_json({source}, format = 'unstructured', columns = "
-            f"{{'data': {_quoted(_list_of(columns))}, 'has_more': 'JSON'}})"
+            f"{{'data': {quoted(_list_of(columns))}, 'has_more': 'JSON'}})"
         )
         try:
             header = conn.execute(f"SELECT data IS NOT NULL, has_more FROM {listing}").fetchall()
@@ -101,3 +101,20 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
 def _list_of(columns: dict[str, str]) -> str:
     fields = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
     return f"STRUCT({fields})[]"
+
+
+def keys_present(conn: Any, path: Path, keys: list[str]) -> bool:
+    """Whether each key is a key of some object of the file (read by raw_table,
+    where a key's column is null both when it is absent and when it holds null)."""
+    source = quoted(str(path))
+    if path.suffix == ".ndjson":
+        objects = f"SELECT json AS o FROM read_json_objects({source}, format = 'newline_delimited')"
+    elif first_character(path) == "[":
+        objects = f"SELECT json AS o FROM read_json_objects({source}, format = 'array')"
+    else:
+        objects = (
+            "SELECT unnest(json_extract(json, '$.data[*]')) AS o "
+            f"FROM read_json_objects({source}, format = 'unstructured')"
+        )
+    found = ", ".join(f"bool_or(list_contains(json_keys(o), {quoted(key)}))" for key in keys)
+    return all(conn.execute(f"SELECT {found} FROM ({objects})").fetchall()[0])

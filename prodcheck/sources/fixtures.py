@@ -224,6 +224,26 @@ class FixtureAccounts:
         merged, notes = joined_rows(rows, self.table, self._read_plain)
         return list(merged), notes
 
+    def load_by_sql(self, conn: Any) -> tuple[AccountState, SourceInfo] | None:
+        """The accounts read by DuckDB and typed by SQL (duck_rows.py) on `conn`, or
+        None when only `load` reads this file as it is."""
+        from prodcheck.sources.duck_rows import read_accounts
+
+        path = self._file()
+        state = read_accounts(conn, path, self.table)
+        if state is None:
+            return None
+        return state, self._info(path, len(state.accounts), [])
+
+    def _info(self, path: Path, count: int, notes: list[str]) -> SourceInfo:
+        return SourceInfo(
+            side="database",
+            kind="fixture",
+            location=display_path(path),
+            counts={"accounts": count},
+            notes=tuple(notes),
+        )
+
     def load(self) -> tuple[AccountState, SourceInfo]:
         path = self._file()
         rows, notes = self._joined(read_rows(path))
@@ -248,14 +268,7 @@ class FixtureAccounts:
             )
         except DataError as exc:
             raise FixtureError(exc.message, details=exc.details) from None
-        info = SourceInfo(
-            side="database",
-            kind="fixture",
-            location=shown,
-            counts={"accounts": len(rows)},
-            notes=tuple(notes),
-        )
-        return state, info
+        return state, self._info(path, len(rows), notes)
 
 
 def _read_csv(path: Path) -> list[dict[str, Any]]:

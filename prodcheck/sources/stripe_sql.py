@@ -51,40 +51,43 @@ EPOCH_RANGE = (-62_135_596_800, 253_402_300_799)
 MACROS = (
     # whether str.strip() leaves the text as it is: its first and last characters
     # are none of Python's whitespace
-    f"CREATE OR REPLACE TEMP MACRO pc_unstripped(t) AS (NOT regexp_matches(t, "
+    f"CREATE OR REPLACE MACRO pc_unstripped(t) AS (NOT regexp_matches(t, "
     f"'^[{_CLASS}]|[{_CLASS}]$'))",
-    "CREATE OR REPLACE TEMP MACRO pc_absent(j) AS (j IS NULL OR json_type(j) = 'NULL')",
+    # the text as str.strip() leaves it
+    f"CREATE OR REPLACE MACRO pc_strip(t) AS (CASE WHEN pc_unstripped(t) THEN t "
+    f"ELSE regexp_replace(t, '^[{_CLASS}]+|[{_CLASS}]+$', '', 'g') END)",
+    "CREATE OR REPLACE MACRO pc_absent(j) AS (j IS NULL OR json_type(j) = 'NULL')",
     # an object whose keys are unique: DuckDB finds a repeated key's first value,
     # Python's json its last, so an object repeating a key is left to Python
-    "CREATE OR REPLACE TEMP MACRO pc_object_ok(j) AS (json_type(j) = 'OBJECT' "
+    "CREATE OR REPLACE MACRO pc_object_ok(j) AS (json_type(j) = 'OBJECT' "
     "AND len(json_keys(j)) = len(list_distinct(json_keys(j))))",
     # text as to_str reads it ("" is null); text to_str would strip is left to Python
-    "CREATE OR REPLACE TEMP MACRO pc_text_ok(j) AS (pc_absent(j) OR (json_type(j) = "
+    "CREATE OR REPLACE MACRO pc_text_ok(j) AS (pc_absent(j) OR (json_type(j) = "
     "'VARCHAR' AND pc_unstripped(json_extract_string(j, '$'))))",
-    "CREATE OR REPLACE TEMP MACRO pc_text(j) AS (nullif(json_extract_string(j, '$'), ''))",
-    "CREATE OR REPLACE TEMP MACRO pc_id_ok(j) AS (pc_text_ok(j) AND pc_text(j) IS NOT NULL)",
+    "CREATE OR REPLACE MACRO pc_text(j) AS (nullif(json_extract_string(j, '$'), ''))",
+    "CREATE OR REPLACE MACRO pc_id_ok(j) AS (pc_text_ok(j) AND pc_text(j) IS NOT NULL)",
     # a reference: the id, or the expanded object holding it
-    "CREATE OR REPLACE TEMP MACRO pc_ref(j) AS "
+    "CREATE OR REPLACE MACRO pc_ref(j) AS "
     "(CASE WHEN json_type(j) = 'OBJECT' THEN pc_text(json_extract(j, '$.id')) ELSE pc_text(j) END)",
-    "CREATE OR REPLACE TEMP MACRO pc_ref_ok(j) AS (CASE WHEN json_type(j) = 'OBJECT' "
+    "CREATE OR REPLACE MACRO pc_ref_ok(j) AS (CASE WHEN json_type(j) = 'OBJECT' "
     "THEN pc_object_ok(j) AND pc_id_ok(json_extract(j, '$.id')) ELSE pc_id_ok(j) END)",
     # `item.get("price") or item.get("plan")` then object_id: read here when the price
     # is absent, an id or an object with an id (a falsy "" or {} falls to `plan` in
     # Python, and is left to it)
-    "CREATE OR REPLACE TEMP MACRO pc_ref_or_absent_ok(j) AS (pc_absent(j) OR pc_ref_ok(j))",
-    "CREATE OR REPLACE TEMP MACRO pc_time_ok(j) AS (pc_absent(j) OR (json_type(j) IN "
+    "CREATE OR REPLACE MACRO pc_ref_or_absent_ok(j) AS (pc_absent(j) OR pc_ref_ok(j))",
+    "CREATE OR REPLACE MACRO pc_time_ok(j) AS (pc_absent(j) OR (json_type(j) IN "
     f"('BIGINT', 'UBIGINT') AND TRY_CAST(j AS BIGINT) BETWEEN {EPOCH_RANGE[0]} "
     f"AND {EPOCH_RANGE[1]}))",
     # (an epoch out of range never reaches to_timestamp, which would raise)
-    "CREATE OR REPLACE TEMP MACRO pc_time(j) AS (CASE WHEN pc_time_ok(j) "
+    "CREATE OR REPLACE MACRO pc_time(j) AS (CASE WHEN pc_time_ok(j) "
     "THEN to_timestamp(TRY_CAST(j AS BIGINT)) END)",
-    "CREATE OR REPLACE TEMP MACRO pc_int_ok(j) AS (pc_absent(j) OR (json_type(j) IN "
+    "CREATE OR REPLACE MACRO pc_int_ok(j) AS (pc_absent(j) OR (json_type(j) IN "
     "('BIGINT', 'UBIGINT') AND TRY_CAST(j AS BIGINT) IS NOT NULL))",
-    "CREATE OR REPLACE TEMP MACRO pc_int(j) AS (TRY_CAST(j AS BIGINT))",
-    "CREATE OR REPLACE TEMP MACRO pc_bool_ok(j) AS (pc_absent(j) OR json_type(j) = 'BOOLEAN')",
-    "CREATE OR REPLACE TEMP MACRO pc_bool(j) AS (coalesce(TRY_CAST(j AS BOOLEAN), false))",
+    "CREATE OR REPLACE MACRO pc_int(j) AS (TRY_CAST(j AS BIGINT))",
+    "CREATE OR REPLACE MACRO pc_bool_ok(j) AS (pc_absent(j) OR json_type(j) = 'BOOLEAN')",
+    "CREATE OR REPLACE MACRO pc_bool(j) AS (coalesce(TRY_CAST(j AS BOOLEAN), false))",
     # metadata: an object whose values are text or null (null means unset)
-    "CREATE OR REPLACE TEMP MACRO pc_metadata_ok(j) AS (pc_absent(j) OR (pc_object_ok(j) "
+    "CREATE OR REPLACE MACRO pc_metadata_ok(j) AS (pc_absent(j) OR (pc_object_ok(j) "
     "AND coalesce(list_bool_and(list_transform(map_values(json_transform(j, "
     "'\"MAP(VARCHAR, JSON)\"')), lambda v: v IS NULL OR json_type(v) IN ('VARCHAR', 'NULL'))), "
     "true)))",
@@ -335,7 +338,7 @@ ABSENT = {
 def statements(present: frozenset[str]) -> tuple[str, ...]:
     """The statements for a source holding these collections (their raw tables
     loaded); each absent optional one gets its billing tables empty."""
-    chosen = [*MACROS]
+    chosen: list[str] = []
     for collection, group in BY_COLLECTION.items():
         chosen += group if collection in present else ABSENT[collection]
     return (*chosen, UNREAD)
