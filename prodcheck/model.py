@@ -245,6 +245,9 @@ class Snapshot:
     # The DuckDB connection whose billing_* tables hold `billing` when SQL read it
     # (sources/duck_billing.py); the engine then reads them there.
     billing_db: Any = None
+    # Whether its db_accounts table holds the accounts (sources/duck_rows.py):
+    # `accounts.accounts` is then empty, and the engine reads them there too.
+    accounts_in_db: bool = False
 
 
 ACCOUNT_ATTRIBUTES = frozenset(f.name for f in fields(Account)) - {"extra"}

@@ -114,6 +114,9 @@ def load_snapshot(
     with doing(f"reading the accounts table {config.database.table} from {where}"):
         accounts_read = _accounts_by_sql(database, billing_db) if by_sql else None
         accounts, accounts_info = accounts_read or database.load()
+    # The accounts stay in DuckDB beside billing's tables; read beside billing's
+    # objects, they are objects too.
+    accounts_in_db = billing_db is not None and accounts_read is not None
     tables: dict[str, tuple[Mapping[str, Any], ...]] = {}
     infos = [billing_info, accounts_info]
     for name, table in config.database.tables.items():
@@ -135,6 +138,7 @@ def load_snapshot(
         sources=tuple(infos),
         tables=tables,
         billing_db=billing_db,
+        accounts_in_db=accounts_in_db,
     )
 
 
@@ -156,17 +160,18 @@ def _billing_by_sql(source: Any) -> tuple[Any, tuple[BillingState, SourceInfo] |
 
 
 def _accounts_by_sql(database: Any, conn: Any) -> tuple[AccountState, SourceInfo] | None:
-    """The accounts as SQL reads them (JSON fixtures, for now), on the connection
-    holding billing's tables or one of their own, else None (Python reads them)."""
+    """The accounts as SQL reads them (JSON fixtures, for now), else None (Python
+    reads them): into `conn`'s db_accounts, where they stay, when billing's tables
+    are there; else as objects, on a connection of their own."""
     if not isinstance(database, FixtureAccounts):
         return None
-    own = conn is None
-    conn = connect() if own else conn
+    if conn is not None:
+        return database.load_by_sql(conn, objects=False)
+    own = connect()
     try:
-        return database.load_by_sql(conn)
+        return database.load_by_sql(own)
     finally:
-        if own:
-            conn.close()
+        own.close()
 
 
 def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Report]:

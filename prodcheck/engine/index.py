@@ -8,7 +8,7 @@ each collection is walked once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,6 +59,8 @@ class Index:
     app_by_account: bool = False
     # The DuckDB connection holding the billing_* tables, when SQL read billing.
     billing_db: Any = None
+    # Whether its db_accounts table holds the accounts (`accounts` is then empty).
+    accounts_in_db: bool = False
     # Derived per-subscription values, filled on first use by the fact builders.
     plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
@@ -128,12 +130,36 @@ def with_billing(
     )
 
 
+def _by_customer(accounts: Iterable[Account]) -> dict[str, tuple[Account, ...]]:
+    """The accounts holding each customer id, by account id."""
+    by_customer: dict[str, list[Account]] = defaultdict(list)
+    for account in sorted(accounts, key=lambda a: a.id):
+        if account.customer_id:
+            by_customer[account.customer_id].append(account)
+    return {k: tuple(v) for k, v in by_customer.items()}
+
+
+def with_accounts(
+    index: Index,
+    accounts: tuple[Account, ...],
+    *,
+    settling_accounts: frozenset[str],
+    within_allowance: frozenset[str],
+) -> Index:
+    """The index over some of the accounts (those the subjects that fire involve,
+    when the rest stayed in DuckDB), with who settles and who is within the
+    allowance as SQL found them among all of them."""
+    return replace(
+        index,
+        accounts=accounts,
+        accounts_by_customer=_by_customer(accounts),
+        settling_accounts=settling_accounts,
+        within_allowance=within_allowance,
+    )
+
+
 def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
     billing = snapshot.billing
-    accounts_by_customer: dict[str, list[Account]] = defaultdict(list)
-    for account in sorted(snapshot.accounts.accounts, key=lambda a: a.id):
-        if account.customer_id:
-            accounts_by_customer[account.customer_id].append(account)
     policy = config.policy
     entitling = frozenset(s.id for s in billing.subscriptions if entitles(s, policy, now))
     settling_customers, settling_accounts = _settling(snapshot, config, now)
@@ -142,7 +168,7 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         now=now,
         accounts=snapshot.accounts.accounts,
         **_billing_fields(billing),
-        accounts_by_customer={k: tuple(v) for k, v in accounts_by_customer.items()},
+        accounts_by_customer=_by_customer(snapshot.accounts.accounts),
         entitling=entitling,
         settling_customers=settling_customers,
         settling_accounts=settling_accounts,
@@ -154,6 +180,7 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         **_app_owners(snapshot, config),
         mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
         billing_db=snapshot.billing_db,
+        accounts_in_db=snapshot.accounts_in_db,
     )
 
 

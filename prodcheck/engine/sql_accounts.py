@@ -28,6 +28,8 @@ from prodcheck.engine.sql_conditions import literal
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS, CONVERTED, table
 from prodcheck.engine.stored_plans import StoredPlans
 
+# The account kind's rows, in report order: their ids.
+ROWS = "SELECT id FROM accounts ORDER BY row"
 # Emails lower-cased by SQL: ASCII, where DuckDB's lower() is Python's.
 _ASCII = "regexp_matches(email, '^[\\x01-\\x7f]*$')"
 

@@ -26,18 +26,19 @@ from typing import Any
 from prodcheck.billing_objects import billing_objects
 from prodcheck.catalogue import FACTS
 from prodcheck.config import EngineConfig
-from prodcheck.engine import sql_billing, sql_rows
+from prodcheck.engine import sql_accounts, sql_billing, sql_rows
 from prodcheck.engine.account_facts import ids_looked_up
 from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, price_rows
-from prodcheck.engine.index import Index, with_billing
+from prodcheck.engine.index import Index, with_accounts, with_billing
 from prodcheck.engine.sql_conditions import cell, literal
 from prodcheck.engine.sql_facts import SETTLING_COLUMN, base, views
 from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
 from prodcheck.engine.stored_plans import StoredPlans, stored_from_items
 from prodcheck.errors import ConfigError
-from prodcheck.model import Subscription, SubscriptionItem
+from prodcheck.model import Account, Subscription, SubscriptionItem
+from prodcheck.row_objects import account_objects
 
 
 @cache
@@ -93,7 +94,10 @@ class Session:
 
     When SQL read billing (index.billing_db), its objects stay in DuckDB: the
     billing kinds' rows are keys read from SQL (sql_rows.py), and `facts_index`
-    reads back only the objects of the subjects whose facts are built."""
+    reads back only the objects of the subjects whose facts are built. So do the
+    accounts when SQL read them too (index.accounts_in_db): the account kind's
+    rows are then account ids, and the Accounts read back are those of the rows
+    whose facts are built and of the customers their facts involve."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -109,11 +113,16 @@ class Session:
         self._facts_index: Index | None = None if self.in_db else index
         self._subscriptions: dict[int, Subscription] = {}
         self._keyed: dict[str, dict[Any, Any]] = {}
+        self.accounts_in_db = index.accounts_in_db
+        self._accounts: dict[int, Account] = {}  # read back, by row
+        self._stored_plans: StoredPlans | None = None
 
     def close(self) -> None:
         self.conn.close()
 
     def _keys_in_db(self, kind: str) -> bool:
+        if kind == "account":
+            return self.accounts_in_db
         return self.in_db and kind in sql_rows.QUERIES
 
     def rows(self, kind: str) -> list[Any]:
@@ -122,7 +131,8 @@ class Session:
         if kind not in self._rows:
             if self._keys_in_db(kind):
                 self._load()
-                found = self.conn.execute(sql_rows.QUERIES[kind]).fetchall()
+                query = sql_accounts.ROWS if kind == "account" else sql_rows.QUERIES[kind]
+                found = self.conn.execute(query).fetchall()
                 self._rows[kind] = [row if len(row) > 1 else row[0] for row in found]
             else:
                 self._rows[kind] = list(KINDS[kind].rows(self.index))
@@ -142,6 +152,11 @@ class Session:
         load(self.conn, self.index, [] if self.in_db else self.rows("subscription"))
         if self.in_db:
             for statement in sql_billing.statements(policy, now):
+                self.conn.execute(statement)
+        if self.accounts_in_db:
+            config = self.index.config
+            sql_accounts.register(self.conn, config, self._stored(), self.index.app_rows)
+            for statement in sql_accounts.statements(config, now):
                 self.conn.execute(statement)
         for view in base(policy, now):
             self.conn.execute(view)
@@ -216,6 +231,13 @@ class Session:
         if not self.in_db:
             return self.index
         self._load()
+        rows = None if wanted is None else sorted(set(wanted.get("account", ())))
+        if self.accounts_in_db:
+            # the rows' own Accounts first: the closure reads their ids
+            _numbers(self.conn, "wanted_rows", rows or [])
+            self._accounts = account_objects(
+                self.conn, "" if rows is None else "pos IN (SELECT n FROM wanted_rows)"
+            )
         customers = None if wanted is None else closure(self, wanted)
         loaded = {"customers", "subscriptions"}
         loaded |= {"events"} if self.index.has_events else set()
@@ -230,8 +252,43 @@ class Session:
             ),
             stored=self._stored(),
         )
+        if self.accounts_in_db:
+            self._facts_index = self._with_accounts(self._facts_index, rows, customers)
         self._keyed.clear()
         return self._facts_index
+
+    def _with_accounts(
+        self, index: Index, rows: list[int] | None, customers: set[str] | None
+    ) -> Index:
+        """The index over the Accounts of these rows and of these customers (all of
+        them for None), read back, with who settles as SQL found among all."""
+        if customers is not None:
+            _ids(self.conn, "closure_customers", customers)
+            self._accounts = account_objects(
+                self.conn,
+                "pos IN (SELECT n FROM wanted_rows) "
+                "OR customer_id IN (SELECT id FROM closure_customers)",
+            )
+
+        def ids(name: str) -> frozenset[str]:
+            return frozenset(
+                row[0] for row in self.conn.execute(f"SELECT id FROM {name}").fetchall()
+            )
+
+        return with_accounts(
+            index,
+            tuple(self._accounts.values()),
+            settling_accounts=ids("settle_accounts"),
+            within_allowance=ids("allowance"),
+        )
+
+    def account(self, number: int) -> Account:
+        """The Account of a row of the account kind (read back by facts_index when
+        the accounts stay in DuckDB)."""
+        if self.accounts_in_db:
+            return self._accounts[number]
+        account: Account = self.rows("account")[number]
+        return account
 
     def _entitling(self) -> frozenset[str]:
         """The ids of the subscriptions read back that entitle (an id entitles when
@@ -243,6 +300,11 @@ class Session:
         return frozenset(row[0] for row in found)
 
     def _stored(self) -> StoredPlans:
+        if self._stored_plans is None:
+            self._stored_plans = self._stored_from_items()
+        return self._stored_plans
+
+    def _stored_from_items(self) -> StoredPlans:
         items = self.conn.execute(
             "SELECT DISTINCT price_id, product_id, lookup_key, product_name FROM billing_items"
         ).fetchall()
@@ -267,6 +329,8 @@ class Session:
 
     def python_row(self, kind: str, number: int) -> Any:
         """The row facts.KINDS builds facts from (after facts_index for it)."""
+        if kind == "account":
+            return self.account(number)
         row = self.rows(kind)[number]
         if not self._keys_in_db(kind):
             return row
@@ -297,6 +361,12 @@ def _ids(conn: Any, name: str, ids: Iterable[str]) -> None:
     conn.register(name, pa.table({"id": pa.array(sorted(set(ids)), pa.string())}))
 
 
+def _numbers(conn: Any, name: str, numbers: Iterable[int]) -> None:
+    import pyarrow as pa
+
+    conn.register(name, pa.table({"n": pa.array(sorted(set(numbers)), pa.int64())}))
+
+
 def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
     """The customer ids whose billing objects the facts of these rows read: each
     subject's own, those of the subscriptions an account or an app row names, a
@@ -311,12 +381,15 @@ def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
     for kind, numbers in wanted.items():
         rows = session.rows(kind)
         for number in numbers:
-            row = rows[number]
             if kind == "account":
-                customers.add(row.customer_id or "")
-                sub_ids.update(ids_looked_up(row))
-                sub_ids.update(r["id"] for r in index.app_rows_for(row) if isinstance(r["id"], str))
-            elif kind == "app_subscription":
+                account = session.account(number)
+                customers.add(account.customer_id or "")
+                sub_ids.update(ids_looked_up(account))
+                app_rows = index.app_rows_for(account)
+                sub_ids.update(r["id"] for r in app_rows if isinstance(r["id"], str))
+                continue
+            row = rows[number]
+            if kind == "app_subscription":
                 sub_ids.update([row["id"]] if isinstance(row["id"], str) else [])
                 customers.add(str(row.get("customer_id") or ""))
             elif kind == "subscription":

@@ -1,6 +1,6 @@
 """The normalized snapshot as DuckDB tables, loaded from the index's Python objects
-through Arrow (the next issue reads fixtures and database rows straight into DuckDB
-instead).
+through Arrow, for what SQL did not read itself (sql_billing.py and
+sql_accounts.py compute the same tables from what it read).
 
 What the app's mapping decides for one row (access the app's way, the plan its
 plan column stands for, an email compared case-blind) is computed here, once per
@@ -252,25 +252,37 @@ def billing_tables(index: Index, subscription_rows: Sequence[SubscriptionRow]) -
     }
 
 
+def account_tables(index: Index) -> dict[str, Any]:
+    """The accounts side's tables, from the index's Account objects (sql_accounts.py
+    computes the same ones by SQL when SQL read the accounts)."""
+    import pyarrow as pa
+
+    text = pa.string()
+    return {
+        "accounts": _accounts(index),
+        # who settles: computed by the index (engine/index.py: _settling, _within_allowance)
+        "settle_accounts": table({"id": (text, sorted(index.settling_accounts))}),
+        "allowance": table({"id": (text, sorted(index.within_allowance))}),
+    }
+
+
 def load(conn: Any, index: Index, subscription_rows: Sequence[SubscriptionRow]) -> None:
     """Register the snapshot's tables on a DuckDB connection; the billing side's too
-    unless SQL read billing (index.billing_db)."""
+    unless SQL read billing (index.billing_db), the accounts' unless SQL read them
+    (index.accounts_in_db)."""
     import pyarrow as pa
 
     text = pa.string()
     plans = index.config.plans
     tables = {
         **({} if index.billing_db is not None else billing_tables(index, subscription_rows)),
-        "accounts": _accounts(index),
+        **({} if index.accounts_in_db else account_tables(index)),
         "plans": table(
             {"price_id": (text, list(plans.prices)), "plan": (text, list(plans.prices.values()))}
         ),
         "tiers": table(
             {"plan": (text, list(plans.tiers)), "tier": (pa.int64(), list(range(len(plans.tiers))))}
         ),
-        # who settles: computed by the index (engine/index.py: _settling, _within_allowance)
-        "settle_accounts": table({"id": (text, sorted(index.settling_accounts))}),
-        "allowance": table({"id": (text, sorted(index.within_allowance))}),
         # Only text ids can equal a subscription id.
         "app_ids": table({"id": (text, sorted(i for i in index.app_ids if isinstance(i, str)))}),
     }

@@ -1,6 +1,6 @@
 """The app's table fixtures read by DuckDB and typed by SQL (rows_sql.py): the
-accounts table into `db_accounts`, from which the Accounts are built without a
-Python pass over each value.
+accounts table into `db_accounts`, where the engine reads them (or from which
+the Accounts are built without a Python pass over each value).
 
 `read_accounts` returns None whenever the SQL path would not read the file
 exactly as fixtures.py and rows.py do (a CSV, a table spread over joined ones, a
@@ -13,18 +13,15 @@ The connection is given; duckdb is imported by whoever opens it.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from prodcheck.mapping import TableConfig
-from prodcheck.model import Account, AccountState
+from prodcheck.model import AccountState
+from prodcheck.row_objects import account_objects
 from prodcheck.sources.duck_fixtures import keys_present, raw_table
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.rows_sql import identifier, typed_table
-
-# Account's fields in its constructor's order, before `extra`.
-_ATTRIBUTES = tuple(f.name for f in fields(Account) if f.name != "extra")
 
 
 def read_typed(conn: Any, path: Path, table: TableConfig, name: str) -> list[str] | None:
@@ -57,16 +54,7 @@ def read_typed(conn: Any, path: Path, table: TableConfig, name: str) -> list[str
 def read_accounts(conn: Any, path: Path, table: TableConfig) -> AccountState | None:
     """The accounts of a JSON or NDJSON fixture file, in file order, as
     rows.accounts_from_rows reads them; None when Python is to read the file."""
-    fields = read_typed(conn, path, table, "accounts")
-    if fields is None:
+    if read_typed(conn, path, table, "accounts") is None:
         return None
-    extra = [name for name in fields if name not in _ATTRIBUTES]
-    selected = ", ".join(identifier(name) for name in (*_ATTRIBUTES, *extra))
-    accounts = []
-    split = len(_ATTRIBUTES)
-    for row in conn.execute(f"SELECT {selected} FROM db_accounts ORDER BY pos").fetchall():
-        values = zip(extra, row[split:], strict=True)
-        found = tuple((key, value) for key, value in values if value is not None)
-        # row[:split] holds exactly the fields before `extra`, in their order
-        accounts.append(Account(*row[:split], extra=found))  # type: ignore[misc]
-    return AccountState(accounts=tuple(accounts), mapped_columns=table.columns.mapped_optional)
+    accounts = tuple(account_objects(conn).values())
+    return AccountState(accounts=accounts, mapped_columns=table.columns.mapped_optional)

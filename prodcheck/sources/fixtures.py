@@ -224,16 +224,22 @@ class FixtureAccounts:
         merged, notes = joined_rows(rows, self.table, self._read_plain)
         return list(merged), notes
 
-    def load_by_sql(self, conn: Any) -> tuple[AccountState, SourceInfo] | None:
-        """The accounts read by DuckDB and typed by SQL (duck_rows.py) on `conn`, or
-        None when only `load` reads this file as it is."""
-        from prodcheck.sources.duck_rows import read_accounts
+    def load_by_sql(
+        self, conn: Any, *, objects: bool = True
+    ) -> tuple[AccountState, SourceInfo] | None:
+        """The accounts read by DuckDB and typed by SQL (duck_rows.py) into
+        `db_accounts` on `conn`, or None when only `load` reads this file as it is.
+        Without `objects` they stay there: the AccountState holds none."""
+        from prodcheck.row_objects import account_objects
+        from prodcheck.sources.duck_rows import read_typed
 
         path = self._file()
-        state = read_accounts(conn, path, self.table)
-        if state is None:
+        if read_typed(conn, path, self.table, "accounts") is None:
             return None
-        return state, self._info(path, len(state.accounts), [])
+        count: int = conn.execute("SELECT count(*) FROM db_accounts").fetchall()[0][0]
+        accounts = tuple(account_objects(conn).values()) if objects else ()
+        state = AccountState(accounts=accounts, mapped_columns=self.table.columns.mapped_optional)
+        return state, self._info(path, count, [])
 
     def _info(self, path: Path, count: int, notes: list[str]) -> SourceInfo:
         return SourceInfo(
