@@ -16,6 +16,10 @@ then reports wall time, CPU time and peak RSS, each measured in a fresh process:
 
 --loaders runs each with the billing loader named (PRODCHECK_LOADER: duckdb, the
 default, or python, the old path) and checks that their reports are the same.
+--postgres ADMIN_URL also runs the check with the accounts table in a fresh
+PostgreSQL database (loaded with COPY, dropped at the end) and billing from the
+fixtures, and compares its findings with the fixture folder's. Every run first
+times `prodcheck --version` and `prodcheck demo` (best of five).
 Run N = 1,000,000 alone on a 2-core machine: the whole check then holds several GB.
 Prints figures; asserts nothing about speed.
 """
@@ -150,21 +154,92 @@ def bench(n: int, folder: Path, scratch: Path, loaders: list[str]) -> None:
         print(f"  reports byte-identical across loaders: {'yes' if same else 'NO'}")
 
 
+def bench_postgres(folder: Path, scratch: Path, admin_url: str) -> None:
+    """The accounts table in a fresh PostgreSQL database (loaded with COPY), billing
+    from the folder's fixtures: the whole check, and whether its report's findings
+    are the fixture folder's."""
+    import psycopg
+    import yaml
+
+    name = f"prodcheck_bench_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        started = time.perf_counter()
+        rows = json.loads((folder / "db" / "users.json").read_text())
+        with psycopg.connect(url) as conn:
+            conn.execute(
+                "CREATE TABLE users (id text PRIMARY KEY, stripe_customer_id text, "
+                "has_paid_access boolean, plan text)"
+            )
+            columns = ("id", "stripe_customer_id", "has_paid_access", "plan")
+            with conn.cursor().copy(f"COPY users ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(tuple(row.get(c) for c in columns))
+            conn.execute("ANALYZE users")
+        count = len(rows)
+        del rows
+        print(f"  loaded {count:,} rows into PostgreSQL with COPY in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+        config["billing"]["fixtures"] = str(folder)
+        config["database"]["url_env"] = "BENCH_DATABASE_URL"
+        path = scratch / "postgres.yml"
+        path.write_text(yaml.safe_dump(config))
+        os.environ["BENCH_DATABASE_URL"] = url
+        report = scratch / "report-postgres.json"
+        command = [
+            shutil.which("prodcheck") or "prodcheck", "check", "--config", str(path),
+            "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
+        ]  # fmt: skip
+        wall, cpu, peak = run_child(command, scratch / "stdout.txt")
+        found = json.loads(report.read_text())["findings"]
+        same = found == json.loads((scratch / "report-duckdb.json").read_text())["findings"]
+        print(
+            f"  {'check':<10} {'pg+fix':<7} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  "
+            f"{len(found):,} findings, the fixture folder's: {'yes' if same else 'NO'}"
+        )
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def bench_commands(scratch: Path) -> None:
+    """`prodcheck --version` and `prodcheck demo`: the best wall time of five runs."""
+    program = shutil.which("prodcheck") or "prodcheck"
+    for args in (["--version"], ["demo"]):
+        runs = [run_child([program, *args], scratch / "stdout.txt") for _ in range(5)]
+        wall, cpu, peak = min(runs)
+        print(f"  prodcheck {' '.join(args):<10} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  best of 5")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--data", type=Path, help="reuse this generated folder (one N)")
     parser.add_argument("--loaders", default="duckdb", help="duckdb (the default), python, or both")
+    parser.add_argument(
+        "--postgres",
+        metavar="ADMIN_URL",
+        help="also check with the accounts in a fresh PostgreSQL database made through "
+        "this URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres) and billing fixtures",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="prodcheck-bench-") as temp:
         scratch = Path(temp)
+        print("\nfixed costs")
+        bench_commands(scratch)
         for n in args.sizes:
             folder = args.data or scratch / f"data-{n}"
             if not args.data:
                 started = time.perf_counter()
                 generate(n, folder)
                 print(f"\ngenerated {n:,} accounts in {time.perf_counter() - started:.1f} s")
-            bench(n, folder, scratch, args.loaders.split(","))
+            loaders = args.loaders.split(",")
+            bench(n, folder, scratch, loaders)
+            if args.postgres and "duckdb" in loaders:
+                bench_postgres(folder, scratch, args.postgres)
             if not args.data:
                 shutil.rmtree(folder)
 

@@ -26,7 +26,7 @@ from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_accounts, open_billing
 from prodcheck.sources.duck_billing import read_stripe_folder
-from prodcheck.sources.fixtures import FixtureAccounts, FixtureBilling
+from prodcheck.sources.fixtures import FixtureBilling
 from prodcheck.sources.rows import typed_rows
 from prodcheck.suppressions import apply_suppressions
 
@@ -160,18 +160,21 @@ def _billing_by_sql(source: Any) -> tuple[Any, tuple[BillingState, SourceInfo] |
 
 
 def _accounts_by_sql(database: Any, conn: Any) -> tuple[AccountState, SourceInfo] | None:
-    """The accounts as SQL reads them (JSON fixtures, for now), else None (Python
-    reads them): into `conn`'s db_accounts, where they stay, when billing's tables
-    are there; else as objects, on a connection of their own."""
-    if not isinstance(database, FixtureAccounts):
+    """The accounts as SQL reads them (JSON fixtures, a Postgres table by COPY),
+    else None (Python reads them): into `conn`'s db_accounts, where they stay, when
+    billing's tables are there; else as objects, on a connection of their own."""
+    if not hasattr(database, "load_by_sql"):
         return None
+    read: tuple[AccountState, SourceInfo] | None
     if conn is not None:
-        return database.load_by_sql(conn, objects=False)
+        read = database.load_by_sql(conn, objects=False)
+        return read
     own = connect()
     try:
-        return database.load_by_sql(own)
+        read = database.load_by_sql(own)
     finally:
         own.close()
+    return read
 
 
 def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Report]:

@@ -315,13 +315,23 @@ def load_accounts(
             first_row_number=1,
             row_label="{origin} row {number}",
         )
+    return state, accounts_info(config, kind, location, len(state.accounts), extra_notes)
+
+
+def accounts_info(
+    config: DatabaseConfig,
+    kind: str,
+    location: str,
+    count: int,
+    extra_notes: list[str] | None = None,
+) -> SourceInfo:
+    """What a live backend read of the accounts table, for the report."""
     notes = [f"table {config.table}"] + ([f"where {config.where}"] if config.where else [])
     notes += [f"joined {join.table}" for join in config.joins] + list(extra_notes or ())
-    info = SourceInfo(
+    return SourceInfo(
         side="database",
         kind=kind,
         location=location,
-        counts={"accounts": len(state.accounts)},
+        counts={"accounts": count},
         notes=tuple(notes),
     )
-    return state, info

@@ -26,6 +26,7 @@ from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import (
     Check,
+    accounts_info,
     database_url,
     load_accounts,
     missing_columns_message,
@@ -102,6 +103,8 @@ def _session(
             # such as PgBouncer reject.
             timeout = f"{max(int(statement_timeout * 1000), 1)}ms"
             conn.execute("SELECT set_config('statement_timeout', %s, true)", (timeout,))
+            # Times read in UTC, as the model keeps them, whatever the server's zone.
+            conn.execute("SELECT set_config('TimeZone', 'UTC', true)")
         except psycopg.Error as exc:
             raise SourceError(_connect_failure(exc, url, origin)) from None
         yield conn
@@ -265,6 +268,25 @@ class PostgresAccounts:
     def load(self) -> tuple[AccountState, SourceInfo]:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "postgres", self.location, notes)
+
+    def load_by_sql(
+        self, duck: Any, *, objects: bool = True
+    ) -> tuple[AccountState, SourceInfo] | None:
+        """The accounts copied into `duck`'s db_accounts and typed by SQL
+        (postgres_copy.py), or None when only `load` reads this table as it is.
+        Without `objects` they stay there: the AccountState holds none."""
+        from prodcheck.row_objects import account_objects
+        from prodcheck.sources.postgres_copy import copy_accounts
+
+        url = database_url(self.config, self.env)
+        timeout = self.config.statement_timeout_seconds
+        with read_only_connection(self.config, self.env) as conn:
+            count = copy_accounts(duck, conn, self.table, timeout, self.location, url)
+        if count is None:
+            return None
+        accounts = tuple(account_objects(duck).values()) if objects else ()
+        state = AccountState(accounts=accounts, mapped_columns=self.table.columns.mapped_optional)
+        return state, accounts_info(self.config, "postgres", self.location, count)
 
     def _failure(self, exc: Exception, conn: Connection) -> str:
         what = read_failure(exc, conn, self.table, self.config.statement_timeout_seconds)

@@ -3,8 +3,9 @@ rows.py's `typed_row` does to each value, for the values whose shapes both read.
 
 The raw table holds one row per row of the app's table with its position:
 `raw(pos, "<real column>" JSON, ...)`, each mapped column as JSON (a fixture's
-JSON rows), so this SQL sees each value's JSON type, as coerce.py does.
-`typed_table` writes
+JSON rows), so this SQL sees each value's JSON type, as coerce.py does; or each
+as text with the type the database gave it (a COPY of a Postgres table: what
+psycopg would have returned, coerce.py reads by its type). `typed_table` writes
 
   <out>(pos, <field> ..., "<field>:source" ..., ok)
 
@@ -17,9 +18,9 @@ by the engine (an expiry, the app's own subscriptions), is null (false for a fla
 Text is stripped of the blanks around it, as str.strip() strips it. `ok` is
 false for a row holding a value whose shape this SQL does not read: a float, a
 timestamp with a non-UTC offset or in another format, a boolean where an id
-goes, an id missing. Such a table is read by rows.py
-instead, which reads every shape it ever did and names the row and the column of
-each problem (tests/test_rows_sql.py holds the two together, value by value).
+goes, an id missing. Such a table is read by rows.py instead, which reads every
+shape it ever did and names the row and the column of each problem
+(tests/test_rows_sql.py holds the two together, value by value).
 
 Pure: builds text, imports no database driver.
 """
@@ -36,11 +37,12 @@ _TEXT = "t = 'VARCHAR'"
 TRUE_TEXTS = ("true", "t", "1", "yes", "y", "on")
 FALSE_TEXTS = ("false", "f", "0", "no", "n", "off")
 # ISO 8601 as both readers agree on it: a date, or a date and a time to the minute,
-# second or microsecond, in UTC (Z, +00:00) or without an offset (read as UTC).
+# second or microsecond, in UTC (Z, +00:00, +0000, +00) or without an offset (read
+# as UTC).
 # Other offsets are left to Python, which keeps them (and shows a date in them).
 _ISO = (
     "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
-    "([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?(Z|\\+00:00)?)?$"
+    "([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?(Z|\\+00(:?00)?)?)?$"
 )
 # Epoch seconds as digits, within Python's datetime range.
 _EPOCH_TEXT = "^-?[0-9]{1,12}$"
@@ -79,7 +81,7 @@ ROW_MACROS = (
     # to_datetime: epoch seconds (an integer, or its digits as text), or ISO 8601
     f"CREATE OR REPLACE MACRO pc_row_epoch(t, s) AS (CASE WHEN {_INTEGER} "
     f"OR ({_TEXT} AND regexp_matches(s, '{_EPOCH_TEXT}')) THEN TRY_CAST(s AS BIGINT) END)",
-    f"CREATE OR REPLACE MACRO pc_row_iso(t, s) AS (CASE WHEN {_TEXT} "
+    f"CREATE OR REPLACE MACRO pc_row_iso(t, s) AS (CASE WHEN t IN ('VARCHAR', 'TIMESTAMP') "
     f"AND regexp_matches(s, '{_ISO}') THEN TRY_CAST(replace(s, 'Z', '+00:00') AS TIMESTAMPTZ) "
     "END)",
     "CREATE OR REPLACE MACRO pc_row_time_ok(t, s, n) AS (n "
@@ -120,18 +122,33 @@ def _said(column: str) -> tuple[str, str, str]:
     return identifier(f"{column}:t"), identifier(f"{column}:s"), identifier(f"{column}:n")
 
 
-def _inner(columns: list[str], raw: str) -> str:
-    """The raw table with each column said once: its JSON type, its stripped text,
-    whether it reads as null."""
+def _inner(columns: list[str], raw: str, tags: dict[str, str] | None) -> str:
+    """The raw table with each column said once: its type, its stripped text,
+    whether it reads as null. Without `tags` the raw columns are JSON; with them,
+    text, each column of the type its tag says (a JSON type's name, or TIMESTAMP
+    for a database's timestamp or date, which only a time field reads)."""
     said = []
     for column in columns:
         value = identifier(column)
         t, s, n = _said(column)
+        if tags is None:
+            said += [
+                f"json_type({value}) AS {t}",
+                f"pc_strip(json_extract_string({value}, '$')) AS {s}",
+                f"({value} IS NULL OR json_type({value}) = 'NULL' OR (json_type({value}) = "
+                f"'VARCHAR' AND json_extract_string({value}, '$') = '')) AS {n}",
+            ]
+            continue
+        tag = tags[column]
+        text = (
+            f"CASE {value} WHEN 't' THEN 'true' WHEN 'f' THEN 'false' END"
+            if tag == "BOOLEAN"
+            else f"pc_strip({value})"
+        )
         said += [
-            f"json_type({value}) AS {t}",
-            f"pc_strip(json_extract_string({value}, '$')) AS {s}",
-            f"({value} IS NULL OR json_type({value}) = 'NULL' OR (json_type({value}) = 'VARCHAR' "
-            f"AND json_extract_string({value}, '$') = '')) AS {n}",
+            f"CASE WHEN {value} IS NOT NULL THEN '{tag}' END AS {t}",
+            f"{text} AS {s}",
+            f"({value} IS NULL OR ({value} = '' AND '{tag}' = 'VARCHAR')) AS {n}",
         ]
     return f"SELECT pos, {', '.join(said)} FROM {raw}"
 
@@ -178,12 +195,15 @@ def columns(mapping: ColumnMapping) -> list[tuple[str, str, str]]:
     return found
 
 
-def typed_table(mapping: ColumnMapping, raw: str, out: str) -> str:
-    """The statement writing `out` from the raw table `raw` (see the module's doc)."""
+def typed_table(
+    mapping: ColumnMapping, raw: str, out: str, tags: dict[str, str] | None = None
+) -> str:
+    """The statement writing `out` from the raw table `raw` (see the module's doc):
+    JSON columns, or text ones of the types `tags` says (column -> BIGINT, VARCHAR,
+    BOOLEAN or TIMESTAMP)."""
     mapped = list(dict.fromkeys(column for _, column in mapping.items()))
     selected = ", ".join(
         f"{expression} AS {identifier(name)}" for name, _, expression in columns(mapping)
     )
-    return (
-        f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT pos, {selected} FROM ({_inner(mapped, raw)})"
-    )
+    inner = _inner(mapped, raw, tags)
+    return f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT pos, {selected} FROM ({inner})"

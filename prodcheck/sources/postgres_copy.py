@@ -1,0 +1,109 @@
+"""The accounts table of a PostgreSQL database copied into DuckDB and typed by SQL:
+`COPY (SELECT ...) TO STDOUT` as CSV, in the same read-only snapshot transaction
+as every other read (postgres.py), streamed to a private temporary file that
+DuckDB reads into `raw_db_accounts` (each value as text, with the type Postgres
+gave its column), then typed by rows_sql.py as rows.py types the values psycopg
+returns: no Python object per row.
+
+The SELECT is the one postgres.read_table runs (the mapped columns, the
+configured `where`, the same order); before it is copied it is prepared once
+with LIMIT 0, through the extended protocol, which refuses a second statement:
+COPY itself is sent as a simple query.
+
+`copy_accounts` returns None whenever this path would not read the table
+exactly as psycopg and rows.py do: a table spread over joined ones, a column of
+a type whose text the SQL does not read as psycopg's value (numeric, float,
+json, arrays ...), a value of a shape rows_sql.py leaves to Python. The caller
+then reads the rows through psycopg, which names each problem.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prodcheck.errors import SourceError
+from prodcheck.mapping import TableConfig
+from prodcheck.sources.database import missing_columns_message, order_column, scrub
+from prodcheck.sources.database import selected_columns as mapped_columns
+from prodcheck.sources.duck_macros import ensure_macros
+from prodcheck.sources.rows_sql import identifier, typed_table
+
+if TYPE_CHECKING:
+    from prodcheck.sources.postgres import Connection
+
+# The kind postgres.py gives a column -> the type its COPY text is typed as: what
+# rows.py reads psycopg's value of that column as (an int, a str, a bool, a
+# datetime or date, which only a time field reads).
+TAGS = {
+    "text": "VARCHAR",
+    "enum": "VARCHAR",
+    "uuid": "VARCHAR",
+    "integer": "BIGINT",
+    "boolean": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+}
+RAW = "raw_db_accounts"
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def copy_accounts(
+    duck: Any, pg: Connection, config: TableConfig, timeout: float, location: str, url: str
+) -> int | None:
+    """Write `db_accounts` on the DuckDB connection `duck` from the table read
+    through `pg` (inside the read-only transaction); the row count, or None when
+    psycopg and rows.py are to read it."""
+    import duckdb
+    import psycopg
+    from psycopg import sql
+
+    from prodcheck.sources.postgres import _lookup_table, read_failure, select
+
+    if config.joins:
+        return None
+    columns = mapped_columns(config.columns)
+    try:
+        table = _lookup_table(pg, config.table)
+        missing = [c for c in columns if c not in table.columns]
+        if missing:
+            raise SourceError(
+                missing_columns_message(config.table, config.columns, missing, [*table.columns])
+            )
+        tags = {c: TAGS.get(table.columns[c][0], "") for c in columns}
+        if not all(tags.values()):
+            return None
+        query = select(table, config, sql.SQL(", ").join(map(sql.Identifier, columns)))
+        query += sql.SQL(" ORDER BY {}").format(sql.Identifier(order_column(config)))
+        # One statement, or an error: prepared through the extended protocol.
+        pg.execute(query + sql.SQL(" LIMIT 0"), prepare=True)
+        with tempfile.TemporaryDirectory(prefix="prodcheck-copy-") as folder:
+            path = Path(folder) / "rows.csv"
+            copy = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)
+            with path.open("wb") as out, pg.cursor().copy(copy) as stream:
+                for chunk in stream:
+                    out.write(chunk)
+            declared = ", ".join(f"{_quoted(c)}: 'VARCHAR'" for c in columns)
+            try:
+                duck.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT row_number() OVER () - 1 "
+                    f"AS pos, * FROM read_csv({_quoted(str(path))}, header = false, "
+                    f"columns = {{{declared}}}, delim = ',', quote = '\"', escape = '\"', "
+                    "nullstr = '', allow_quoted_nulls = false, auto_detect = false)"
+                )
+            except duckdb.OutOfMemoryException:
+                raise  # the memory limit's to raise
+            except duckdb.Error:
+                return None  # a column name DuckDB cannot hold (two differing by case)
+    except psycopg.Error as exc:
+        what = read_failure(exc, pg, config, timeout)
+        raise SourceError(scrub(f"PostgreSQL at {location}: {what}.", url)) from None
+    ensure_macros(duck)
+    duck.execute(typed_table(config.columns, RAW, "db_accounts", tags))
+    if duck.execute("SELECT count(*) FROM db_accounts WHERE NOT ok").fetchall()[0][0]:
+        return None
+    count: int = duck.execute(f"SELECT count(*) FROM {identifier('db_accounts')}").fetchall()[0][0]
+    return count
