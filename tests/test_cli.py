@@ -260,3 +260,33 @@ def test_rules_lists_and_explains(run_cli) -> None:
     assert "Why:" in explained.output and "Example (scenarios/" in explained.output
     unknown = run_cli("rules", "access.nope")
     assert unknown.exit_code == 2
+
+
+def test_the_lazy_command_map_names_every_command_where_it_is_defined() -> None:
+    """`prodcheck.cli.COMMANDS` (command -> module, imported when the command runs)
+    lists each command of each module, and only those."""
+    import importlib
+
+    from prodcheck.cli import COMMANDS
+
+    defined = {}
+    for module in sorted(set(COMMANDS.values())):
+        for command in importlib.import_module(f"prodcheck.cli.{module}").COMMANDS:
+            defined[command.name] = module
+    assert defined == COMMANDS
+
+
+def test_version_imports_no_command() -> None:
+    """`prodcheck --version` answers without importing a command, the runner or a
+    source: what a CI step pays to print the version."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom prodcheck.cli import main\nsys.argv = ['prodcheck', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('prodcheck.cli.check', "
+        "'prodcheck.runner', 'prodcheck.sources', 'prodcheck.engine', 'jsonschema', 'yaml'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("[]"), out.stdout[-300:]

@@ -109,3 +109,16 @@ def test_template_error_at_render_names_rule_and_subject(run_cli, demo_copy: Pat
     result = run_cli("check", "--fixtures", str(demo_copy))
     assert result.exit_code == 2
     assert "rule custom.big_spender: the message template failed for account" in result.output
+
+
+def test_every_built_in_template_compiles() -> None:
+    """Built-in rules' templates are compiled when first rendered (a run renders only
+    the rules that fire): each one compiles."""
+    from prodcheck.bundled import contracts_dir
+    from prodcheck.engine.contracts import load_rules
+
+    rules = load_rules(contracts_dir(), None, ())
+    assert len(rules) >= 25
+    for rule in rules:
+        for template in (rule.message, rule.fix):
+            assert template.compiled() is not None, rule.id

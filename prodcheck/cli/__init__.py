@@ -21,13 +21,43 @@ class _NotChecked(click.ClickException):
     exit_code = ExitCode.NOT_CHECKED
 
 
+# Command name -> the module under prodcheck/cli/ defining it, imported only when
+# the command runs or help lists the commands: `prodcheck --version` imports none.
+COMMANDS = {
+    "baseline": "baseline",
+    "check": "check",
+    "demo": "check",
+    "doctor": "live",
+    "facts": "reference",
+    "init": "init",
+    "rules": "info",
+    "snapshot": "live",
+    "test": "scenarios",
+    "validate": "check",
+}
+
+
 class Group(click.Group):
     """Maps every error to a clear message and exit code 2, in one place.
 
     Exit code 1 means drift and nothing else, so anything unexpected (a bug, an
     input shape nobody foresaw) is an internal error with exit 2, never a
     traceback with exit 1 that CI would read as a FAIL.
+
+    Commands are imported when asked for (COMMANDS).
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            import importlib
+
+            module = importlib.import_module(f"prodcheck.cli.{COMMANDS[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         reset()  # this run's secrets only
@@ -83,17 +113,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     prodcheck.yml pointing at your live sources.
     """
     ctx.obj = {"debug": debug}
-
-
-def _register() -> None:
-    from prodcheck.cli import baseline, check, info, init, live, reference, scenarios
-
-    for module in (check, baseline, info, reference, init, live, scenarios):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:
