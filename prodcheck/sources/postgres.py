@@ -192,6 +192,24 @@ def select(table: _Table, config: TableConfig, what: Composable) -> Composed:
     return query
 
 
+def table_query(conn: Connection, config: TableConfig) -> tuple[_Table, list[str], Composed]:
+    """The table, the columns to read, and the SELECT reading them in order (the
+    mapped columns, the configured `where`); a missing column is an error naming
+    the close matches."""
+    from psycopg import sql
+
+    columns = selected_columns(config.columns)
+    table = _lookup_table(conn, config.table)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise SourceError(
+            missing_columns_message(config.table, config.columns, missing, [*table.columns])
+        )
+    query = select(table, config, sql.SQL(", ").join(map(sql.Identifier, columns)))
+    query += sql.SQL(" ORDER BY {}").format(sql.Identifier(order_column(config)))
+    return table, columns, query
+
+
 def read_table(
     conn: Connection, config: TableConfig, timeout: float, location: str, url: str
 ) -> Iterator[dict[str, Any]]:
@@ -199,18 +217,9 @@ def read_table(
     a server-side cursor in the read-only transaction `conn` is in. `location` and
     `url` name the database in messages (the URL's password scrubbed from them)."""
     import psycopg
-    from psycopg import sql
 
-    columns = selected_columns(config.columns)
     try:
-        table = _lookup_table(conn, config.table)
-        missing = [c for c in columns if c not in table.columns]
-        if missing:
-            raise SourceError(
-                missing_columns_message(config.table, config.columns, missing, [*table.columns])
-            )
-        query = select(table, config, sql.SQL(", ").join(map(sql.Identifier, columns)))
-        query += sql.SQL(" ORDER BY {}").format(sql.Identifier(order_column(config)))
+        _, columns, query = table_query(conn, config)
         with conn.cursor(name=f"prodcheck_{config.spec.name}") as cursor:
             cursor.itersize = FETCH_BATCH
             cursor.execute(query)

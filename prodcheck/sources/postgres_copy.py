@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodcheck.errors import SourceError
 from prodcheck.mapping import TableConfig
-from prodcheck.sources.database import missing_columns_message, order_column, scrub
-from prodcheck.sources.database import selected_columns as mapped_columns
+from prodcheck.sources.database import scrub
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.rows_sql import identifier, typed_table
 
@@ -61,23 +60,15 @@ def copy_accounts(
     import psycopg
     from psycopg import sql
 
-    from prodcheck.sources.postgres import _lookup_table, read_failure, select
+    from prodcheck.sources.postgres import read_failure, table_query
 
     if config.joins:
         return None
-    columns = mapped_columns(config.columns)
     try:
-        table = _lookup_table(pg, config.table)
-        missing = [c for c in columns if c not in table.columns]
-        if missing:
-            raise SourceError(
-                missing_columns_message(config.table, config.columns, missing, [*table.columns])
-            )
+        table, columns, query = table_query(pg, config)
         tags = {c: TAGS.get(table.columns[c][0], "") for c in columns}
         if not all(tags.values()):
             return None
-        query = select(table, config, sql.SQL(", ").join(map(sql.Identifier, columns)))
-        query += sql.SQL(" ORDER BY {}").format(sql.Identifier(order_column(config)))
         # One statement, or an error: prepared through the extended protocol.
         pg.execute(query + sql.SQL(" LIMIT 0"), prepare=True)
         with tempfile.TemporaryDirectory(prefix="prodcheck-copy-") as folder:
