@@ -51,8 +51,8 @@ def _compare(folder: Path, policy: dict[str, Any] | None = None) -> None:
     index = build_index(snapshot, config, now)
     conn = connect()
     assert FixtureAccounts(folder, config.database).load_by_sql(conn) is not None
-    register(conn, config, index.stored, index.app_rows)
-    for statement in statements(config, now):
+    register(conn, index, index.stored)
+    for statement in statements(index):
         conn.execute(statement)
     conn.register("python_accounts", _accounts(index))
     for name in ("settle_accounts", "allowance"):

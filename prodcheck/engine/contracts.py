@@ -112,10 +112,6 @@ class _Deferred:
     def generate(self, *args: Any, **kwargs: Any) -> Any:
         return self.compiled().generate(*args, **kwargs)
 
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        text: str = self.compiled().render(*args, **kwargs)
-        return text
-
 
 def _template(label: str, field_name: str, source: str, *, deferred: bool) -> tuple[Any, Any]:
     """(compiled template, its AST); a syntax error or a forbidden shape is an error.

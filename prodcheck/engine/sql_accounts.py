@@ -18,13 +18,12 @@ small table (`register`); everything per row is SQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from prodcheck.config import Config
 from prodcheck.engine.account_facts import email_key
-from prodcheck.engine.sql_conditions import literal
+from prodcheck.engine.index import Index
+from prodcheck.engine.sql_conditions import moment
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS, CONVERTED, table
 from prodcheck.engine.stored_plans import StoredPlans
 
@@ -34,25 +33,17 @@ ROWS = "SELECT id FROM accounts ORDER BY row"
 _ASCII = "regexp_matches(email, '^[\\x01-\\x7f]*$')"
 
 
-def _moment(moment: datetime) -> str:
-    return f"TIMESTAMPTZ {literal(moment.isoformat())}"
-
-
 def _microseconds(hours: float) -> int:
     """The allowance as Python's timedelta rounds it."""
     return timedelta(hours=hours) // timedelta(microseconds=1)
 
 
-def register(
-    conn: Any,
-    config: Config,
-    stored: StoredPlans | None,
-    app_rows: Iterable[Mapping[str, Any]],
-) -> None:
+def register(conn: Any, index: Index, stored: StoredPlans | None) -> None:
     """The small tables the statements join: account_plans(value, plan),
     email_keys(email, key), comped_ids(id), app_granted(owner)."""
     import pyarrow as pa
 
+    config = index.config
     text = pa.string()
     values = [row[0] for row in conn.execute(
         "SELECT DISTINCT plan FROM db_accounts WHERE plan IS NOT NULL ORDER BY plan"
@@ -62,17 +53,13 @@ def register(
         f"SELECT DISTINCT email FROM db_accounts WHERE email IS NOT NULL AND NOT {_ASCII}"
     ).fetchall()]  # fmt: skip
     access = config.database.columns.derivation("has_access")
-    granted: set[str] = set()
+    granted = set()
     if access is not None and access.source:
-        table_config = config.database.tables.get("app_subscriptions")
-        by_account = (
-            table_config is not None and "account_id" in table_config.columns.mapped_optional
-        )
-        link = "account_id" if by_account else "customer_id"
+        # the owners (index.app_by_owner) with a row that grants, as access.has_access reads them
         granted = {
-            str(row[link])
-            for row in app_rows
-            if row.get(link) is not None and row.get("status") in access.grants
+            owner
+            for owner, rows in index.app_by_owner.items()
+            if any(row.get("status") in access.grants for row in rows)
         }
     tables = {
         "account_plans": {"value": (text, values), "plan": (text, plans)},
@@ -84,29 +71,27 @@ def register(
         conn.register(name, table(columns))
 
 
-def _granted(config: Config, now: datetime) -> str:
+def _granted(index: Index) -> str:
     """Whether the row has access, the app's way (access.has_access)."""
+    config, now = index.config, index.now
     access = config.database.columns.derivation("has_access")
     if access is not None and access.source:
-        table_config = config.database.tables.get("app_subscriptions")
-        by_account = (
-            table_config is not None and "account_id" in table_config.columns.mapped_optional
-        )
-        owner = "a.id" if by_account else "a.customer_id"
+        owner = "a.id" if index.app_by_account else "a.customer_id"
         return f"coalesce({owner} IN (SELECT owner FROM app_granted), false)"
     if access is not None and access.expires:
         allowance = _microseconds(access.allowance_hours)
         return (
-            f"coalesce(a.access_expires_at + to_microseconds({allowance}) > {_moment(now)}, false)"
+            f"coalesce(a.access_expires_at + to_microseconds({allowance}) > {moment(now)}, false)"
         )
     return "coalesce(a.has_access, false)"
 
 
-def statements(config: Config, now: datetime) -> tuple[str, ...]:
+def statements(index: Index) -> tuple[str, ...]:
     """accounts, settle_accounts and allowance, from db_accounts and the tables
     `register` adds."""
+    config, now = index.config, index.now
     derived = {
-        "has_access": _granted(config, now),
+        "has_access": _granted(index),
         "deleted": "a.deleted_at IS NOT NULL",
         "comped": "coalesce(a.comped, false) OR a.id IN (SELECT id FROM comped_ids)",
     }
@@ -130,8 +115,8 @@ ORDER BY a.pos
     settle = "SELECT NULL::VARCHAR AS id LIMIT 0"
     if window:
         settle = (
-            f"SELECT DISTINCT id FROM db_accounts WHERE updated_at BETWEEN {_moment(now - window)} "
-            f"AND {_moment(now + timedelta(minutes=1))}"
+            f"SELECT DISTINCT id FROM db_accounts WHERE updated_at BETWEEN {moment(now - window)} "
+            f"AND {moment(now + timedelta(minutes=1))}"
         )
     access = config.database.columns.derivation("has_access")
     allowance = "SELECT NULL::VARCHAR AS id LIMIT 0"
@@ -139,7 +124,7 @@ ORDER BY a.pos
         since = now - timedelta(hours=access.allowance_hours)
         allowance = (
             "SELECT DISTINCT id FROM db_accounts WHERE access_expires_at > "
-            f"{_moment(since)} AND access_expires_at <= {_moment(now)}"
+            f"{moment(since)} AND access_expires_at <= {moment(now)}"
         )
     return (
         accounts,

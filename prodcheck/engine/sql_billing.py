@@ -25,12 +25,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from prodcheck.config import Policy
-from prodcheck.engine.sql_conditions import literal
-
-
-def _moment(moment: datetime) -> str:
-    return f"TIMESTAMPTZ {literal(moment.isoformat())}"
-
+from prodcheck.engine.sql_conditions import literal, moment
 
 CUSTOMERS = """
 CREATE OR REPLACE TEMP TABLE customers AS
@@ -86,7 +81,7 @@ def settle_customers(policy: Policy, now: datetime) -> str:
     window = timedelta(minutes=policy.settle_window_minutes)
     if not window:
         return "CREATE OR REPLACE TEMP TABLE settle_customers AS SELECT NULL::VARCHAR AS id LIMIT 0"
-    since, until = _moment(now - window), _moment(now + timedelta(minutes=1))
+    since, until = moment(now - window), moment(now + timedelta(minutes=1))
     recent = f"BETWEEN {since} AND {until}"
     return f"""
 CREATE OR REPLACE TEMP TABLE settle_customers AS

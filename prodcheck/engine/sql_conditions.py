@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from prodcheck.factspec import FactSpec, FactType
@@ -67,6 +68,11 @@ def literal(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     raise SqlConditionError(f"cannot write {value!r} as an SQL literal")
+
+
+def moment(value: datetime) -> str:
+    """A time as a TIMESTAMPTZ literal."""
+    return f"TIMESTAMPTZ {literal(value.isoformat())}"
 
 
 def _leaf(condition: Mapping[str, Any], facts: Mapping[str, FactSpec], where: str) -> str:

@@ -27,11 +27,11 @@ from prodcheck.billing_objects import billing_objects
 from prodcheck.catalogue import FACTS
 from prodcheck.config import EngineConfig
 from prodcheck.engine import sql_accounts, sql_billing, sql_rows
-from prodcheck.engine.account_facts import ids_looked_up
 from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, price_rows
 from prodcheck.engine.index import Index, with_accounts, with_billing
+from prodcheck.engine.sql_closure import closure, ids_table, numbers_table
 from prodcheck.engine.sql_conditions import cell, literal
 from prodcheck.engine.sql_facts import SETTLING_COLUMN, base, views
 from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
@@ -154,9 +154,8 @@ class Session:
             for statement in sql_billing.statements(policy, now):
                 self.conn.execute(statement)
         if self.accounts_in_db:
-            config = self.index.config
-            sql_accounts.register(self.conn, config, self._stored(), self.index.app_rows)
-            for statement in sql_accounts.statements(config, now):
+            sql_accounts.register(self.conn, self.index, self._stored())
+            for statement in sql_accounts.statements(self.index):
                 self.conn.execute(statement)
         for view in base(policy, now):
             self.conn.execute(view)
@@ -234,7 +233,7 @@ class Session:
         rows = None if wanted is None else sorted(set(wanted.get("account", ())))
         if self.accounts_in_db:
             # the rows' own Accounts first: the closure reads their ids
-            _numbers(self.conn, "wanted_rows", rows or [])
+            numbers_table(self.conn, "wanted_rows", rows or [])
             self._accounts = account_objects(
                 self.conn, "" if rows is None else "pos IN (SELECT n FROM wanted_rows)"
             )
@@ -263,7 +262,7 @@ class Session:
         """The index over the Accounts of these rows and of these customers (all of
         them for None), read back, with who settles as SQL found among all."""
         if customers is not None:
-            _ids(self.conn, "closure_customers", customers)
+            ids_table(self.conn, "closure_customers", customers)
             self._accounts = account_objects(
                 self.conn,
                 "pos IN (SELECT n FROM wanted_rows) "
@@ -293,7 +292,7 @@ class Session:
     def _entitling(self) -> frozenset[str]:
         """The ids of the subscriptions read back that entitle (an id entitles when
         any subscription listed under it does, as index.entitling says)."""
-        _ids(self.conn, "read_back", (s.id for s in self._subscriptions.values()))
+        ids_table(self.conn, "read_back", (s.id for s in self._subscriptions.values()))
         found = self.conn.execute(
             "SELECT DISTINCT id FROM sub_facts WHERE entitles AND id IN (SELECT id FROM read_back)"
         ).fetchall()
@@ -353,77 +352,3 @@ class Session:
             self._keyed["person"] = members
         email, customer_ids = self._keyed["person"][row]
         return (row, email, customer_ids)
-
-
-def _ids(conn: Any, name: str, ids: Iterable[str]) -> None:
-    import pyarrow as pa
-
-    conn.register(name, pa.table({"id": pa.array(sorted(set(ids)), pa.string())}))
-
-
-def _numbers(conn: Any, name: str, numbers: Iterable[int]) -> None:
-    import pyarrow as pa
-
-    conn.register(name, pa.table({"n": pa.array(sorted(set(numbers)), pa.int64())}))
-
-
-def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
-    """The customer ids whose billing objects the facts of these rows read: each
-    subject's own, those of the subscriptions an account or an app row names, a
-    price's subscribers, a person's customers; then, until nothing is added, every
-    customer of a subscription id listed under a customer already in (an id's
-    entitlement and lookups span every subscription listed under it)."""
-    index = session.index
-    customers: set[str] = set()
-    sub_ids: set[str] = set()
-    prices: set[str] = set()
-    persons: set[str] = set()
-    for kind, numbers in wanted.items():
-        rows = session.rows(kind)
-        for number in numbers:
-            if kind == "account":
-                account = session.account(number)
-                customers.add(account.customer_id or "")
-                sub_ids.update(ids_looked_up(account))
-                app_rows = index.app_rows_for(account)
-                sub_ids.update(r["id"] for r in app_rows if isinstance(r["id"], str))
-                continue
-            row = rows[number]
-            if kind == "app_subscription":
-                sub_ids.update([row["id"]] if isinstance(row["id"], str) else [])
-                customers.add(str(row.get("customer_id") or ""))
-            elif kind == "subscription":
-                customers.add(row[0])
-            elif kind == "price":
-                prices.add(row)
-            elif kind == "person":
-                persons.add(row)
-            else:
-                customers.add(row)
-    conn = session.conn
-    _ids(conn, "closure_prices", prices)
-    _ids(conn, "closure_persons", persons)
-    found = conn.execute(
-        "SELECT DISTINCT s.customer_id FROM items i JOIN sub_facts s ON s.row = i.sub_row "
-        "WHERE s.entitles AND i.price_id IN (SELECT id FROM closure_prices) "
-        "UNION SELECT customer_id FROM person_members WHERE key IN (SELECT id FROM closure_persons)"
-        if prices or persons
-        else "SELECT NULL LIMIT 0"
-    ).fetchall()
-    customers.update(row[0] for row in found)
-    while True:
-        _ids(conn, "closure_customers", customers)
-        listed = conn.execute(
-            "SELECT id FROM billing_subscriptions "
-            "WHERE customer_id IN (SELECT id FROM closure_customers)"
-        ).fetchall()
-        sub_ids.update(row[0] for row in listed)
-        _ids(conn, "closure_ids", sub_ids)
-        holders = conn.execute(
-            "SELECT DISTINCT customer_id FROM billing_subscriptions "
-            "WHERE id IN (SELECT id FROM closure_ids)"
-        ).fetchall()
-        more = {row[0] for row in holders} - customers
-        if not more:
-            return customers - {""}
-        customers |= more

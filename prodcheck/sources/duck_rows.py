@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from prodcheck.mapping import TableConfig
+from prodcheck.mapping import ColumnMapping, TableConfig
 from prodcheck.model import AccountState
 from prodcheck.row_objects import account_objects
 from prodcheck.sources.duck_fixtures import keys_present, raw_table
@@ -42,13 +42,29 @@ def read_typed(conn: Any, path: Path, table: TableConfig, name: str) -> list[str
         nulls = [column for column, number in zip(mapped, held, strict=True) if not number]
         if nulls and not keys_present(conn, path, nulls):
             return None
-    ensure_macros(conn)
     out = f"db_{name}"
-    conn.execute(typed_table(table.columns, raw, out))
-    if conn.execute(f"SELECT count(*) FROM {out} WHERE NOT ok").fetchall()[0][0]:
+    if not type_rows(conn, table.columns, raw, out):
         return None
     described = conn.execute(f"DESCRIBE {out}").fetchall()
     return [row[0] for row in described if row[0] not in ("pos", "ok")]
+
+
+def type_rows(
+    conn: Any, mapping: ColumnMapping, raw: str, out: str, tags: dict[str, str] | None = None
+) -> bool:
+    """Write `out` from the raw table (rows_sql.typed_table); whether SQL read every
+    value as rows.py would (else Python is to read the table)."""
+    ensure_macros(conn)
+    conn.execute(typed_table(mapping, raw, out, tags))
+    return not conn.execute(f"SELECT count(*) FROM {out} WHERE NOT ok").fetchall()[0][0]
+
+
+def account_state(conn: Any, table: TableConfig, *, objects: bool) -> tuple[AccountState, int]:
+    """The AccountState of the rows in db_accounts, and their count: with their
+    Accounts built, or (without `objects`) none, the rows staying in DuckDB."""
+    count: int = conn.execute("SELECT count(*) FROM db_accounts").fetchall()[0][0]
+    accounts = tuple(account_objects(conn).values()) if objects else ()
+    return AccountState(accounts=accounts, mapped_columns=table.columns.mapped_optional), count
 
 
 def read_accounts(conn: Any, path: Path, table: TableConfig) -> AccountState | None:
@@ -56,5 +72,4 @@ def read_accounts(conn: Any, path: Path, table: TableConfig) -> AccountState | N
     rows.accounts_from_rows reads them; None when Python is to read the file."""
     if read_typed(conn, path, table, "accounts") is None:
         return None
-    accounts = tuple(account_objects(conn).values())
-    return AccountState(accounts=accounts, mapped_columns=table.columns.mapped_optional)
+    return account_state(conn, table, objects=True)[0]

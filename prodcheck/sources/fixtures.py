@@ -230,15 +230,12 @@ class FixtureAccounts:
         """The accounts read by DuckDB and typed by SQL (duck_rows.py) into
         `db_accounts` on `conn`, or None when only `load` reads this file as it is.
         Without `objects` they stay there: the AccountState holds none."""
-        from prodcheck.row_objects import account_objects
-        from prodcheck.sources.duck_rows import read_typed
+        from prodcheck.sources.duck_rows import account_state, read_typed
 
         path = self._file()
         if read_typed(conn, path, self.table, "accounts") is None:
             return None
-        count: int = conn.execute("SELECT count(*) FROM db_accounts").fetchall()[0][0]
-        accounts = tuple(account_objects(conn).values()) if objects else ()
-        state = AccountState(accounts=accounts, mapped_columns=self.table.columns.mapped_optional)
+        state, count = account_state(conn, self.table, objects=objects)
         return state, self._info(path, count, [])
 
     def _info(self, path: Path, count: int, notes: list[str]) -> SourceInfo:

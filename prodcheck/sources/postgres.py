@@ -284,17 +284,16 @@ class PostgresAccounts:
         """The accounts copied into `duck`'s db_accounts and typed by SQL
         (postgres_copy.py), or None when only `load` reads this table as it is.
         Without `objects` they stay there: the AccountState holds none."""
-        from prodcheck.row_objects import account_objects
+        from prodcheck.sources.duck_rows import account_state
         from prodcheck.sources.postgres_copy import copy_accounts
 
         url = database_url(self.config, self.env)
         timeout = self.config.statement_timeout_seconds
         with read_only_connection(self.config, self.env) as conn:
-            count = copy_accounts(duck, conn, self.table, timeout, self.location, url)
-        if count is None:
+            copied = copy_accounts(duck, conn, self.table, timeout, self.location, url)
+        if not copied:
             return None
-        accounts = tuple(account_objects(duck).values()) if objects else ()
-        state = AccountState(accounts=accounts, mapped_columns=self.table.columns.mapped_optional)
+        state, count = account_state(duck, self.table, objects=objects)
         return state, accounts_info(self.config, "postgres", self.location, count)
 
     def _failure(self, exc: Exception, conn: Connection) -> str:

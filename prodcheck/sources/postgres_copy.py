@@ -10,7 +10,7 @@ configured `where`, the same order); before it is copied it is prepared once
 with LIMIT 0, through the extended protocol, which refuses a second statement:
 COPY itself is sent as a simple query.
 
-`copy_accounts` returns None whenever this path would not read the table
+`copy_accounts` returns False whenever this path would not read the table
 exactly as psycopg and rows.py do: a table spread over joined ones, a column of
 a type whose text the SQL does not read as psycopg's value (numeric, float,
 json, arrays ...), a value of a shape rows_sql.py leaves to Python. The caller
@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from prodcheck.errors import SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.sources.database import scrub
-from prodcheck.sources.duck_macros import ensure_macros
-from prodcheck.sources.rows_sql import identifier, typed_table
+from prodcheck.sources.duck_fixtures import quoted
+from prodcheck.sources.duck_rows import type_rows
 
 if TYPE_CHECKING:
     from prodcheck.sources.postgres import Connection
@@ -46,16 +46,12 @@ TAGS = {
 RAW = "raw_db_accounts"
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def copy_accounts(
     duck: Any, pg: Connection, config: TableConfig, timeout: float, location: str, url: str
-) -> int | None:
+) -> bool:
     """Write `db_accounts` on the DuckDB connection `duck` from the table read
-    through `pg` (inside the read-only transaction); the row count, or None when
-    psycopg and rows.py are to read it."""
+    through `pg` (inside the read-only transaction); False when psycopg and rows.py
+    are to read it."""
     import duckdb
     import psycopg
     from psycopg import sql
@@ -63,12 +59,12 @@ def copy_accounts(
     from prodcheck.sources.postgres import read_failure, table_query
 
     if config.joins:
-        return None
+        return False
     try:
         table, columns, query = table_query(pg, config)
         tags = {c: TAGS.get(table.columns[c][0], "") for c in columns}
         if not all(tags.values()):
-            return None
+            return False
         # One statement, or an error: prepared through the extended protocol.
         pg.execute(query + sql.SQL(" LIMIT 0"), prepare=True)
         with tempfile.TemporaryDirectory(prefix="prodcheck-copy-") as folder:
@@ -77,24 +73,19 @@ def copy_accounts(
             with path.open("wb") as out, pg.cursor().copy(copy) as stream:
                 for chunk in stream:
                     out.write(chunk)
-            declared = ", ".join(f"{_quoted(c)}: 'VARCHAR'" for c in columns)
+            declared = ", ".join(f"{quoted(c)}: 'VARCHAR'" for c in columns)
             try:
                 duck.execute(
                     f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT row_number() OVER () - 1 "
-                    f"AS pos, * FROM read_csv({_quoted(str(path))}, header = false, "
+                    f"AS pos, * FROM read_csv({quoted(str(path))}, header = false, "
                     f"columns = {{{declared}}}, delim = ',', quote = '\"', escape = '\"', "
                     "nullstr = '', allow_quoted_nulls = false, auto_detect = false)"
                 )
             except duckdb.OutOfMemoryException:
                 raise  # the memory limit's to raise
             except duckdb.Error:
-                return None  # a column name DuckDB cannot hold (two differing by case)
+                return False  # a column name DuckDB cannot hold (two differing by case)
     except psycopg.Error as exc:
         what = read_failure(exc, pg, config, timeout)
         raise SourceError(scrub(f"PostgreSQL at {location}: {what}.", url)) from None
-    ensure_macros(duck)
-    duck.execute(typed_table(config.columns, RAW, "db_accounts", tags))
-    if duck.execute("SELECT count(*) FROM db_accounts WHERE NOT ok").fetchall()[0][0]:
-        return None
-    count: int = duck.execute(f"SELECT count(*) FROM {identifier('db_accounts')}").fetchall()[0][0]
-    return count
+    return type_rows(duck, config.columns, RAW, "db_accounts", tags)

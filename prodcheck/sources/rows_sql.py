@@ -60,7 +60,7 @@ def _texts(texts: tuple[str, ...]) -> str:
 # (Created after stripe_sql.MACROS, whose pc_strip they use.)
 ROW_MACROS = (
     # to_str: text, stripped; an integer as its decimal text
-    f"CREATE OR REPLACE MACRO pc_row_str_ok(t, n) AS (n OR {_INTEGER} OR {_TEXT})",
+    f"CREATE OR REPLACE MACRO pc_row_str_ok(t, s, n) AS (n OR {_INTEGER} OR {_TEXT})",
     f"CREATE OR REPLACE MACRO pc_row_str(t, s) AS (CASE WHEN {_INTEGER} "
     f"THEN CAST(TRY_CAST(s AS HUGEINT) AS VARCHAR) WHEN {_TEXT} THEN nullif(s, '') END)",
     # to_bool: true/false, 0/1, or one of the texts it knows (ASCII letters and digits)
@@ -177,18 +177,14 @@ def columns(mapping: ColumnMapping) -> list[tuple[str, str, str]]:
         if derivation is None:
             reader = _READERS[spec.type]
             value = f"pc_row_{reader}({t}, {s})"
-            checks.append(
-                f"pc_row_{reader}_ok({t}, {n})"
-                if reader == "str"
-                else f"pc_row_{reader}_ok({t}, {s}, {n})"
-            )
+            checks.append(f"pc_row_{reader}_ok({t}, {s}, {n})")
             found.append((spec.name, kind, value))
         else:
             grants = ", ".join(_literal(grant) for grant in derivation.grants)
             status = f"pc_row_str({t}, {s})"
             found.append((spec.name, kind, f"coalesce({status} IN ({grants}), false)"))
             found.append((f"{spec.name}{SOURCE}", "VARCHAR", status))
-            checks.append(f"pc_row_str_ok({t}, {n})")
+            checks.append(f"pc_row_str_ok({t}, {s}, {n})")
     t, s, _ = _said(mapping.id)
     checks.append(f"pc_row_str({t}, {s}) IS NOT NULL")  # every row needs an id
     found.append(("ok", "BOOLEAN", f"coalesce({' AND '.join(checks)}, false)"))
