@@ -369,6 +369,33 @@ def test_a_trailing_comma_is_left_to_python(tmp_path: Path, text: str) -> None:
     assert raw_table(_conn(), "raw", path, RAW_COLUMNS["subscriptions"]) is None
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (b"[1,\n  ]", True),
+        (b'{"a": 1 ,  \n\n\n   }', True),
+        (b"[1," + b" " * 30 + b"]", True),
+        (b'{"a": ",}"}', True),  # inside a string: Python reads the file as well
+        (b"[1, 2]", False),
+        (b"[1]" + b" " * 20 + b",", False),
+        (b'[{"a": [1, 2], "b": {"c": 3}}]', False),
+        (b"", False),
+    ],
+)
+def test_the_trailing_comma_scan_spans_its_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: bytes, found: bool, chunk: int
+) -> None:
+    """The file is scanned in chunks: a comma and its closing bracket in different
+    chunks, blanks between, are found as in one."""
+    from prodcheck.sources import duck_fixtures
+
+    monkeypatch.setattr(duck_fixtures, "_CHUNK", chunk)
+    path = tmp_path / "subscriptions.json"
+    path.write_bytes(text)
+    assert duck_fixtures._trailing_comma(path) is found
+
+
 @pytest.mark.parametrize("collection", sorted(ABSENT))
 def test_an_absent_collection_gets_the_tables_its_statements_write(collection: str) -> None:
     conn = _conn()

@@ -27,8 +27,8 @@ from prodcheck.engine.sql_conditions import moment
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS, CONVERTED, table
 from prodcheck.engine.stored_plans import StoredPlans
 
-# The account kind's rows, in report order: their ids.
-ROWS = "SELECT id FROM accounts ORDER BY row"
+# The account kind's rows (their table, their key: the account id), as sql_rows.KEYS.
+KEYS = ("accounts", "id")
 # Emails lower-cased by SQL: ASCII, where DuckDB's lower() is Python's.
 _ASCII = "regexp_matches(email, '^[\\x01-\\x7f]*$')"
 

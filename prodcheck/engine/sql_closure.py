@@ -38,7 +38,6 @@ def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
     prices: set[str] = set()
     persons: set[str] = set()
     for kind, numbers in wanted.items():
-        rows = session.rows(kind)
         for number in numbers:
             if kind == "account":
                 account = session.account(number)
@@ -47,7 +46,7 @@ def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
                 app_rows = index.app_rows_for(account)
                 sub_ids.update(r["id"] for r in app_rows if isinstance(r["id"], str))
                 continue
-            row = rows[number]
+            row = session.key(kind, number)
             if kind == "app_subscription":
                 sub_ids.update([row["id"]] if isinstance(row["id"], str) else [])
                 customers.add(str(row.get("customer_id") or ""))

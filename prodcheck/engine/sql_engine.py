@@ -108,6 +108,7 @@ class Session:
         self.conn = index.billing_db if self.in_db else connect()
         self._loaded = False
         self._rows: dict[str, list[Any]] = {}
+        self._keys: dict[str, dict[int, Any]] = {}  # kind -> row number -> key
         self._provided: dict[str, list[str]] = {}
         self._views = views(index)
         self._facts_index: Index | None = None if self.in_db else index
@@ -123,23 +124,53 @@ class Session:
     def _keys_in_db(self, kind: str) -> bool:
         if kind == "account":
             return self.accounts_in_db
-        return self.in_db and kind in sql_rows.QUERIES
+        return self.in_db and kind in sql_rows.KEYS
+
+    def _key_table(self, kind: str) -> tuple[str, str]:
+        return sql_accounts.KEYS if kind == "account" else sql_rows.KEYS[kind]
 
     def rows(self, kind: str) -> list[Any]:
-        """The kind's rows (facts.KINDS) in report order, listed once; for a billing
-        kind whose objects stay in DuckDB, keys (see sql_rows.QUERIES)."""
+        """The kind's rows (facts.KINDS) in report order, listed once, of a kind whose
+        rows are listed in Python; the rows that stay in DuckDB are never all listed:
+        `flagged` reads back the keys of those it returns (see `key`)."""
+        assert not self._keys_in_db(kind), "rows in DuckDB: count() and key()"
         if kind not in self._rows:
-            if self._keys_in_db(kind):
-                self._load()
-                query = sql_accounts.ROWS if kind == "account" else sql_rows.QUERIES[kind]
-                found = self.conn.execute(query).fetchall()
-                self._rows[kind] = [row if len(row) > 1 else row[0] for row in found]
-            else:
-                self._rows[kind] = list(KINDS[kind].rows(self.index))
+            self._rows[kind] = list(KINDS[kind].rows(self.index))
         return self._rows[kind]
 
+    def count(self, kind: str) -> int:
+        if self._keys_in_db(kind):
+            self._load()
+            name, _ = self._key_table(kind)
+            return int(self.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+        return len(self.rows(kind))
+
+    def read_keys(self, kind: str, numbers: Iterable[int] | None) -> None:
+        """Reads back the keys of these rows (all for None) of a kind whose rows
+        stay in DuckDB (`rows` lists the others): a subscription's (customer id,
+        position, id), else its id."""
+        if not self._keys_in_db(kind):
+            return  # listed in Python (rows)
+        self._load()
+        name, columns = self._key_table(kind)
+        where = ""
+        if numbers is not None:
+            numbers_table(self.conn, "key_rows", numbers)
+            where = " WHERE row IN (SELECT n FROM key_rows)"
+        found = self.conn.execute(f"SELECT row, {columns} FROM {name}{where}").fetchall()
+        keys = self._keys.setdefault(kind, {})
+        for number, *key in found:
+            keys[number] = tuple(key) if len(key) > 1 else key[0]
+
+    def key(self, kind: str, number: int) -> Any:
+        """A row's key (read back by `flagged` for the rows it returns), or the row
+        itself for a kind listed in Python."""
+        if self._keys_in_db(kind):
+            return self._keys[kind][number]
+        return self.rows(kind)[number]
+
     def ident(self, kind: str, number: int) -> str:
-        row = self.rows(kind)[number]
+        row = self.key(kind, number)
         if self._keys_in_db(kind):
             return str(row[2] if kind == "subscription" else row)
         return KINDS[kind].ident(row)
@@ -180,15 +211,15 @@ class Session:
     def flagged(self, kind: str, rules: Sequence[Rule]) -> dict[int, tuple[str | None, set[str]]]:
         """Row number (in rows(kind)) -> (why it settles or None, the ids of the rules
         whose condition holds), for the rows where either is the case."""
-        rows = self.rows(kind)
-        if not rows:
+        count = self.count(kind)
+        if not count:
             return {}
         paths = list(dict.fromkeys(path for rule in rules for path in fact_paths(rule.condition)))
         provided = set(self.provided(kind))
         in_python = [path for path in paths if path not in provided]
         source = f"facts_{kind}"
         if in_python:
-            self.conn.register("python_facts", self._python_facts(kind, in_python, len(rows)))
+            self.conn.register("python_facts", self._python_facts(kind, in_python, count))
             source = f"{source} JOIN python_facts USING (row)"
         # One query per kind: a flag per rule, only the rows that settle or fire.
         predicates = [rule.predicate for rule in rules]
@@ -199,6 +230,8 @@ class Session:
         for number, reason, *hits in self.conn.execute(query).fetchall():
             holding = {rule.id for rule, hit in zip(rules, hits, strict=True) if hit}
             flagged[number] = (reason, holding)
+        if self._keys_in_db(kind):
+            self.read_keys(kind, flagged)
         return flagged
 
     def _python_facts(self, kind: str, paths: list[str], count: int) -> Any:
@@ -208,6 +241,8 @@ class Session:
 
         specs = FACTS[kind]
         numbers = range(count)
+        if self._keys_in_db(kind):
+            self.read_keys(kind, None)
         index = self.facts_index(None)
         build = KINDS[kind].build
         readers = [(path, getter(path), specs[path]) for path in paths]
@@ -330,7 +365,7 @@ class Session:
         """The row facts.KINDS builds facts from (after facts_index for it)."""
         if kind == "account":
             return self.account(number)
-        row = self.rows(kind)[number]
+        row = self.key(kind, number)
         if not self._keys_in_db(kind):
             return row
         index = self._facts_index

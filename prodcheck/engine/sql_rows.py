@@ -11,8 +11,9 @@ otherwise): each statement writes the table the kind's view reads its rows from.
   grouped by email key (the customer id when there is none), groups in the order
   of their first customer id, members sorted (facts.person_rows).
 
-QUERIES read each kind's row keys back, in row order: a subscription by
-(customer id, position in its collection, id), the others by id or key.
+KEYS name, per kind, the table holding its rows and the columns of a row's key:
+a subscription's is (customer id, position in its collection, id), the others' an
+id or key. The engine reads back the keys of the rows it reports alone.
 
 Pure: builds text, imports no database driver.
 """
@@ -51,9 +52,9 @@ ORDER BY row, k.customer_id
 """,
 )
 
-QUERIES = {
-    "subscription": "SELECT customer_id, pos, id FROM subscriptions ORDER BY row",
-    "customer": "SELECT id FROM customer_rows ORDER BY row",
-    "price": "SELECT id FROM price_rows ORDER BY row",
-    "person": "SELECT key FROM person_members GROUP BY row, key ORDER BY row",
+KEYS = {
+    "subscription": ("subscriptions", "customer_id, pos, id"),
+    "customer": ("customer_rows", "id"),
+    "price": ("price_rows", "id"),
+    "person": ("(SELECT DISTINCT row, key FROM person_members)", "key"),
 }

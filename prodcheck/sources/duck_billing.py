@@ -44,6 +44,8 @@ def read_stripe_folder(conn: Any, folder: Path) -> tuple[BillingState, SourceInf
     ensure_macros(conn)
     for statement in statements(frozenset(counts)):
         conn.execute(statement)
+    for name in counts:  # normalized: their memory back before the engine runs
+        conn.execute(f"DROP TABLE raw_stripe_{name}")
     if conn.execute("SELECT count(*) FROM stripe_unread").fetchall()[0][0]:
         return None
     info = SourceInfo(

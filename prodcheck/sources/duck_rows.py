@@ -52,10 +52,12 @@ def read_typed(conn: Any, path: Path, table: TableConfig, name: str) -> list[str
 def type_rows(
     conn: Any, mapping: ColumnMapping, raw: str, out: str, tags: dict[str, str] | None = None
 ) -> bool:
-    """Write `out` from the raw table (rows_sql.typed_table); whether SQL read every
-    value as rows.py would (else Python is to read the table)."""
+    """Write `out` from the raw table (rows_sql.typed_table), then drop the raw
+    table; whether SQL read every value as rows.py would (else Python is to read
+    the table)."""
     ensure_macros(conn)
     conn.execute(typed_table(mapping, raw, out, tags))
+    conn.execute(f"DROP TABLE {raw}")  # its memory back before the engine runs
     return not conn.execute(f"SELECT count(*) FROM {out} WHERE NOT ok").fetchall()[0][0]
 
 
