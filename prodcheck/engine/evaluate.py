@@ -188,7 +188,11 @@ def _findings(
     holding: list[Rule], item: SubjectFacts, base_context: dict[str, Any]
 ) -> Iterator[Finding]:
     superseded = {s for rule in holding for s in rule.supersedes}
-    context = {**base_context, **item.facts, "subject": item.subject}
+    # Only the facts the templates read: the others are never computed (item.facts
+    # computes each on first use).
+    facts = item.facts
+    read = {name: facts[name] for rule in holding for name in rule.names if name in facts}
+    context = {**base_context, **read, "subject": item.subject}
     for rule in holding:
         if rule.id in superseded:
             continue

@@ -232,35 +232,41 @@ def rendering() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Interrupt a render that runs too long (a loop in Python code): SIGALRM on
-    the main thread; elsewhere the static limits alone apply. The garbage collector
+def _timed(template: Template, context: Mapping[str, Any]) -> str:
+    """Render under the timer (SIGALRM's handler installed by `rendering`): a render
+    that runs too long (a loop in Python code) is interrupted. The garbage collector
     waits while the timer runs: with a million subscriptions in memory a full
     collection takes over a second, and that pause is not the template's."""
-    if not _can_alarm():
-        yield
-        return
     collecting = gc.isenabled()
     gc.disable()
-    with rendering():
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            if collecting:
-                gc.enable()
+    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        return _collect(template, context)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if collecting:
+            gc.enable()
+
+
+def _collect(template: Template, context: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(dict(context)):
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TemplateLimit(f"the text grew past {MAX_OUTPUT // 1024} KiB")
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def render_bounded(template: Template, context: Mapping[str, Any]) -> str:
-    """The rendered text, or TemplateLimit when it grows past MAX_OUTPUT or runs too long."""
-    parts: list[str] = []
-    size = 0
-    with _deadline(RENDER_SECONDS):
-        for chunk in template.generate(dict(context)):
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise TemplateLimit(f"the text grew past {MAX_OUTPUT // 1024} KiB")
-            parts.append(chunk)
-    return "".join(parts)
+    """The rendered text, or TemplateLimit when it grows past MAX_OUTPUT or runs
+    longer than RENDER_SECONDS (timed on the main thread; elsewhere the static
+    limits alone apply). Inside `rendering` (an evaluation's many renders) the
+    timer is only armed and disarmed."""
+    if getattr(_session, "active", False):
+        return _timed(template, context)
+    with rendering():
+        if getattr(_session, "active", False):
+            return _timed(template, context)
+        return _collect(template, context)
