@@ -22,6 +22,7 @@ from typing import Any
 
 from prodcheck.bundled import display_path
 from prodcheck.errors import ConfigError
+from prodcheck.json_text import dumps
 from prodcheck.results import (
     BaselineEntry,
     BaselineSummary,
@@ -204,4 +205,4 @@ def render_baseline(report: Report, entries: tuple[BaselineEntry, ...]) -> str:
             for e in entries
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document) + "\n"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
+from prodcheck.json_text import dumps
 from prodcheck.reporters.records import report_record
 from prodcheck.results import Report
 
 
 def render(report: Report) -> str:
-    return json.dumps(report_record(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(report_record(report)) + "\n"

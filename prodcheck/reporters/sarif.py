@@ -11,9 +11,9 @@ says so in `invocations` (executionSuccessful: false).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from prodcheck.json_text import dumps
 from prodcheck.reporters.records import money_record
 from prodcheck.results import Finding, Report, RuleInfo, Severity
 
@@ -127,4 +127,4 @@ def render(report: Report) -> str:
         },
     }
     document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document) + "\n"
