@@ -41,7 +41,7 @@ def _setting(name: str) -> str:
 
 def test_the_defaults() -> None:
     config = load_config(Path(__file__).parent.parent / "scenarios" / "demo" / "prodcheck.yml")
-    assert config.engine == EngineConfig(memory_limit="50%", temp_directory=None)
+    assert config.engine == EngineConfig(memory_limit="300MB", temp_directory=None)
 
 
 def test_the_limit_and_a_private_spill_directory_are_set(run_cli, demo_copy: Path) -> None:
