@@ -19,7 +19,6 @@ import click
 from prodcheck.cli.output import say
 from prodcheck.config import Config, find_config, load_config
 from prodcheck.errors import ConfigError
-from prodcheck.notify import notify_slack
 from prodcheck.redaction import scrub
 from prodcheck.reporters.github import escape_data, escape_property
 from prodcheck.reporters.markdown import cell
@@ -78,6 +77,8 @@ def after_check(
 ) -> None:
     """Side effects that never change the verdict: Slack, step outputs."""
     if config is not None and config.slack is not None:
+        from prodcheck.notify import notify_slack  # only when Slack is configured: 14 ms
+
         outcome = notify_slack(report, config.slack, env)
         if not outcome.sent or not quiet:
             prefix = "" if outcome.sent else "warning: "

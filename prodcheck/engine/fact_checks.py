@@ -246,9 +246,14 @@ def template_problems(ast: nodes.Template, subject: str, globals_: Iterable[str]
     """Unknown variables and unknown fields of known facts in one template."""
     facts = top_level(subject)
     known = set(facts) | set(CONTEXT) | set(globals_)
+    # Every name the template reads is a superset of the undeclared ones (loop
+    # variables too): only when one of those is unknown is the template compiled
+    # to tell them apart (meta.find_undeclared_variables: 44 ms for the built-ins).
+    loaded = {node.name for node in ast.find_all(nodes.Name) if node.ctx == "load"}
+    undeclared = meta.find_undeclared_variables(ast) if loaded - known else set()
     problems = [
         f"unknown variable '{name}'{did_you_mean(name, known) or _elsewhere(name, subject)}"
-        for name in sorted(meta.find_undeclared_variables(ast) - known)
+        for name in sorted(undeclared - known)
     ]
     bound = _locals(ast)
     seen: set[str] = set()
