@@ -209,8 +209,8 @@ class Session:
         return found
 
     def flagged(self, kind: str, rules: Sequence[Rule]) -> dict[int, tuple[str | None, set[str]]]:
-        """Row number (in rows(kind)) -> (why it settles or None, the ids of the rules
-        whose condition holds), for the rows where either is the case."""
+        """Row number -> (why it settles or None, the ids of the rules whose condition
+        holds), for the rows where either is the case; their keys are read back."""
         count = self.count(kind)
         if not count:
             return {}
@@ -230,8 +230,7 @@ class Session:
         for number, reason, *hits in self.conn.execute(query).fetchall():
             holding = {rule.id for rule, hit in zip(rules, hits, strict=True) if hit}
             flagged[number] = (reason, holding)
-        if self._keys_in_db(kind):
-            self.read_keys(kind, flagged)
+        self.read_keys(kind, flagged)
         return flagged
 
     def _python_facts(self, kind: str, paths: list[str], count: int) -> Any:
@@ -241,8 +240,7 @@ class Session:
 
         specs = FACTS[kind]
         numbers = range(count)
-        if self._keys_in_db(kind):
-            self.read_keys(kind, None)
+        self.read_keys(kind, None)
         index = self.facts_index(None)
         build = KINDS[kind].build
         readers = [(path, getter(path), specs[path]) for path in paths]
