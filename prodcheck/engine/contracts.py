@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError
 
 from prodcheck.bundled import display_path
 from prodcheck.catalogue import FACTS, SUBJECT_KINDS
@@ -21,6 +21,7 @@ from prodcheck.engine.conditions import ConditionError, check_condition, fact_pa
 from prodcheck.engine.fact_checks import (
     Problem,
     condition_problems,
+    names_read,
     template_columns,
     template_problems,
 )
@@ -54,11 +55,8 @@ class Rule:
     providers: frozenset[str] = ALL_PROVIDERS  # billing providers that supply its facts
     facts: tuple[str, ...] = ()  # the facts its condition names
     at_stake: bool = True  # its findings carry the subject's monthly amount
-    # The names its message and fix templates read (and their loop variables: a
-    # superset, as meta.find_undeclared_variables, which compiles the template to
-    # find them, would cost 87 ms of loading the built-in rules): a finding's
-    # context holds only these facts, the others (computed on first use) never
-    # computed for it.
+    # The names its message and fix read (fact_checks.names_read): a finding's
+    # context holds only these facts, the others never computed for it.
     names: frozenset[str] = frozenset()
 
     @property
@@ -200,9 +198,7 @@ def _compile_rule(
         providers=providers,
         facts=tuple(dict.fromkeys(fact_paths(data["when"]))),
         at_stake=data.get("at_stake", True),
-        names=frozenset(
-            node.name for ast in asts for node in ast.find_all(nodes.Name) if node.ctx == "load"
-        ),
+        names=frozenset(name for ast in asts for name in names_read(ast)),
     )
 
 
