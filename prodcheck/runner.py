@@ -99,7 +99,7 @@ def load_snapshot(
 ) -> Snapshot:
     _check_sources_configured(config, fixtures)
     with doing("setting the engine's memory limit"):
-        configure(config.engine)
+        configure(config.engine, small=_small(fixtures, config))
     needs = needs_for(config, rules)
     billing_from = fixtures or config.billing.fixtures
     where = f"fixtures in {billing_from}" if billing_from else f"the {config.billing.provider} API"
@@ -140,6 +140,24 @@ def load_snapshot(
         billing_db=billing_db,
         accounts_in_db=accounts_in_db,
     )
+
+
+# Fixture folders up to this size are read and checked on one thread.
+SMALL_INPUT = 4 << 20
+
+
+def _small(fixtures: Path | None, config: Config) -> bool:
+    """Whether this run reads fixture files only, SMALL_INPUT bytes at most in all."""
+    billing, database = fixtures or config.billing.fixtures, fixtures or config.database.fixtures
+    if billing is None or database is None:
+        return False
+    total = 0
+    for folder in {billing, database}:
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            total += path.stat().st_size if path.is_file() else 0
+            if total > SMALL_INPUT:
+                return False
+    return True
 
 
 def _billing_by_sql(source: Any) -> tuple[Any, tuple[BillingState, SourceInfo] | None]:

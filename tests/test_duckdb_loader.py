@@ -103,9 +103,15 @@ def _facts(item: Any) -> dict[str, Any]:
     return {"subject": item.subject, "refs": item.refs, **facts}
 
 
+# Subjects compared per kind: every one in a small scenario, an evenly spaced
+# sample of the large ones (each comparison reads back and builds one subject).
+SAMPLE = 12
+
+
 def _every_subject_alike(folder: Path) -> int:
     """Each subject's facts, built from the objects its closure reads back alone,
-    equal the ones built from every object, kind by kind and row by row."""
+    equal the ones built from every object, kind by kind and row by row (up to
+    SAMPLE rows of a kind, evenly spaced, the first and last among them)."""
     scenario = read_scenario(folder)
     assert scenario is not None and scenario.now is not None
     config = load_config(folder / "prodcheck.yml")
@@ -121,7 +127,10 @@ def _every_subject_alike(folder: Path) -> int:
             rows = list(spec.rows(python))
             assert session.count(kind) == len(rows), kind
             session.read_keys(kind, None)
+            step = max(1, -(-len(rows) // SAMPLE))
             for number, row in enumerate(rows):
+                if number % step and number != len(rows) - 1:
+                    continue
                 assert session.ident(kind, number) == spec.ident(row), kind
                 partial = session.facts_index({kind: [number]})
                 item = spec.build(partial, session.python_row(kind, number))
@@ -132,7 +141,12 @@ def _every_subject_alike(folder: Path) -> int:
     return compared
 
 
-@pytest.mark.parametrize("folder", STRIPE, ids=[f.name for f in STRIPE])
+# A -pass scenario is its -fail twin with the drift mended: the same kinds of
+# objects and closures, so the twins are compared on the -fail side only.
+FIRING = [folder for folder in STRIPE if not folder.name.endswith("-pass")]
+
+
+@pytest.mark.parametrize("folder", FIRING, ids=[f.name for f in FIRING])
 def test_facts_from_the_objects_read_back_are_the_same(folder: Path) -> None:
     assert _every_subject_alike(folder) > 0
 

@@ -74,3 +74,25 @@ def test_a_limit_that_is_no_size_is_refused_at_load(run_cli, demo_copy: Path, va
     result = run_cli("check", "--fixtures", str(demo_copy))
     assert result.exit_code == 2
     assert "engine.memory_limit" in result.output
+
+
+def test_a_small_fixture_run_takes_one_thread_a_large_one_every_core(
+    run_cli, demo_copy: Path
+) -> None:
+    import os
+
+    from prodcheck import runner
+
+    cores = str(os.cpu_count())
+    run_cli("check", "--fixtures", str(demo_copy), "--format", "json")
+    assert _setting("threads") == "1"
+    config = load_config(demo_copy / "prodcheck.yml")
+    assert runner._small(demo_copy, config)
+    # One byte over the bound (the folder's files, every one counted).
+    total = sum(p.stat().st_size for p in demo_copy.rglob("*") if p.is_file())
+    (demo_copy / "padding.txt").write_bytes(b"x" * (runner.SMALL_INPUT - total + 1))
+    assert not runner._small(demo_copy, config)
+    run_cli("check", "--fixtures", str(demo_copy), "--format", "json")
+    assert _setting("threads") == cores
+    # A live source: its size is unknown, every core.
+    assert not runner._small(None, config)
