@@ -1,5 +1,5 @@
 """The model's billing objects read back from the normalized billing tables a
-provider's SQL writes (sources/stripe_sql.py): all of them, or only those of some
+provider's SQL writes (sources/stripe_sql.py, paddle_sql.py): all of them, or only those of some
 customers, which is all the engine needs to write the messages of the subjects
 that fire.
 
@@ -67,7 +67,7 @@ def _items(conn: Any, subs: str) -> dict[int, list[SubscriptionItem]]:
     return items
 
 
-def _subscriptions(conn: Any, only: _Filter) -> dict[int, Subscription]:
+def _subscriptions(conn: Any, only: _Filter, provider: Provider) -> dict[int, Subscription]:
     """Position -> subscription, in position order."""
     subs = f"SELECT pos FROM billing_subscriptions {only.where('customer_id')}"
     items = _items(conn, subs)
@@ -103,7 +103,7 @@ def _subscriptions(conn: Any, only: _Filter) -> dict[int, Subscription]:
             trial_end=trial_end,
             pending_update_price_ids=tuple(pending.get(pos, ())),
             metadata=_metadata(metadata),
-            provider=Provider.STRIPE,
+            provider=provider,
         )
     return found
 
@@ -133,7 +133,10 @@ def _schedules(conn: Any, only: _Filter) -> tuple[SubscriptionSchedule, ...]:
 
 
 def billing_objects(
-    conn: Any, loaded: frozenset[str], customers: Collection[str] | None = None
+    conn: Any,
+    loaded: frozenset[str],
+    customers: Collection[str] | None = None,
+    provider: Provider = Provider.STRIPE,
 ) -> tuple[BillingState, dict[int, Subscription]]:
     """The objects the tables hold, in their collections' order: all of them, or the
     customers named, their subscriptions and those subscriptions' schedules (no
@@ -156,9 +159,9 @@ def billing_objects(
                 "ORDER BY pos"
             ).fetchall()
         )
-    subscriptions = _subscriptions(conn, only)
+    subscriptions = _subscriptions(conn, only, provider)
     state = BillingState(
-        provider=Provider.STRIPE,
+        provider=provider,
         customers=customer_objects,
         subscriptions=tuple(subscriptions.values()),
         schedules=_schedules(conn, only),

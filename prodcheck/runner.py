@@ -21,11 +21,11 @@ from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_engine import configure, connect
 from prodcheck.errors import ConfigError, doing
-from prodcheck.model import AccountState, BillingState, Provider, Snapshot, SourceInfo
+from prodcheck.model import AccountState, BillingState, Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_accounts, open_billing
-from prodcheck.sources.duck_billing import read_stripe_folder
+from prodcheck.sources.duck_billing import read_billing_folder
 from prodcheck.sources.fixtures import FixtureBilling
 from prodcheck.sources.rows import typed_rows
 from prodcheck.suppressions import apply_suppressions
@@ -162,15 +162,15 @@ def _small(fixtures: Path | None, config: Config) -> bool:
 
 def _billing_by_sql(source: Any) -> tuple[Any, tuple[BillingState, SourceInfo] | None]:
     """(the DuckDB connection, what it read) when SQL reads this source exactly as
-    Python would (Stripe fixtures, for now), else (None, None): Python reads it, as
-    it does everything with `PRODCHECK_LOADER=python` (the old path, kept while the
-    new one replaces it)."""
-    if not isinstance(source, FixtureBilling) or source.provider is not Provider.STRIPE:
+    Python would (Stripe and Paddle fixtures, for now), else (None, None): Python
+    reads it, as it does everything with `PRODCHECK_LOADER=python` (the old path,
+    kept while the new one replaces it)."""
+    if not isinstance(source, FixtureBilling):
         return None, None
     conn = connect()
     read = None
     try:
-        read = read_stripe_folder(conn, source.folder)
+        read = read_billing_folder(conn, source.folder, source.provider)
     finally:
         if read is None:
             conn.close()

@@ -2,9 +2,9 @@
 the engine's billing tables computed from them, objects read back only for the
 subjects that fire) against the Python one it replaces (PRODCHECK_LOADER=python):
 every scenario gives the same report, byte for byte, in every format that shows
-findings; every Stripe scenario is read by SQL, not handed back to Python; and
-every subject's facts built from the objects read back for it alone are the ones
-built from all of them."""
+findings; every Stripe and Paddle scenario is read by SQL, not handed back to
+Python; and every subject's facts built from the objects read back for it alone
+are the ones built from all of them."""
 
 from __future__ import annotations
 
@@ -45,11 +45,11 @@ def test_both_loaders_give_the_same_report(folder: Path, run_cli, monkeypatch) -
         assert sql.stdout == python.stdout, output
 
 
-STRIPE = [folder for folder in FOLDERS if (folder / "stripe").is_dir()]
+BILLED = [f for f in FOLDERS if (f / "stripe").is_dir() or (f / "paddle").is_dir()]
 
 
-@pytest.mark.parametrize("folder", STRIPE, ids=[f.name for f in STRIPE])
-def test_stripe_scenarios_are_read_by_sql(folder: Path) -> None:
+@pytest.mark.parametrize("folder", BILLED, ids=[f.name for f in BILLED])
+def test_provider_scenarios_are_read_by_sql(folder: Path) -> None:
     scenario = read_scenario(folder)
     assert scenario is not None
     config = load_config(folder / "prodcheck.yml")
@@ -71,7 +71,8 @@ def test_stripe_scenarios_are_read_by_sql(folder: Path) -> None:
     assert python.billing_db is None
     loaded = snapshot.billing.loaded
     assert loaded == python.billing.loaded
-    assert billing_objects(snapshot.billing_db, loaded)[0] == python.billing
+    provider = config.billing.provider
+    assert billing_objects(snapshot.billing_db, loaded, None, provider)[0] == python.billing
     assert snapshot.sources == python.sources
 
 
@@ -143,7 +144,7 @@ def _every_subject_alike(folder: Path) -> int:
 
 # A -pass scenario is its -fail twin with the drift mended: the same kinds of
 # objects and closures, so the twins are compared on the -fail side only.
-FIRING = [folder for folder in STRIPE if not folder.name.endswith("-pass")]
+FIRING = [folder for folder in BILLED if not folder.name.endswith("-pass")]
 
 
 @pytest.mark.parametrize("folder", FIRING, ids=[f.name for f in FIRING])

@@ -21,9 +21,10 @@ from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_billing import statements
 from prodcheck.engine.sql_engine import connect
 from prodcheck.engine.sql_load import load
+from prodcheck.model import Provider
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario
-from prodcheck.sources.duck_billing import read_stripe_folder
+from prodcheck.sources.duck_billing import read_billing_folder
 
 from .conftest import SCENARIOS
 
@@ -58,7 +59,8 @@ def _rows(conn: Any, query: str) -> list[tuple[Any, ...]]:
 
 def _sql_tables(folder: Path, config: Any, now: Any) -> Any:
     conn = connect()
-    assert read_stripe_folder(conn, folder) is not None  # every object read by SQL
+    read = read_billing_folder(conn, folder, Provider.STRIPE)
+    assert read is not None  # every object read by SQL
     for statement in statements(config.policy, now):
         conn.execute(statement)
     return conn

@@ -276,7 +276,9 @@ class Session:
         loaded = {"customers", "subscriptions"}
         loaded |= {"events"} if self.index.has_events else set()
         loaded |= {"subscription_schedules"} if self.index.has_schedules else set()
-        billing, self._subscriptions = billing_objects(self.conn, frozenset(loaded), customers)
+        billing, self._subscriptions = billing_objects(
+            self.conn, frozenset(loaded), customers, self.index.config.billing.provider
+        )
         self._facts_index = with_billing(
             self.index,
             billing,

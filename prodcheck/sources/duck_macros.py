@@ -1,5 +1,6 @@
 """The SQL macros the providers' and the rows' SQL read values with
-(stripe_sql.MACROS, rows_sql.ROW_MACROS), created once per database: they are
+(stripe_sql.MACROS, paddle_sql.MACROS,
+rows_sql.ROW_MACROS), created once per database: they are
 persistent macros, seen by every connection to it, so a check does not plan
 dozens of CREATE MACRO statements again (the process's one in-memory database
 is shared by every check it runs).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from prodcheck.sources.paddle_sql import MACROS as PADDLE_MACROS
 from prodcheck.sources.rows_sql import ROW_MACROS
 from prodcheck.sources.stripe_sql import MACROS
 
@@ -27,5 +29,5 @@ def ensure_macros(conn: Any) -> None:
         return
     except duckdb.CatalogException:
         pass
-    for statement in (*MACROS, *ROW_MACROS, _MARK):
+    for statement in (*MACROS, *PADDLE_MACROS, *ROW_MACROS, _MARK):
         conn.execute(statement)
