@@ -34,7 +34,9 @@ PYTHON = {"PRODCHECK_LOADER": "python"}
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
 def test_both_loaders_give_the_same_report(folder: Path, run_cli, monkeypatch) -> None:
-    many = folder.name in ("demo", "audit-8200", "mixed-saas", "settle-window")
+    # Every format that shows findings on the two with the most kinds of them; the
+    # rest in JSON, which holds every finding's fields.
+    many = folder.name in ("demo", "mixed-saas")
     for output in ("json", "terminal", "markdown") if many else ("json",):
         args = ("check", "--fixtures", str(folder), "--format", output)
         sql = run_cli(*args)
