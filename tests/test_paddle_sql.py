@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import copy
 import json
-import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from prodcheck.model import Customer, Provider, Subscription, SubscriptionItem, SubscriptionStatus
+from prodcheck.model import Provider
 from prodcheck.sources import paddle_normalize
-from prodcheck.sources.coerce import metadata
 from prodcheck.sources.duck_fixtures import raw_table
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.fixtures import read_json_list
-from prodcheck.sources.normalize_common import convert_all
 from prodcheck.sources.paddle_sql import RAW_COLUMNS, STATEMENTS
 
 from .conftest import SCENARIOS
-from .fuzzing import mutate_data
+from .normalized import agree, customers, mutation_outcomes, subscriptions, write_folder
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -63,76 +60,16 @@ def _objects(folder: Path) -> dict[str, list[Any]]:
     return {name: read_json_list(folder / f"{name}.json") for name in COLLECTIONS}
 
 
-def _write(folder: Path, objects: dict[str, list[Any]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, listed in objects.items():
-        (folder / f"{name}.json").write_text(json.dumps(listed))
-    return folder
-
-
-def _dicts(conn: Any, query: str) -> list[dict[str, Any]]:
-    cursor = conn.execute(query)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _meta(text: str | None) -> dict[str, str]:
-    return metadata(json.loads(text)) if text is not None else {}
-
-
 def _from_tables(conn: Any) -> tuple[dict[str, dict[int, Any]], set[tuple[str, int]]]:
-    items: dict[int, list[SubscriptionItem]] = {}
-    for row in _dicts(conn, "SELECT * FROM billing_items ORDER BY sub_pos, pos"):
-        sub = row.pop("sub_pos")
-        fields = {k: v for k, v in row.items() if k not in ("pos", "ok")}
-        items.setdefault(sub, []).append(SubscriptionItem(**fields))
-    subscriptions = {}
-    for row in _dicts(conn, "SELECT * FROM billing_subscriptions WHERE ok"):
-        pos = row.pop("pos")
-        del row["ok"]
-        subscriptions[pos] = Subscription(
-            **{
-                **row,
-                "status": SubscriptionStatus(row["status"]),
-                "metadata": _meta(row["metadata"]),
-            },
-            items=tuple(items.get(pos, ())),
-            provider=Provider.PADDLE,
-        )
-    customers = {
-        row.pop("pos"): Customer(**{k: v for k, v in row.items() if k != "ok"} | {
-            "metadata": _meta(row["metadata"])})
-        for row in _dicts(conn, "SELECT * FROM billing_customers WHERE ok")
-    }  # fmt: skip
+    read = {"subscriptions": subscriptions(conn, Provider.PADDLE), "customers": customers(conn)}
     unread = set(conn.execute("SELECT collection, pos FROM paddle_unread").fetchall())
-    return {"subscriptions": subscriptions, "customers": customers}, unread
-
-
-def _python(objects: list[Any], collection: str) -> dict[int, Any]:
-    """Position -> the object Python reads, for the objects it reads without error."""
-    convert, shape = CONVERTERS[collection]
-    read = {}
-    for pos, obj in enumerate(objects):
-        errors: list[str] = []
-        converted = convert_all([obj], convert, "x", errors, shape)
-        if not errors:
-            read[pos] = converted[0]
-    return read
+    return read, unread
 
 
 def _agree(conn: Any, objects: dict[str, list[Any]]) -> int:
     """Both readings compared; the number of objects SQL read."""
     sql, unread = _from_tables(conn)
-    read = 0
-    for name in COLLECTIONS:
-        python = _python(objects[name], name)
-        for pos, obj in enumerate(objects[name]):
-            if (name, pos) in unread:
-                continue
-            assert pos in python, (name, pos, obj)  # SQL read what Python refuses
-            assert sql[name][pos] == python[pos], (name, pos, obj)
-            read += 1
-    return read
+    return agree(sql, unread, objects, CONVERTERS)
 
 
 @pytest.mark.parametrize("folder", PADDLE, ids=[f.name for f in PADDLE])
@@ -235,7 +172,7 @@ EDGES = {
 def test_values_at_the_edges_are_read_as_python_reads_them(tmp_path: Path, case: str) -> None:
     objects = _one_subscription(EDGES[case])
     conn = _conn()
-    if _load(conn, _write(tmp_path / "paddle", objects)):
+    if _load(conn, write_folder(tmp_path / "paddle", objects)):
         _agree(conn, objects)
 
 
@@ -254,7 +191,7 @@ def test_the_canonical_edges_stay_on_the_sql_path(tmp_path: Path) -> None:
     for case in canonical:
         objects = _one_subscription(EDGES[case])
         conn = _conn()
-        assert _load(conn, _write(tmp_path / case.replace(" ", "_"), objects)), case
+        assert _load(conn, write_folder(tmp_path / case.replace(" ", "_"), objects)), case
         assert _agree(conn, objects) == sum(map(len, objects.values())), case
 
 
@@ -262,23 +199,15 @@ def test_the_canonical_edges_stay_on_the_sql_path(tmp_path: Path) -> None:
 def test_mutated_objects_are_read_the_same_or_left_to_python(
     tmp_path: Path, collection: str
 ) -> None:
-    """One object mutated per folder (tests/fuzzing.py), 40 times: DuckDB's reader
-    refuses the file (a nesting it does not declare: Python reads it), or SQL reads
-    the untouched objects and reads the mutated one as Python does, or lists it."""
-    rng = random.Random(20261205)
-    outcomes = {"refused": 0, "unread": 0, "read": 0}
-    for attempt in range(40):
-        objects = _objects(PADDLE[attempt % len(PADDLE)] / "paddle")
-        pos = rng.randrange(len(objects[collection]))
-        objects[collection][pos] = mutate_data(rng, objects[collection][pos], 2)
+    """A mutated object is read as Python reads it, or left to Python
+    (normalized.mutation_outcomes)."""
+
+    def normalize(folder: Path) -> Any:
         conn = _conn()
-        if not _load(conn, _write(tmp_path / str(attempt), objects)):
-            outcomes["refused"] += 1
-            continue
-        total = sum(map(len, objects.values()))
-        read = _agree(conn, objects)
-        assert read >= total - 1
-        outcomes["read" if read == total else "unread"] += 1
+        return conn if _load(conn, folder) else None
+
+    folders = [folder / "paddle" for folder in PADDLE]
+    outcomes = mutation_outcomes(folders, collection, _objects, normalize, _agree, tmp_path)
     # Each outcome happens: the test exercises all three paths.
     assert min(outcomes.values()) >= 3, outcomes
 

@@ -16,20 +16,16 @@ from typing import Any
 import pytest
 
 from prodcheck.model import (
-    Customer,
     Event,
+    Provider,
     SchedulePhase,
-    Subscription,
-    SubscriptionItem,
     SubscriptionSchedule,
     SubscriptionStatus,
 )
 from prodcheck.sources import stripe_normalize
-from prodcheck.sources.coerce import metadata
 from prodcheck.sources.duck_fixtures import raw_table
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.fixtures import read_json_list
-from prodcheck.sources.normalize_common import convert_all
 from prodcheck.sources.stripe_sql import (
     ABSENT,
     BY_COLLECTION,
@@ -41,7 +37,14 @@ from prodcheck.sources.stripe_sql import (
 )
 
 from .conftest import SCENARIOS
-from .fuzzing import mutate_data
+from .normalized import (
+    agree,
+    customers,
+    dicts,
+    mutation_outcomes,
+    subscriptions,
+    write_folder,
+)
 
 duckdb = pytest.importorskip("duckdb")  # a core dependency: present wherever prodcheck is
 
@@ -83,49 +86,9 @@ def _objects(folder: Path) -> dict[str, list[Any]]:
     }
 
 
-def _dicts(conn: Any, query: str) -> list[dict[str, Any]]:
-    cursor = conn.execute(query)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _meta(text: str | None) -> dict[str, str]:
-    return metadata(json.loads(text)) if text is not None else {}
-
-
-def _grouped(conn: Any, query: str) -> dict[int, list[Any]]:
-    found: dict[int, list[Any]] = {}
-    for key, value in conn.execute(query).fetchall():
-        found.setdefault(key, []).append(value)
-    return found
-
-
-def _subscriptions(conn: Any) -> dict[int, Subscription]:
-    items: dict[int, list[SubscriptionItem]] = {}
-    for row in _dicts(conn, "SELECT * FROM billing_items ORDER BY sub_pos, pos"):
-        sub = row.pop("sub_pos")
-        fields = {k: v for k, v in row.items() if k not in ("pos", "ok")}
-        items.setdefault(sub, []).append(SubscriptionItem(**fields))
-    pending = _grouped(conn, "SELECT sub_pos, price_id FROM billing_pending ORDER BY sub_pos, pos")
-    found = {}
-    for row in _dicts(conn, "SELECT * FROM billing_subscriptions WHERE ok"):
-        pos = row.pop("pos")
-        del row["ok"]
-        found[pos] = Subscription(
-            **{
-                **row,
-                "status": SubscriptionStatus(row["status"]),
-                "metadata": _meta(row["metadata"]),
-            },
-            items=tuple(items.get(pos, ())),
-            pending_update_price_ids=tuple(pending.get(pos, ())),
-        )
-    return found
-
-
 def _schedules(conn: Any) -> dict[int, SubscriptionSchedule]:
     phases: dict[int, list[SchedulePhase]] = {}
-    for row in _dicts(conn, "SELECT * FROM billing_schedule_phases ORDER BY schedule_pos, pos"):
+    for row in dicts(conn, "SELECT * FROM billing_schedule_phases ORDER BY schedule_pos, pos"):
         phase = SchedulePhase(row["phase_start"], row["phase_end"], tuple(row["price_ids"]))
         phases.setdefault(row["schedule_pos"], []).append(phase)
     return {
@@ -137,25 +100,20 @@ def _schedules(conn: Any) -> dict[int, SubscriptionSchedule]:
             created=row["created"],
             phases=tuple(phases.get(row["pos"], ())),
         )
-        for row in _dicts(conn, "SELECT * FROM billing_schedules WHERE ok")
+        for row in dicts(conn, "SELECT * FROM billing_schedules WHERE ok")
     }
 
 
 def _from_tables(conn: Any) -> tuple[dict[str, dict[int, Any]], set[tuple[str, int]]]:
     """The model objects the tables describe, by collection and position; and what
     is listed unread."""
-    customers = {
-        row.pop("pos"): Customer(**{k: v for k, v in row.items() if k != "ok"} | {
-            "metadata": _meta(row["metadata"])})
-        for row in _dicts(conn, "SELECT * FROM billing_customers WHERE ok")
-    }  # fmt: skip
     events = {
         row.pop("pos"): Event(**{k: v for k, v in row.items() if k != "ok"})
-        for row in _dicts(conn, "SELECT * FROM billing_events WHERE ok")
+        for row in dicts(conn, "SELECT * FROM billing_events WHERE ok")
     }
     read = {
-        "subscriptions": _subscriptions(conn),
-        "customers": customers,
+        "subscriptions": subscriptions(conn, Provider.STRIPE),
+        "customers": customers(conn),
         "subscription_schedules": _schedules(conn),
         "events": events,
     }
@@ -163,32 +121,10 @@ def _from_tables(conn: Any) -> tuple[dict[str, dict[int, Any]], set[tuple[str, i
     return read, unread
 
 
-def _python(objects: list[Any], collection: str) -> dict[int, Any]:
-    """Position -> the object Python reads, for the objects it reads without error."""
-    convert, shape = CONVERTERS[collection]
-    read = {}
-    for pos, obj in enumerate(objects):
-        errors: list[str] = []
-        converted = convert_all([obj], convert, "x", errors, shape)
-        if not errors:
-            read[pos] = converted[0]
-    return read
-
-
 def _agree(conn: Any, objects: dict[str, list[Any]]) -> int:
     """Both readings compared; the number of objects SQL read."""
     sql, unread = _from_tables(conn)
-    read = 0
-    for name in COLLECTIONS:
-        python = _python(objects[name], name)
-        for pos in range(len(objects[name])):
-            if (name, pos) in unread:
-                continue
-            obj = objects[name][pos]
-            assert pos in python, (name, pos, obj)  # SQL read what Python refuses
-            assert sql[name][pos] == python[pos], (name, pos, obj)
-            read += 1
-    return read
+    return agree(sql, unread, objects, CONVERTERS)
 
 
 def _conn() -> Any:
@@ -241,13 +177,6 @@ def test_what_duckdb_does_not_read_is_left_to_python(tmp_path: Path, text: str) 
     assert raw_table(_conn(), "raw", path, RAW_COLUMNS["subscriptions"]) is None
 
 
-def _write(folder: Path, objects: dict[str, list[Any]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, listed in objects.items():
-        (folder / f"{name}.json").write_text(json.dumps(listed, default=str))
-    return folder
-
-
 MUTATED = {
     "subscriptions": ("mixed-saas", "audit-8200", "plan-stale-pending-downgrade-fail"),
     "customers": ("mixed-saas", "audit-8200", "demo"),
@@ -260,24 +189,15 @@ MUTATED = {
 def test_mutated_objects_are_read_the_same_or_left_to_python(
     tmp_path: Path, collection: str
 ) -> None:
-    """One object mutated per folder (tests/fuzzing.py), 40 times: DuckDB's reader
-    refuses the file (a nesting it does not declare: Python reads it), or SQL reads
-    the untouched objects and reads the mutated one as Python does, or lists it."""
-    rng = random.Random(20261205)
-    folders = MUTATED[collection]
-    outcomes = {"refused": 0, "unread": 0, "read": 0}
-    for attempt in range(40):
-        objects = _objects(SCENARIOS / folders[attempt % len(folders)] / "stripe")
-        pos = rng.randrange(len(objects[collection]))
-        objects[collection][pos] = mutate_data(rng, objects[collection][pos], 2)
+    """A mutated object is read as Python reads it, or left to Python
+    (normalized.mutation_outcomes)."""
+
+    def normalize(folder: Path) -> Any:
         conn = _conn()
-        if not _load(conn, _write(tmp_path / str(attempt), objects)):
-            outcomes["refused"] += 1
-            continue
-        total = sum(map(len, objects.values()))
-        read = _agree(conn, objects)
-        assert read >= total - 1
-        outcomes["read" if read == total else "unread"] += 1
+        return conn if _load(conn, folder) else None
+
+    folders = [SCENARIOS / name / "stripe" for name in MUTATED[collection]]
+    outcomes = mutation_outcomes(folders, collection, _objects, normalize, _agree, tmp_path)
     # Each outcome happens: the test exercises all three paths.
     assert min(outcomes.values()) >= 3, outcomes
 
@@ -290,7 +210,7 @@ def test_a_changed_status_stays_on_the_sql_path(tmp_path: Path) -> None:
     for obj in objects["subscriptions"]:
         obj["status"] = rng.choice(statuses)
     conn = _conn()
-    assert _load(conn, _write(tmp_path / "changed", objects))
+    assert _load(conn, write_folder(tmp_path / "changed", objects))
     assert _agree(conn, objects) == sum(map(len, objects.values()))
 
 
@@ -397,7 +317,7 @@ def test_the_trailing_comma_scan_spans_its_chunks(
 
 
 @pytest.mark.parametrize("collection", sorted(ABSENT))
-def test_an_absent_collection_gets_the_tables_its_statements_write(collection: str) -> None:
+def test_an_absent_collection_gets_the_tables_its_statementswrite_folder(collection: str) -> None:
     conn = _conn()
     conn.execute(empty_table(collection))
     for statement in MACROS + BY_COLLECTION[collection]:
