@@ -1,7 +1,7 @@
 """The model's billing objects read back from the normalized billing tables a
-provider's SQL writes (sources/stripe_sql.py, paddle_sql.py): all of them, or only those of some
-customers, which is all the engine needs to write the messages of the subjects
-that fire.
+provider's SQL writes (sources/stripe_sql.py, paddle_sql.py): all of them, or
+only those of some customers, which is all the engine needs to write the
+messages of the subjects that fire.
 
 Tables: billing_subscriptions, billing_items, billing_pending, billing_customers,
 billing_schedules, billing_schedule_phases, billing_events (columns in

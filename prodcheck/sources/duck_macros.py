@@ -1,9 +1,8 @@
 """The SQL macros the providers' and the rows' SQL read values with
-(stripe_sql.MACROS, paddle_sql.MACROS,
-rows_sql.ROW_MACROS), created once per database: they are
-persistent macros, seen by every connection to it, so a check does not plan
-dozens of CREATE MACRO statements again (the process's one in-memory database
-is shared by every check it runs).
+(stripe_sql.MACROS, paddle_sql.MACROS, rows_sql.ROW_MACROS), created once per
+database: they are persistent macros, seen by every connection to it, so a check
+does not plan dozens of CREATE MACRO statements again (the process's one
+in-memory database is shared by every check it runs).
 
 The connection is given; duckdb is imported by whoever opens it.
 """

@@ -25,13 +25,15 @@ Pure: builds text, imports no database driver.
 
 from __future__ import annotations
 
+from prodcheck.sources.stripe_sql import ABSENT
+
 # Paddle's statuses (paddle_normalize._STATUSES), read as they are, never stripped.
 STATUSES = "'active', 'trialing', 'past_due', 'paused', 'canceled'"
 
 # Each macro reads one JSON value the way coerce.py does, for the shapes Paddle
 # sends; its `_ok` twin says whether the value is such a shape (stripe_sql.MACROS
-# hold the shared ones: pc_absent, pc_text, pc_text_ok, pc_id_ok, pc_object_ok,
-# pc_metadata_ok).
+# hold the shared ones: pc_absent, pc_text, pc_text_ok, pc_id_ok, pc_int, pc_int_ok,
+# pc_object_ok, pc_metadata_ok).
 MACROS = (
     # An RFC 3339 timestamp in UTC as Paddle writes it ("2026-04-15T12:00:00.000000Z"),
     # which datetime.fromisoformat reads to the same instant: a valid date and time
@@ -45,14 +47,10 @@ MACROS = (
     "CREATE OR REPLACE MACRO pc_rfc3339(j) AS (CASE WHEN pc_rfc3339_ok(j) "
     "THEN TRY_CAST(json_extract_string(j, '$') AS TIMESTAMPTZ) END)",
     # An amount as Paddle sends it (digits as text) or as an integer: to_int's.
-    "CREATE OR REPLACE MACRO pc_amount_ok(j) AS (pc_absent(j) OR (json_type(j) = 'VARCHAR' "
-    "AND regexp_full_match(json_extract_string(j, '$'), '[0-9]{1,18}')) "
-    "OR (json_type(j) IN ('BIGINT', 'UBIGINT') AND TRY_CAST(j AS BIGINT) IS NOT NULL))",
+    "CREATE OR REPLACE MACRO pc_amount_ok(j) AS (pc_int_ok(j) OR (json_type(j) = 'VARCHAR' "
+    "AND regexp_full_match(json_extract_string(j, '$'), '[0-9]{1,18}')))",
     "CREATE OR REPLACE MACRO pc_amount(j) AS (CASE WHEN json_type(j) = 'VARCHAR' "
     "THEN TRY_CAST(json_extract_string(j, '$') AS BIGINT) ELSE TRY_CAST(j AS BIGINT) END)",
-    # an integer, as the JSON integer it is
-    "CREATE OR REPLACE MACRO pc_whole_ok(j) AS (pc_absent(j) OR (json_type(j) IN "
-    "('BIGINT', 'UBIGINT') AND TRY_CAST(j AS BIGINT) IS NOT NULL))",
     # an object (keys unique), or absent
     "CREATE OR REPLACE MACRO pc_object_or_absent_ok(j) AS (pc_absent(j) OR pc_object_ok(j))",
 )
@@ -100,9 +98,9 @@ _ITEM_OK = " AND ".join(
         "regexp_full_match(json_extract_string(price.unit_price.currency_code, '$'), '[A-Za-z]+')",
         "pc_amount_ok(price.unit_price.amount)",
         "pc_text_ok(price.billing_cycle.interval)",
-        "pc_whole_ok(price.billing_cycle.frequency)",
+        "pc_int_ok(price.billing_cycle.frequency)",
         "pc_text_ok(price.product_id)",
-        "pc_whole_ok(item.quantity)",
+        "pc_int_ok(item.quantity)",
         "pc_rfc3339_ok(item.created_at)",
         "pc_rfc3339_ok(period.starts_at) AND pc_rfc3339_ok(period.ends_at)",
         "pc_object_or_absent_ok(item.trial_dates)",
@@ -194,17 +192,13 @@ SELECT pos, pc_text(id) AS id, pc_text(email) AS email, pc_text(name) AS name,
 FROM raw_paddle_customers
 """
 
-# What Paddle does not have, as stripe_sql.py's statements write it for a Stripe
-# source without it (tests/test_paddle_sql.py holds the columns to Stripe's).
+# What Paddle does not have: empty pending prices, and the tables stripe_sql.py
+# writes for a Stripe source without schedules or events (tests/test_paddle_sql.py
+# holds the columns to Stripe's).
 EMPTY = (
     "CREATE OR REPLACE TEMP TABLE billing_pending (sub_pos BIGINT, pos BIGINT, price_id VARCHAR)",
-    "CREATE OR REPLACE TEMP TABLE billing_schedules (pos BIGINT, id VARCHAR, "
-    "subscription_id VARCHAR, customer_id VARCHAR, status VARCHAR, created TIMESTAMPTZ, "
-    "ok BOOLEAN)",
-    "CREATE OR REPLACE TEMP TABLE billing_schedule_phases (schedule_pos BIGINT, pos BIGINT, "
-    "phase_start TIMESTAMPTZ, phase_end TIMESTAMPTZ, price_ids VARCHAR[], ok BOOLEAN)",
-    "CREATE OR REPLACE TEMP TABLE billing_events (pos BIGINT, id VARCHAR, type VARCHAR, "
-    "created TIMESTAMPTZ, object_id VARCHAR, pending_webhooks BIGINT, ok BOOLEAN)",
+    *ABSENT["subscription_schedules"],
+    *ABSENT["events"],
 )
 
 UNREAD = """
