@@ -60,15 +60,14 @@ def test_provider_scenarios_are_read_by_sql(folder: Path) -> None:
     assert snapshot.billing_db is not None
     # The objects stay in DuckDB; read back, they are Python's, in the same order.
     assert snapshot.billing.subscriptions == ()
-    # So do the accounts (a table joined to others is read by Python, for now).
-    assert snapshot.accounts_in_db is not bool(config.database.joins)
-    if snapshot.accounts_in_db:
-        assert snapshot.accounts.accounts == ()
-        read_back = tuple(account_objects(snapshot.billing_db).values())
-        assert (
-            read_back
-            == load_snapshot(config, rules, folder, PYTHON, True, scenario.now).accounts.accounts
-        )
+    # So do the accounts, joined tables and all.
+    assert snapshot.accounts_in_db
+    assert snapshot.accounts.accounts == ()
+    read_back = tuple(account_objects(snapshot.billing_db).values())
+    assert (
+        read_back
+        == load_snapshot(config, rules, folder, PYTHON, True, scenario.now).accounts.accounts
+    )
     python = load_snapshot(config, rules, folder, PYTHON, True, scenario.now)
     assert python.billing_db is None
     loaded = snapshot.billing.loaded

@@ -3,55 +3,132 @@ accounts table into `db_accounts`, where the engine reads them (or from which
 the Accounts are built without a Python pass over each value).
 
 `read_accounts` returns None whenever the SQL path would not read the file
-exactly as fixtures.py and rows.py do (a CSV, a table spread over joined ones, a
-file DuckDB's reader refuses or would read where JSON does not, a mapped column
-in no row, a value of a shape rows_sql.py leaves to Python): the caller then reads
-it the Python way, which also names each problem.
+exactly as fixtures.py and rows.py do (a file DuckDB's reader refuses or would
+read where JSON or Python's csv does not, a mapped column in no row, a value of a
+shape rows_sql.py leaves to Python, a join duck_joins.py leaves to joins.py): the
+caller then reads it the Python way, which also names each problem.
 
 The connection is given; duckdb is imported by whoever opens it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from prodcheck.errors import ProdcheckError
 from prodcheck.mapping import ColumnMapping, TableConfig
 from prodcheck.model import AccountState
 from prodcheck.row_objects import account_objects
+from prodcheck.sources.duck_csv import header, raw_csv
 from prodcheck.sources.duck_fixtures import keys_present, raw_table
+from prodcheck.sources.duck_joins import Tags, join_raw
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.rows_sql import identifier, typed_table
 
 
-def read_typed(conn: Any, path: Path, table: TableConfig, name: str) -> list[str] | None:
-    """Write `db_<name>(pos, <typed fields>, ok)` from a JSON or NDJSON fixture file;
-    its columns (pos and ok aside), or None when Python is to read the file."""
-    if path.suffix not in (".json", ".ndjson") or table.joins:
-        return None
-    mapped = list(dict.fromkeys(column for _, column in table.columns.items()))
+def read_typed(
+    conn: Any,
+    path: Path,
+    table: TableConfig,
+    name: str,
+    locate: Callable[[TableConfig], Path] | None = None,
+) -> list[str] | None:
+    """Write `db_<name>(pos, <typed fields>, ok)` from a fixture file (JSON, NDJSON
+    or CSV; `locate` finds each joined table's file); its columns (pos and ok
+    aside), or None when Python is to read the file."""
     raw = f"raw_db_{name}"
-    count = raw_table(conn, raw, path, dict.fromkeys(mapped, "JSON"))
-    if count is None:
+    mapped = list(dict.fromkeys(column for _, column in table.columns.items()))
+    if table.joins:
+        tags = _joined(conn, raw, path, table, locate)
+    else:
+        tags = raw_rows(conn, raw, path, mapped, required=mapped)
+    if tags is None:
         return None
-    if count:
-        # a mapped column no row holds (fixtures.py names it), told from one every
-        # row holds as null
-        counts = ", ".join(f"count({identifier(c)})" for c in mapped)
-        held = conn.execute(f"SELECT {counts} FROM {raw}").fetchall()[0]
-        nulls = [column for column, number in zip(mapped, held, strict=True) if not number]
-        if nulls and not keys_present(conn, path, nulls):
-            return None
     out = f"db_{name}"
-    if not type_rows(conn, table.columns, raw, out):
+    if not type_rows(conn, table.columns, raw, out, tags):
         return None
     described = conn.execute(f"DESCRIBE {out}").fetchall()
     return [row[0] for row in described if row[0] not in ("pos", "ok")]
 
 
-def type_rows(
-    conn: Any, mapping: ColumnMapping, raw: str, out: str, tags: dict[str, str] | None = None
-) -> bool:
+def raw_rows(
+    conn: Any, raw: str, path: Path, columns: list[str], required: list[str]
+) -> Tags | None:
+    """Write `raw(pos, <columns>)` from a table's fixture file: JSON values, or (a
+    CSV's) text, whose tags are returned; None when Python is to read the file,
+    one holding rows none of which holds a `required` column included (fixtures.py
+    names it)."""
+    if path.suffix == ".csv":
+        names = header(path)
+        if names is None:
+            return None
+        count = raw_csv(conn, raw, path, columns, names)
+        if count is None or (count and not set(required) <= set(names)):
+            return None
+        return dict.fromkeys(columns, "VARCHAR")
+    if path.suffix not in (".json", ".ndjson"):
+        return None
+    count = raw_table(conn, raw, path, dict.fromkeys(columns, "JSON"))
+    if count is None:
+        return None
+    if count and required:
+        # a column no row holds (fixtures.py names it), told from one every row
+        # holds as null
+        counts = ", ".join(f"count({identifier(c)})" for c in required)
+        held = conn.execute(f"SELECT {counts} FROM {raw}").fetchall()[0]
+        nulls = [column for column, number in zip(required, held, strict=True) if not number]
+        if nulls and not keys_present(conn, path, nulls):
+            return None
+    return {}
+
+
+def _held(conn: Any, path: Path, columns: list[str]) -> bool:
+    """Whether some row of the file holds each column (as a key, or in the header)."""
+    if path.suffix == ".csv":
+        return set(columns) <= set(header(path) or ())
+    return keys_present(conn, path, columns)
+
+
+def _joined(
+    conn: Any,
+    raw: str,
+    path: Path,
+    table: TableConfig,
+    locate: Callable[[TableConfig], Path] | None,
+) -> Tags | None:
+    """The accounts' own columns and each joined table's, read and joined into
+    `raw` (duck_joins.py), as fixtures.py joins them; rows that hold the joined
+    columns themselves (a recorded snapshot writes them so) are taken as they
+    are. None when Python is to read them."""
+    mapped = list(dict.fromkeys(column for _, column in table.columns.items()))
+    wanted = [c for c in mapped if table.join_of(c)]
+    own = [c for c in mapped if not table.join_of(c)]
+    columns = list(dict.fromkeys([*mapped, *table.own_columns()]))
+    tags = raw_rows(conn, raw, path, columns, required=own)
+    if tags is None:
+        return None
+    if conn.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0] and _held(conn, path, wanted):
+        return tags
+    if locate is None:
+        return None
+    joined = []
+    for index, (_, config) in enumerate(table.joined()):
+        try:
+            found = locate(config)
+        except ProdcheckError:
+            return None  # fixtures.py names it, after what it reads first
+        columns = list(dict.fromkeys(c for _, c in config.columns.items()))
+        read = raw_rows(conn, f"{raw}_join_{index}", found, columns, required=columns)
+        if read is None:
+            return None
+        joined.append((f"{raw}_join_{index}", read))
+    conn.execute(f"ALTER TABLE {raw} RENAME TO {raw}_own")
+    return join_raw(conn, raw, table, (f"{raw}_own", tags), joined)
+
+
+def type_rows(conn: Any, mapping: ColumnMapping, raw: str, out: str, tags: Tags) -> bool:
     """Write `out` from the raw table (rows_sql.typed_table), then drop the raw
     table; whether SQL read every value as rows.py would (else Python is to read
     the table)."""
@@ -69,9 +146,11 @@ def account_state(conn: Any, table: TableConfig, *, objects: bool) -> tuple[Acco
     return AccountState(accounts=accounts, mapped_columns=table.columns.mapped_optional), count
 
 
-def read_accounts(conn: Any, path: Path, table: TableConfig) -> AccountState | None:
-    """The accounts of a JSON or NDJSON fixture file, in file order, as
-    rows.accounts_from_rows reads them; None when Python is to read the file."""
-    if read_typed(conn, path, table, "accounts") is None:
+def read_accounts(
+    conn: Any, path: Path, table: TableConfig, locate: Callable[[TableConfig], Path] | None = None
+) -> AccountState | None:
+    """The accounts of a fixture file, in file order, as rows.accounts_from_rows
+    reads them; None when Python is to read the file."""
+    if read_typed(conn, path, table, "accounts", locate) is None:
         return None
     return account_state(conn, table, objects=True)[0]

@@ -11,6 +11,7 @@ import csv
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +234,8 @@ class FixtureAccounts:
         from prodcheck.sources.duck_rows import account_state, read_typed
 
         path = self._file()
-        if read_typed(conn, path, self.table, "accounts") is None:
+        locate = partial(table_file, self.folder)
+        if read_typed(conn, path, self.table, "accounts", locate) is None:
             return None
         state, count = account_state(conn, self.table, objects=objects)
         return state, self._info(path, count, [])

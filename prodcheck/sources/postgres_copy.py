@@ -10,10 +10,13 @@ configured `where`, the same order); before it is copied it is prepared once
 with LIMIT 0, through the extended protocol, which refuses a second statement:
 COPY itself is sent as a simple query.
 
+Tables joined to the accounts table are copied the same way, each on its own,
+and joined by DuckDB (duck_joins.py) as joins.py joins the rows psycopg reads.
+
 `copy_accounts` returns False whenever this path would not read the table
-exactly as psycopg and rows.py do: a table spread over joined ones, a column of
-a type whose text the SQL does not read as psycopg's value (numeric, float,
-json, arrays ...), a value of a shape rows_sql.py leaves to Python. The caller
+exactly as psycopg and rows.py do: a column of a type whose text the SQL does
+not read as psycopg's value (numeric, float, json, arrays ...), a value of a
+shape rows_sql.py leaves to Python, a join duck_joins.py leaves to joins.py. The caller
 then reads the rows through psycopg, which names each problem.
 """
 
@@ -27,6 +30,7 @@ from prodcheck.errors import SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.sources.database import scrub
 from prodcheck.sources.duck_fixtures import quoted
+from prodcheck.sources.duck_joins import Tags, join_raw
 from prodcheck.sources.duck_rows import type_rows
 
 if TYPE_CHECKING:
@@ -50,42 +54,64 @@ def copy_accounts(
     duck: Any, pg: Connection, config: TableConfig, timeout: float, location: str, url: str
 ) -> bool:
     """Write `db_accounts` on the DuckDB connection `duck` from the table read
-    through `pg` (inside the read-only transaction); False when psycopg and rows.py
-    are to read it."""
-    import duckdb
+    through `pg` (inside the read-only transaction), its joined tables joined by
+    duck_joins.py; False when psycopg and rows.py are to read it."""
     import psycopg
-    from psycopg import sql
 
-    from prodcheck.sources.postgres import read_failure, table_query
+    from prodcheck.sources.postgres import read_failure
 
-    if config.joins:
-        return False
     try:
-        table, columns, query = table_query(pg, config)
-        tags = {c: TAGS.get(table.columns[c][0], "") for c in columns}
-        if not all(tags.values()):
-            return False
-        # One statement, or an error: prepared through the extended protocol.
-        pg.execute(query + sql.SQL(" LIMIT 0"), prepare=True)
-        with tempfile.TemporaryDirectory(prefix="prodcheck-copy-") as folder:
-            path = Path(folder) / "rows.csv"
-            copy = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)
-            with path.open("wb") as out, pg.cursor().copy(copy) as stream:
-                for chunk in stream:
-                    out.write(chunk)
-            declared = ", ".join(f"{quoted(c)}: 'VARCHAR'" for c in columns)
-            try:
-                duck.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {RAW} AS SELECT row_number() OVER () - 1 "
-                    f"AS pos, * FROM read_csv({quoted(str(path))}, header = false, "
-                    f"columns = {{{declared}}}, delim = ',', quote = '\"', escape = '\"', "
-                    "nullstr = '', allow_quoted_nulls = false, auto_detect = false)"
-                )
-            except duckdb.OutOfMemoryException:
-                raise  # the memory limit's to raise
-            except duckdb.Error:
-                return False  # a column name DuckDB cannot hold (two differing by case)
+        tags = _copy_joined(duck, pg, config) if config.joins else _copy(duck, pg, config, RAW)
     except psycopg.Error as exc:
         what = read_failure(exc, pg, config, timeout)
         raise SourceError(scrub(f"PostgreSQL at {location}: {what}.", url)) from None
-    return type_rows(duck, config.columns, RAW, "db_accounts", tags)
+    return tags is not None and type_rows(duck, config.columns, RAW, "db_accounts", tags)
+
+
+def _copy_joined(duck: Any, pg: Connection, config: TableConfig) -> Tags | None:
+    own = _copy(duck, pg, config.plain(), f"{RAW}_own")
+    if own is None:
+        return None
+    joined = []
+    for index, (_, table) in enumerate(config.joined()):
+        tags = _copy(duck, pg, table, f"{RAW}_join_{index}")
+        if tags is None:
+            return None
+        joined.append((f"{RAW}_join_{index}", tags))
+    return join_raw(duck, RAW, config, (f"{RAW}_own", own), joined)
+
+
+def _copy(duck: Any, pg: Connection, config: TableConfig, raw: str) -> Tags | None:
+    """Write `raw(pos, <the selected columns>)` from one table, each value as its
+    COPY text; the columns' tags, or None when a column's type is not one this
+    path reads."""
+    import duckdb
+    from psycopg import sql
+
+    from prodcheck.sources.postgres import table_query
+
+    table, columns, query = table_query(pg, config)
+    tags = {c: TAGS.get(table.columns[c][0], "") for c in columns}
+    if not all(tags.values()):
+        return None
+    # One statement, or an error: prepared through the extended protocol.
+    pg.execute(query + sql.SQL(" LIMIT 0"), prepare=True)
+    with tempfile.TemporaryDirectory(prefix="prodcheck-copy-") as folder:
+        path = Path(folder) / "rows.csv"
+        copy = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)
+        with path.open("wb") as out, pg.cursor().copy(copy) as stream:
+            for chunk in stream:
+                out.write(chunk)
+        declared = ", ".join(f"{quoted(c)}: 'VARCHAR'" for c in columns)
+        try:
+            duck.execute(
+                f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT row_number() OVER () - 1 "
+                f"AS pos, * FROM read_csv({quoted(str(path))}, header = false, "
+                f"columns = {{{declared}}}, delim = ',', quote = '\"', escape = '\"', "
+                "nullstr = '', allow_quoted_nulls = false, auto_detect = false)"
+            )
+        except duckdb.OutOfMemoryException:
+            raise  # the memory limit's to raise
+        except duckdb.Error:
+            return None  # a column name DuckDB cannot hold (two differing by case)
+    return tags

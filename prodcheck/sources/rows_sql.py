@@ -124,14 +124,15 @@ def _said(column: str) -> tuple[str, str, str]:
 
 def _inner(columns: list[str], raw: str, tags: dict[str, str] | None) -> str:
     """The raw table with each column said once: its type, its stripped text,
-    whether it reads as null. Without `tags` the raw columns are JSON; with them,
-    text, each column of the type its tag says (a JSON type's name, or TIMESTAMP
-    for a database's timestamp or date, which only a time field reads)."""
+    whether it reads as null. A column `tags` names is text, of the type its tag
+    says (a JSON type's name, or TIMESTAMP for a database's timestamp or date, which
+    only a time field reads); any other is JSON."""
     said = []
     for column in columns:
         value = identifier(column)
         t, s, n = _said(column)
-        if tags is None:
+        tag = (tags or {}).get(column)
+        if tag is None:
             said += [
                 f"json_type({value}) AS {t}",
                 f"pc_strip(json_extract_string({value}, '$')) AS {s}",
@@ -139,7 +140,6 @@ def _inner(columns: list[str], raw: str, tags: dict[str, str] | None) -> str:
                 f"'VARCHAR' AND json_extract_string({value}, '$') = '')) AS {n}",
             ]
             continue
-        tag = tags[column]
         text = (
             f"CASE {value} WHEN 't' THEN 'true' WHEN 'f' THEN 'false' END"
             if tag == "BOOLEAN"

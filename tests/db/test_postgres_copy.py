@@ -163,3 +163,80 @@ def test_times_are_utc_whatever_the_servers_zone(pg_tables: str) -> None:
     assert copied is not None and copied[0] == python
     times = [a.updated_at for a in python.accounts if a.updated_at is not None]
     assert times and all(t.utcoffset().total_seconds() == 0 for t in times)
+
+
+def _joined_tables(pg_url: str, key: str = "text", extra: str = "") -> None:
+    run(
+        pg_url,
+        "DROP TABLE IF EXISTS copy_users, copy_links, copy_teams",
+        "CREATE TABLE copy_users (id bigint, paid boolean, owner uuid)",
+        f"CREATE TABLE copy_links (user_id {key}, cus text, live boolean)",
+        "CREATE TABLE copy_teams (owner uuid, plan text)",
+        "INSERT INTO copy_users SELECT g, g % 2 = 0, CASE WHEN g % 4 = 0 THEN "
+        "('6f1c5f3e-0a7b-4c5e-9d1a-' || lpad(g::text, 12, '0'))::uuid END "
+        "FROM generate_series(1, 300) g",
+        # a text key meets the bigint id; some users have no link, some links no user
+        "INSERT INTO copy_links SELECT g, 'cus_' || g, g % 10 <> 0 FROM generate_series(50, 400) g",
+        "INSERT INTO copy_teams SELECT ('6f1c5f3e-0a7b-4c5e-9d1a-' || lpad(g::text, 12, '0'))"
+        "::uuid, CASE WHEN g % 3 = 0 THEN 'team' ELSE ' pro ' END "
+        "FROM generate_series(4, 300, 8) g",
+        *([extra] if extra else []),
+    )
+
+
+def _joined_source(pg_url: str, where: str | None = "live") -> PostgresAccounts:
+    from prodcheck.mapping import Join
+
+    columns = ColumnMapping(
+        id="id", customer_id="copy_links.cus", has_access="paid", plan="copy_teams.plan"
+    )
+    joins = (
+        Join("copy_links", (("user_id", "id"),), where),
+        Join("copy_teams", (("owner", "owner"),)),
+    )
+    config = BILLING_USERS.config(table="copy_users", columns=columns, joins=joins)
+    return PostgresAccounts(config, env=env(pg_url))
+
+
+def test_joined_tables_are_copied_and_joined_as_psycopg_rows_are(pg_url: str) -> None:
+    _joined_tables(pg_url)
+    try:
+        source = _joined_source(pg_url)
+        copied = source.load_by_sql(duck_connect())
+        assert copied is not None
+        python = source.load()
+        assert copied == python
+        accounts = python[0].accounts
+        assert len(accounts) == 300
+        linked = [a for a in accounts if a.customer_id]
+        assert len(linked) == 251 - 26  # ids 50..300, less the links the where drops
+        assert {a.plan for a in accounts} == {None, "pro", "team"}
+    finally:
+        run(pg_url, "DROP TABLE IF EXISTS copy_users, copy_links, copy_teams")
+
+
+@pytest.mark.parametrize(
+    ("key", "extra"),
+    [
+        ("text", "INSERT INTO copy_links VALUES ('60', 'cus_other', true)"),  # a key twice
+        ("boolean", ""),  # str(True) is not the COPY's 't'
+        ("numeric", ""),
+    ],
+)
+def test_a_join_the_copy_does_not_read_as_joins_py_is_left_to_it(
+    pg_url: str, key: str, extra: str
+) -> None:
+    _joined_tables(pg_url, "text" if key == "boolean" else key, extra)
+    try:
+        if key == "boolean":
+            run(
+                pg_url,
+                "DROP TABLE copy_links",
+                "CREATE TABLE copy_links (user_id boolean, cus text, live boolean)",
+                "INSERT INTO copy_links VALUES (true, 'cus_1', true)",
+            )
+        source = _joined_source(pg_url, where=None)
+        assert source.load_by_sql(duck_connect()) is None
+        source.load()  # which reads it
+    finally:
+        run(pg_url, "DROP TABLE IF EXISTS copy_users, copy_links, copy_teams")
