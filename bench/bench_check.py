@@ -1,6 +1,7 @@
 """N accounts: evaluation alone, and the whole `prodcheck check`.
 
     python bench/bench_check.py [N ...] [--data DIR] [--loaders python,duckdb]
+                                [--postgres ADMIN_URL] [--sqlite]
                                                     (default N: 100000 1000000)
 
 For each N, generates a fixture folder (bench/generate.py: N accounts, N Stripe
@@ -18,7 +19,8 @@ then reports wall time, CPU time and peak RSS, each measured in a fresh process:
 default, or python, the old path) and checks that their reports are the same.
 --postgres ADMIN_URL also runs the check with the accounts table in a fresh
 PostgreSQL database (loaded with COPY, dropped at the end) and billing from the
-fixtures, and compares its findings with the fixture folder's. Every run first
+fixtures, and compares its findings with the fixture folder's; --sqlite does the
+same with the accounts table in a SQLite file. Every run first
 times `prodcheck --version` and `prodcheck demo` (best of five, bytecode cached
 as an installed package has it).
 Run N = 1,000,000 alone on a 2-core machine: the whole check then holds several GB.
@@ -160,7 +162,6 @@ def bench_postgres(folder: Path, scratch: Path, admin_url: str) -> None:
     from the folder's fixtures: the whole check, and whether its report's findings
     are the fixture folder's."""
     import psycopg
-    import yaml
 
     name = f"prodcheck_bench_{os.getpid()}"
     with psycopg.connect(admin_url, autocommit=True) as admin:
@@ -183,27 +184,61 @@ def bench_postgres(folder: Path, scratch: Path, admin_url: str) -> None:
         del rows
         print(f"  loaded {count:,} rows into PostgreSQL with COPY in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
-        config = yaml.safe_load((folder / "prodcheck.yml").read_text())
-        config["billing"]["fixtures"] = str(folder)
-        config["database"]["url_env"] = "BENCH_DATABASE_URL"
-        path = scratch / "postgres.yml"
-        path.write_text(yaml.safe_dump(config))
-        os.environ["BENCH_DATABASE_URL"] = url
-        report = scratch / "report-postgres.json"
-        command = [
-            shutil.which("prodcheck") or "prodcheck", "check", "--config", str(path),
-            "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
-        ]  # fmt: skip
-        wall, cpu, peak = run_child(command, scratch / "stdout.txt")
-        found = json.loads(report.read_text())["findings"]
-        same = found == json.loads((scratch / "report-duckdb.json").read_text())["findings"]
-        print(
-            f"  {'check':<10} {'pg+fix':<7} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  "
-            f"{len(found):,} findings, the fixture folder's: {'yes' if same else 'NO'}"
-        )
+        check_database(folder, scratch, url, "pg+fix")
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def bench_sqlite(folder: Path, scratch: Path) -> None:
+    """The accounts table in a fresh SQLite file, billing from the folder's fixtures:
+    the whole check, and whether its report's findings are the fixture folder's."""
+    import sqlite3
+
+    path = scratch / "app.db"
+    started = time.perf_counter()
+    rows = json.loads((folder / "db" / "users.json").read_text())
+    columns = ("id", "stripe_customer_id", "has_paid_access", "plan")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE users (id TEXT PRIMARY KEY, stripe_customer_id TEXT, "
+            "has_paid_access BOOLEAN, plan TEXT)"
+        )
+        values = (tuple(r.get(c) for c in columns) for r in rows)
+        conn.executemany("INSERT INTO users VALUES (?, ?, ?, ?)", values)
+    conn.close()
+    count = len(rows)
+    del rows
+    print(f"  loaded {count:,} rows into SQLite in {time.perf_counter() - started:.1f} s")
+    try:
+        check_database(folder, scratch, f"sqlite:///{path}", "sqlite")
+    finally:
+        path.unlink()
+
+
+def check_database(folder: Path, scratch: Path, url: str, label: str) -> None:
+    """`prodcheck check` with the accounts at `url` and billing from the folder's
+    fixtures; its figures, and whether its findings are the fixture folder's."""
+    import yaml
+
+    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+    config["billing"]["fixtures"] = str(folder)
+    config["database"]["url_env"] = "BENCH_DATABASE_URL"
+    path = scratch / "database.yml"
+    path.write_text(yaml.safe_dump(config))
+    os.environ["BENCH_DATABASE_URL"] = url
+    report = scratch / "report-database.json"
+    command = [
+        shutil.which("prodcheck") or "prodcheck", "check", "--config", str(path),
+        "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
+    ]  # fmt: skip
+    wall, cpu, peak = run_child(command, scratch / "stdout.txt")
+    found = json.loads(report.read_text())["findings"]
+    same = found == json.loads((scratch / "report-duckdb.json").read_text())["findings"]
+    print(
+        f"  {'check':<10} {label:<7} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  "
+        f"{len(found):,} findings, the fixture folder's: {'yes' if same else 'NO'}"
+    )
 
 
 def bench_commands(scratch: Path) -> None:
@@ -237,6 +272,11 @@ def main() -> None:
         help="also check with the accounts in a fresh PostgreSQL database made through "
         "this URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres) and billing fixtures",
     )
+    parser.add_argument(
+        "--sqlite",
+        action="store_true",
+        help="also check with the accounts in a fresh SQLite file and billing fixtures",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="prodcheck-bench-") as temp:
         scratch = Path(temp)
@@ -252,6 +292,8 @@ def main() -> None:
             bench(n, folder, scratch, loaders)
             if args.postgres and "duckdb" in loaders:
                 bench_postgres(folder, scratch, args.postgres)
+            if args.sqlite and "duckdb" in loaders:
+                bench_sqlite(folder, scratch)
             if not args.data:
                 shutil.rmtree(folder)
 

@@ -27,6 +27,7 @@ from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.column_checks import column_checks, join_checks, other_table_checks
 from prodcheck.sources.database import (
     Check,
+    accounts_info,
     database_url,
     load_accounts,
     missing_columns_message,
@@ -135,7 +136,7 @@ def _describe(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _lookup_table(conn: sqlite3.Connection, table: str) -> tuple[tuple[str, ...], dict[str, str]]:
+def lookup_table(conn: sqlite3.Connection, table: str) -> tuple[tuple[str, ...], dict[str, str]]:
     """(quoted-ready name parts, column -> declared type); SQLite names ignore case."""
     *schema, name = split_table(table)
     if schema:
@@ -166,7 +167,7 @@ def read_table(
     """The rows of any declared table, keyed by the real column names, one at a time."""
     columns = selected_columns(config.columns)
     try:
-        parts, actual = _lookup_table(conn, config.table)
+        parts, actual = lookup_table(conn, config.table)
         present = {c.lower() for c in actual}
         missing = [c for c in columns if c.lower() not in present]
         if missing:
@@ -215,6 +216,23 @@ class SqliteAccounts:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "sqlite", self.location, notes)
 
+    def load_by_sql(
+        self, duck: Any, *, objects: bool = True
+    ) -> tuple[AccountState, SourceInfo] | None:
+        """The accounts copied into `duck`'s db_accounts and typed by SQL
+        (sqlite_copy.py), or None when only `load` reads this table as it is.
+        Without `objects` they stay there: the AccountState holds none."""
+        from prodcheck.sources.duck_rows import account_state
+        from prodcheck.sources.sqlite_copy import copy_accounts
+
+        timeout = self.config.statement_timeout_seconds
+        with read_only_connection(self.config, self.env) as conn:
+            copied = copy_accounts(duck, conn, self.table, timeout, self.location)
+        if not copied:
+            return None
+        state, count = account_state(duck, self.table, objects=objects)
+        return state, accounts_info(self.config, "sqlite", self.location, count)
+
 
 def accounts(config: DatabaseConfig, env: Mapping[str, str]) -> SqliteAccounts:
     return SqliteAccounts(config, env=env)
@@ -262,7 +280,7 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
             return [*checks, Check("open", False, f"{path}: {exc}: is it a SQLite database?")]
         checks.append(Check("open", True, f"{path}, read-only (mode=ro): writes are refused"))
         try:
-            parts, actual = _lookup_table(conn, config.table)
+            parts, actual = lookup_table(conn, config.table)
         except SourceError as exc:
             return [*checks, Check(f"table {config.table}", False, exc.message)]
         checks.append(Check(f"table {config.table}", True, f"found: {'.'.join(parts)}"))
@@ -270,7 +288,7 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
         checks += column_checks(config, kinds, ignore_case=True)
 
         def describe(name: str) -> dict[str, tuple[str, str]]:
-            columns = _lookup_table(conn, name)[1]
+            columns = lookup_table(conn, name)[1]
             return {column: (_kind(declared), declared) for column, declared in columns.items()}
 
         checks += join_checks(config, describe, ignore_case=True)
