@@ -1,7 +1,7 @@
 """N accounts: evaluation alone, and the whole `prodcheck check`.
 
     python bench/bench_check.py [N ...] [--data DIR] [--loaders python,duckdb]
-                                [--postgres ADMIN_URL] [--sqlite]
+                                [--postgres ADMIN_URL] [--sqlite] [--mysql ADMIN_URL]
                                                     (default N: 100000 1000000)
 
 For each N, generates a fixture folder (bench/generate.py: N accounts, N Stripe
@@ -19,8 +19,9 @@ then reports wall time, CPU time and peak RSS, each measured in a fresh process:
 default, or python, the old path) and checks that their reports are the same.
 --postgres ADMIN_URL also runs the check with the accounts table in a fresh
 PostgreSQL database (loaded with COPY, dropped at the end) and billing from the
-fixtures, and compares its findings with the fixture folder's; --sqlite does the
-same with the accounts table in a SQLite file. Every run first
+fixtures, and compares its findings with the fixture folder's; --sqlite and
+--mysql ADMIN_URL do the same with the accounts table in a SQLite file and in a
+MySQL/MariaDB database. Every run first
 times `prodcheck --version` and `prodcheck demo` (best of five, bytecode cached
 as an installed package has it).
 Run N = 1,000,000 alone on a 2-core machine: the whole check then holds several GB.
@@ -216,6 +217,46 @@ def bench_sqlite(folder: Path, scratch: Path) -> None:
         path.unlink()
 
 
+def bench_mysql(folder: Path, scratch: Path, admin_url: str) -> None:
+    """The accounts table in a fresh MySQL/MariaDB database (dropped at the end),
+    billing from the folder's fixtures, as bench_postgres does."""
+    from urllib.parse import urlsplit
+
+    import pymysql
+
+    parts = urlsplit(admin_url)
+    login = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 3306,
+        "user": parts.username or "root",
+        "password": parts.password or "",
+    }
+    name = f"prodcheck_bench_{os.getpid()}"
+    admin = pymysql.connect(**login, autocommit=True)
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    try:
+        started = time.perf_counter()
+        rows = json.loads((folder / "db" / "users.json").read_text())
+        columns = ("id", "stripe_customer_id", "has_paid_access", "plan")
+        conn = pymysql.connect(**login, database=name, autocommit=True)
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "CREATE TABLE users (id varchar(64) PRIMARY KEY, stripe_customer_id "
+                "varchar(64), has_paid_access tinyint(1), plan varchar(32))"
+            )
+            for start in range(0, len(rows), 10_000):
+                values = [tuple(r.get(c) for c in columns) for r in rows[start : start + 10_000]]
+                cursor.executemany("INSERT INTO users VALUES (%s, %s, %s, %s)", values)
+        conn.close()
+        count = len(rows)
+        del rows
+        print(f"  loaded {count:,} rows into MySQL in {time.perf_counter() - started:.1f} s")
+        check_database(folder, scratch, f"{admin_url.rsplit('/', 1)[0]}/{name}", "mysql")
+    finally:
+        admin.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.close()
+
+
 def check_database(folder: Path, scratch: Path, url: str, label: str) -> None:
     """`prodcheck check` with the accounts at `url` and billing from the folder's
     fixtures; its figures, and whether its findings are the fixture folder's."""
@@ -277,6 +318,12 @@ def main() -> None:
         action="store_true",
         help="also check with the accounts in a fresh SQLite file and billing fixtures",
     )
+    parser.add_argument(
+        "--mysql",
+        metavar="ADMIN_URL",
+        help="also check with the accounts in a fresh MySQL/MariaDB database made through "
+        "this URL (e.g. mysql://root@127.0.0.1:3306/test) and billing fixtures",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="prodcheck-bench-") as temp:
         scratch = Path(temp)
@@ -294,6 +341,8 @@ def main() -> None:
                 bench_postgres(folder, scratch, args.postgres)
             if args.sqlite and "duckdb" in loaders:
                 bench_sqlite(folder, scratch)
+            if args.mysql and "duckdb" in loaders:
+                bench_mysql(folder, scratch, args.mysql)
             if not args.data:
                 shutil.rmtree(folder)
 

@@ -29,6 +29,7 @@ from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import (
     Check,
+    accounts_info,
     database_url,
     load_accounts,
     missing_columns_message,
@@ -210,7 +211,7 @@ def _describe(conn: Any) -> dict[str, list[tuple[str, str]]]:
     return tables
 
 
-def _lookup_table(conn: Any, table: str) -> tuple[tuple[str, str], dict[str, tuple[str, str]]]:
+def lookup_table(conn: Any, table: str) -> tuple[tuple[str, str], dict[str, tuple[str, str]]]:
     """((schema, table), column -> (kind, type as the server shows it))."""
     *schema, name = split_table(table)
     rows = _query(
@@ -242,7 +243,7 @@ def read_table(
 
     columns = selected_columns(config.columns)
     try:
-        parts, actual = _lookup_table(conn, config.table)
+        parts, actual = lookup_table(conn, config.table)
         present = {c.lower() for c in actual}
         missing = [c for c in columns if c.lower() not in present]
         if missing:
@@ -303,6 +304,24 @@ class MysqlAccounts:
     def load(self) -> tuple[AccountState, SourceInfo]:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "mysql", self.location, notes)
+
+    def load_by_sql(
+        self, duck: Any, *, objects: bool = True
+    ) -> tuple[AccountState, SourceInfo] | None:
+        """The accounts copied into `duck`'s db_accounts and typed by SQL
+        (mysql_copy.py), or None when only `load` reads this table as it is.
+        Without `objects` they stay there: the AccountState holds none."""
+        from prodcheck.sources.duck_rows import account_state
+        from prodcheck.sources.mysql_copy import copy_accounts
+
+        url = database_url(self.config, self.env)
+        timeout = self.config.statement_timeout_seconds
+        with read_only_connection(self.config, self.env) as conn:
+            copied = copy_accounts(duck, conn, self.table, timeout, self.location, url)
+        if not copied:
+            return None
+        state, count = account_state(duck, self.table, objects=objects)
+        return state, accounts_info(self.config, "mysql", self.location, count)
 
 
 def accounts(config: DatabaseConfig, env: Mapping[str, str]) -> MysqlAccounts:

@@ -22,9 +22,9 @@ from prodcheck.sources.database import (
 )
 from prodcheck.sources.mysql import (
     MysqlAccounts,
-    _lookup_table,
     _parameters,
     _query,
+    lookup_table,
     quote,
     read_failure,
     read_only_connection,
@@ -58,14 +58,14 @@ def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
         name = "MariaDB" if "mariadb" in server_version(conn).lower() else "MySQL"
         checks.append(Check("connect", True, f"{name} {server_version(conn)} as {user}"))
         try:
-            parts, columns = _lookup_table(conn, config.table)
+            parts, columns = lookup_table(conn, config.table)
             checks.append(Check(f"table {config.table}", True, ".".join(parts)))
             checks += column_checks(config, columns, ignore_case=True)
-            checks += join_checks(config, lambda n: _lookup_table(conn, n)[1], ignore_case=True)
+            checks += join_checks(config, lambda n: lookup_table(conn, n)[1], ignore_case=True)
             checks += other_table_checks(
-                config, lambda n: _lookup_table(conn, n)[1], ignore_case=True
+                config, lambda n: lookup_table(conn, n)[1], ignore_case=True
             )
-            read = [parts] + [_lookup_table(conn, t.table)[0] for t in tables_read(config)]
+            read = [parts] + [lookup_table(conn, t.table)[0] for t in tables_read(config)]
             checks.append(_privilege_check(conn, str(user), read, config, _parameters(url)))
             count = _query(conn, select(parts, source.table, "count(*)"))[0][0]
         except SourceError as exc:

@@ -16,7 +16,10 @@ import yaml
 from click.testing import CliRunner
 
 from prodcheck.cli import cli
+from prodcheck.config import load_config
+from prodcheck.engine.sql_engine import connect as duck_connect
 from prodcheck.scenario import read_scenario
+from prodcheck.sources.mysql import MysqlAccounts
 from prodcheck.testing import find_scenarios
 
 from ..conftest import SCENARIOS
@@ -88,9 +91,13 @@ def test_mariadb_matches_fixtures(folder: Path, tmp_path: Path) -> None:
     with mysql_database("prodcheck_parity") as database:
         for table in sorted((folder / "db").glob("*.json")):
             create_table(database, table.stem, _load(table))
-        live = _invoke(
-            ["check", "--config", str(path), *now], {"PC_DATABASE_URL": mysql_url_for(database)}
-        )
+        env = {"PC_DATABASE_URL": mysql_url_for(database)}
+        live = _invoke(["check", "--config", str(path), *now], env)
+        # The rows the check copied into DuckDB are the ones PyMySQL reads.
+        source = MysqlAccounts(load_config(path).database, env=env)
+        copied = source.load_by_sql(duck_connect())
+        assert copied is not None, "a scenario's table left to PyMySQL"
+        assert copied == source.load()
     fixture = _invoke(["check", "--fixtures", str(folder), *now], {})
     assert live.exit_code == fixture.exit_code, live.output
     assert _findings(live.output) == _findings(fixture.output)
