@@ -106,7 +106,7 @@ def load_snapshot(
     by_sql = env.get("PRODCHECK_LOADER") != "python"
     with doing(f"reading billing from {where}"):
         source = open_billing(config, fixtures, env, quiet=quiet, now=now)
-        billing_db, read = _billing_by_sql(source) if by_sql else (None, None)
+        billing_db, read = _billing_by_sql(source, needs) if by_sql else (None, None)
         billing, billing_info = read or source.load(needs)
     rows_from = fixtures or config.database.fixtures
     where = f"fixtures in {rows_from}" if rows_from else "the database"
@@ -160,21 +160,29 @@ def _small(fixtures: Path | None, config: Config) -> bool:
     return True
 
 
-def _billing_by_sql(source: Any) -> tuple[Any, tuple[BillingState, SourceInfo] | None]:
+def _billing_by_sql(
+    source: Any, needs: frozenset[str]
+) -> tuple[Any, tuple[BillingState, SourceInfo] | None]:
     """(the DuckDB connection, what it read) when SQL reads this source exactly as
-    Python would (Stripe and Paddle fixtures, for now), else (None, None): Python
-    reads it, as it does everything with `PRODCHECK_LOADER=python` (the old path,
+    Python would (fixture files, and the objects a live API sent), else (None, what
+    Python read of a live source's objects, or None for fixtures, which Python then
+    reads), as it reads everything with `PRODCHECK_LOADER=python` (the old path,
     kept while the new one replaces it)."""
-    if not isinstance(source, FixtureBilling):
-        return None, None
     conn = connect()
-    read = None
+    in_db = False
     try:
-        read = read_billing_folder(conn, source.folder, source.provider)
+        if isinstance(source, FixtureBilling):
+            read = read_billing_folder(conn, source.folder, source.provider)
+            in_db = read is not None
+        elif hasattr(source, "load_by_sql"):
+            state, info, in_db = source.load_by_sql(conn, needs)
+            read = state, info
+        else:
+            read = None
     finally:
-        if read is None:
+        if not in_db:
             conn.close()
-    return (conn, read) if read is not None else (None, None)
+    return (conn if in_db else None), read
 
 
 def _accounts_by_sql(database: Any, conn: Any) -> tuple[AccountState, SourceInfo] | None:

@@ -1,9 +1,11 @@
-"""Provider fixture files read by DuckDB and normalized by SQL (stripe_sql.py,
+"""Provider objects read by DuckDB and normalized by SQL (stripe_sql.py,
 paddle_sql.py), into the billing_* tables of a DuckDB connection the engine then
-reads (the default; `PRODCHECK_LOADER=python` reads them the old way, while this
-path is proved against fixtures.py). The BillingState returned holds no objects:
-they stay in the tables, and the engine reads back only those its messages need
-(billing_objects.py).
+reads: fixture files (`read_billing_folder`), and the objects a live source
+fetched (`read_billing_objects`), through the same SQL. This is the default;
+`PRODCHECK_LOADER=python` reads them the old way, while this path is proved
+against fixtures.py and the normalizers. The BillingState returned holds no
+objects: they stay in the tables, and the engine reads back only those its
+messages need (billing_objects.py).
 
 `read_billing_folder` returns None whenever the SQL path would not read the folder
 exactly as fixtures.py and the provider's normalizer do (a missing required file,
@@ -16,7 +18,9 @@ The connection is given; duckdb is imported by whoever opens it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -52,23 +56,16 @@ def read_billing_folder(
     base = folder / provider.value
     if not base.is_dir():
         return None
-    counts: dict[str, int] = {}
-    for name, columns in sql.raw_columns.items():
+    paths: dict[str, Path] = {}
+    for name in sql.raw_columns:
         path = collection_file(base, name, (".json", ".ndjson"))
         if not path.is_file():
             if name not in sql.optional:  # a required file: fixtures.py says it is missing
                 return None
             continue
-        count = raw_table(conn, f"raw_{provider.value}_{name}", path, columns)
-        if count is None:
-            return None
-        counts[name] = count
-    ensure_macros(conn)
-    for statement in sql.statements(frozenset(counts)):
-        conn.execute(statement)
-    for name in counts:  # normalized: their memory back before the engine runs
-        conn.execute(f"DROP TABLE raw_{provider.value}_{name}")
-    if conn.execute(f"SELECT count(*) FROM {sql.unread}").fetchall()[0][0]:
+        paths[name] = path
+    counts = _normalize(conn, provider, paths)
+    if counts is None:
         return None
     info = SourceInfo(
         side="billing",
@@ -78,3 +75,68 @@ def read_billing_folder(
     )
     # The objects stay in the tables: the engine reads back the few its messages need.
     return BillingState(provider=provider, loaded=frozenset(counts)), info
+
+
+def read_billing_objects(
+    conn: Any, raw: dict[str, list[dict[str, Any]]], provider: Provider
+) -> BillingState | None:
+    """The objects a live source fetched (collection -> objects, as the API sent
+    them), normalized by the same SQL as fixture files: each collection written
+    to a private NDJSON file, in order, and read from it. `raw` is emptied as its
+    objects are written (their memory back before DuckDB reads them). None when
+    the SQL would not read them exactly as the provider's normalizer does: `raw`
+    then holds them again, read back from the files, for the normalizer."""
+    sql = SQL[provider]
+    if set(raw) - set(sql.raw_columns) or set(sql.raw_columns) - set(raw) - set(sql.optional):
+        return None
+    with tempfile.TemporaryDirectory(prefix="prodcheck-pages-") as folder:
+        paths: dict[str, Path] = {}
+        empty = []
+        names = list(raw)
+        for name in names:
+            objects = raw.pop(name)
+            path = Path(folder) / f"{name}.ndjson"
+            with path.open("w", encoding="utf-8") as out:
+                for obj in objects:
+                    out.write(json.dumps(obj, separators=(",", ":")) + "\n")
+            if objects:
+                paths[name] = path
+            else:
+                empty.append(name)  # an empty collection: an empty raw table
+            del objects
+        counts = _normalize(conn, provider, paths, empty)
+        if counts is None:
+            for name in names:
+                with (Path(folder) / f"{name}.ndjson").open(encoding="utf-8") as lines:
+                    raw[name] = [json.loads(line) for line in lines]
+            return None
+    return BillingState(provider=provider, loaded=frozenset(counts))
+
+
+def _normalize(
+    conn: Any, provider: Provider, paths: dict[str, Path], empty: Sequence[str] = ()
+) -> dict[str, int] | None:
+    """Read each collection's file into its raw table (an `empty` one holds no
+    object) and normalize them into the billing_* tables; the object counts, or
+    None when Python is to read them."""
+    sql = SQL[provider]
+    counts: dict[str, int] = {}
+    for name, path in paths.items():
+        count = raw_table(conn, f"raw_{provider.value}_{name}", path, sql.raw_columns[name])
+        if count is None:
+            return None
+        counts[name] = count
+    for name in empty:
+        columns = ", ".join(f'"{c}" {kind}' for c, kind in sql.raw_columns[name].items())
+        conn.execute(
+            f"CREATE OR REPLACE TEMP TABLE raw_{provider.value}_{name} (pos BIGINT, {columns})"
+        )
+        counts[name] = 0
+    ensure_macros(conn)
+    for statement in sql.statements(frozenset(counts)):
+        conn.execute(statement)
+    for name in counts:  # normalized: their memory back before the engine runs
+        conn.execute(f"DROP TABLE raw_{provider.value}_{name}")
+    if conn.execute(f"SELECT count(*) FROM {sql.unread}").fetchall()[0][0]:
+        return None
+    return counts

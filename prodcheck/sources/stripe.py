@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodcheck.config import BillingConfig
 from prodcheck.errors import CredentialError, SourceError
-from prodcheck.model import BillingState, SourceInfo
+from prodcheck.model import BillingState, Provider, SourceInfo
 from prodcheck.sources import stripe_normalize
 from prodcheck.sources.credentials import display_url, read_key
 from prodcheck.sources.database import Check
@@ -144,15 +144,31 @@ class StripeBilling:
 
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
         raw, origins = self.fetch(needs)
-        state = stripe_normalize.normalize(raw, origins)
-        info = SourceInfo(
+        return stripe_normalize.normalize(raw, origins), self._info(raw)
+
+    def load_by_sql(
+        self, conn: Any, needs: frozenset[str]
+    ) -> tuple[BillingState, SourceInfo, bool]:
+        """What `load` reads, normalized by SQL into `conn`'s billing tables
+        (duck_billing.read_billing_objects; True) or, when the SQL would read them
+        otherwise, by stripe_normalize from the same objects (False)."""
+        from prodcheck.sources.duck_billing import read_billing_objects
+
+        raw, origins = self.fetch(needs)
+        info = self._info(raw)
+        state = read_billing_objects(conn, raw, Provider.STRIPE)
+        if state is not None:
+            return state, info, True
+        return stripe_normalize.normalize(raw, origins), info, False
+
+    def _info(self, raw: Raw) -> SourceInfo:
+        return SourceInfo(
             side="billing",
             kind="stripe",
             location=f"Stripe API ({self.mode} mode) at {self.base}",
             counts={name: len(objects) for name, objects in sorted(raw.items())},
             notes=self.notes,
         )
-        return state, info
 
     def _reference(self) -> int:
         return int(self.now.timestamp()) if self.now else int(time.time())

@@ -1,0 +1,68 @@
+"""Live pages normalized by the same SQL as fixture files (duck_billing.
+read_billing_objects): every scenario served by the local fake Stripe or Paddle
+API, through the real SDKs, is read into DuckDB's billing tables, never left to
+the Python normalizer, and the objects read back from them are the ones the
+normalizer makes of the same fetch; a shape the SQL leaves to Python is read by
+it, from the objects already fetched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from prodcheck.billing_objects import billing_objects
+from prodcheck.config import load_config
+from prodcheck.engine.sql_engine import connect
+from prodcheck.runner import load_checked_rules, needs_for
+from prodcheck.scenario import read_scenario
+from prodcheck.sources import open_billing
+
+from .test_live_parity import LIVE_SCENARIOS, _server
+
+
+def _source(folder: Path, tmp_path: Path, url: str, key: str) -> tuple[Any, frozenset[str]]:
+    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+    config["billing"].update(api_key_env="PC_BILLING_KEY", api_base=url)
+    if config["billing"]["provider"] == "paddle":
+        config["billing"]["environment"] = "sandbox"  # the test key is a sandbox key
+    path = tmp_path / "prodcheck.yml"
+    path.write_text(yaml.safe_dump(config))
+    loaded = load_config(path)
+    scenario = read_scenario(folder)
+    assert scenario is not None
+    source = open_billing(loaded, None, {"PC_BILLING_KEY": key}, quiet=True, now=scenario.now)
+    return source, needs_for(loaded, load_checked_rules(loaded))
+
+
+@pytest.mark.parametrize("folder", LIVE_SCENARIOS, ids=[p.name for p in LIVE_SCENARIOS])
+def test_live_pages_are_normalized_by_sql(folder: Path, tmp_path: Path) -> None:
+    server, key = _server(folder)
+    with server:
+        source, needs = _source(folder, tmp_path, server.url, key)
+        conn = connect()
+        state, info, in_db = source.load_by_sql(conn, needs)
+        python, python_info = source.load(needs)
+    assert in_db, "a scenario's live objects left to Python"
+    assert state.subscriptions == ()  # they stay in DuckDB
+    assert billing_objects(conn, state.loaded, None, source.config.provider)[0] == python
+    assert (info.location, info.counts) == (python_info.location, python_info.counts)
+
+
+def test_a_shape_the_sql_leaves_is_normalized_by_python(tmp_path: Path) -> None:
+    """A timestamp given as text goes to stripe_normalize, which reads what was
+    fetched: the same objects, no second fetch."""
+    folder = next(f for f in LIVE_SCENARIOS if f.name == "mixed-saas")
+    server, key = _server(folder)
+    subscription = server.objects["subscriptions"][0]
+    subscription["cancel_at"] = "1767225600"  # epoch seconds as text
+    with server:
+        source, needs = _source(folder, tmp_path, server.url, key)
+        state, _, in_db = source.load_by_sql(connect(), needs)
+        fetched = server.requests
+        python, _ = source.load(needs)
+        assert server.requests == 2 * fetched
+    assert not in_db
+    assert state == python
