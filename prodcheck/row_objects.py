@@ -37,3 +37,14 @@ def account_objects(conn: Any, where: str = "") -> dict[int, Account]:
         # row[1:split] holds exactly the fields before `extra`, in their order
         accounts[row[0]] = Account(*row[1:split], extra=found)  # type: ignore[misc]
     return accounts
+
+
+def table_rows(conn: Any, name: str) -> tuple[dict[str, Any], ...]:
+    """The typed rows of db_<name> (any declared table the SQL reader wrote), in
+    row order, as rows.typed_rows gives them: field -> value, a status column's
+    value as `field:source`."""
+    names = [row[0] for row in conn.execute(f"DESCRIBE db_{name}").fetchall()]
+    fields = [name for name in names if name not in ("pos", "ok")]
+    selected = ", ".join(_quoted(field) for field in fields)
+    found = conn.execute(f"SELECT {selected} FROM db_{name} ORDER BY pos").fetchall()
+    return tuple(dict(zip(fields, row, strict=True)) for row in found)

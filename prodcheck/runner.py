@@ -123,7 +123,10 @@ def load_snapshot(
         if name == "accounts":
             continue
         with doing(f"reading the table {table.table} ({table.key}) from {where}"):
-            tables[name] = typed_rows(database.read_table(name), table.columns, table.table)
+            rows = _table_by_sql(database, name) if by_sql else None
+            if rows is None:
+                rows = typed_rows(database.read_table(name), table.columns, table.table)
+            tables[name] = rows
         infos.append(
             SourceInfo(
                 side="database",
@@ -201,6 +204,19 @@ def _accounts_by_sql(database: Any, conn: Any) -> tuple[AccountState, SourceInfo
     finally:
         own.close()
     return read
+
+
+def _table_by_sql(database: Any, name: str) -> tuple[dict[str, Any], ...] | None:
+    """A declared table's rows as SQL reads and types them (every source the
+    accounts are read from), else None (Python reads them)."""
+    if not hasattr(database, "read_table_by_sql"):
+        return None
+    conn = connect()
+    try:
+        rows: tuple[dict[str, Any], ...] | None = database.read_table_by_sql(conn, name)
+    finally:
+        conn.close()
+    return rows
 
 
 def run_check(request: CheckRequest, env: Mapping[str, str]) -> tuple[Config, Report]:

@@ -286,3 +286,50 @@ def test_a_missing_joined_file_is_named_as_python_names_it(tmp_path: Path) -> No
     joined = config.database.tables["accounts"].joined()[1][1]
     with pytest.raises(ProdcheckError):
         table_file(folder, joined)
+
+
+DECLARED = [
+    folder for folder in FOLDERS if len(load_config(folder / "prodcheck.yml").database.tables) > 1
+]
+
+
+@pytest.mark.parametrize("folder", DECLARED, ids=[f.name for f in DECLARED])
+@pytest.mark.parametrize("form", ["json", "csv"])
+def test_declared_tables_are_read_by_sql_as_python_reads_them(
+    tmp_path: Path, folder: Path, form: str
+) -> None:
+    """The app's other tables (its own subscriptions ...): typed by SQL, the rows
+    rows.typed_rows makes of them, in the same order; as JSON and as CSV."""
+    from prodcheck.sources.rows import typed_rows
+
+    copy = tmp_path / folder.name
+    shutil.copytree(folder / "db", copy / "db")
+    shutil.copy(folder / "prodcheck.yml", copy)
+    if form == "csv":
+        for path in sorted((copy / "db").glob("*.json")):
+            _as_csv(path)
+    config = load_config(copy / "prodcheck.yml")
+    source = FixtureAccounts(copy, config.database)
+    for name, table in config.database.tables.items():
+        if name == "accounts":
+            continue
+        python = typed_rows(source.read_table(name), table.columns, table.table)
+        sql = source.read_table_by_sql(_conn(), name)
+        assert sql is not None, f"{name} left to Python"
+        assert sql == python
+        assert [list(row) for row in sql] == [list(row) for row in python]  # key order
+
+
+def test_a_declared_table_sql_does_not_read_is_left_to_python(tmp_path: Path) -> None:
+    folder = SCENARIOS / "app-subscriptions-fail"
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    config = load_config(copy / "prodcheck.yml")
+    table = config.database.tables["app_subscriptions"]
+    path = table_file(copy, table)
+    rows = json.loads(path.read_text())
+    rows[0][str(table.columns.get("quantity"))] = 1.5  # a float: Python's to read
+    path.write_text(json.dumps(rows))
+    assert (
+        FixtureAccounts(copy, config.database).read_table_by_sql(_conn(), table.spec.name) is None
+    )

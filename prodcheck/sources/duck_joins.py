@@ -16,6 +16,7 @@ The connection is given; duckdb is imported by whoever opens it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from prodcheck.mapping import TableConfig
@@ -89,3 +90,23 @@ def join_raw(
     for raw, _ in (own, *joined):
         conn.execute(f"DROP TABLE {raw}")
     return tags
+
+
+def copy_joined(
+    duck: Any, config: TableConfig, raw: str, copy: Callable[[TableConfig, str], Tags | None]
+) -> Tags | None:
+    """Write the raw table `raw` of a table and the tables joined to it, each copied
+    by `copy(table, raw table)` (a database's reader), then joined by join_raw; the
+    tags of its columns, or None when the rows are to be read the Python way."""
+    if not config.joins:
+        return copy(config, raw)
+    own = copy(config.plain(), f"{raw}_own")
+    if own is None:
+        return None
+    joined = []
+    for index, (_, table) in enumerate(config.joined()):
+        tags = copy(table, f"{raw}_join_{index}")
+        if tags is None:
+            return None
+        joined.append((f"{raw}_join_{index}", tags))
+    return join_raw(duck, raw, config, (f"{raw}_own", own), joined)

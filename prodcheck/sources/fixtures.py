@@ -240,6 +240,18 @@ class FixtureAccounts:
         state, count = account_state(conn, self.table, objects=objects)
         return state, self._info(path, count, [])
 
+    def read_table_by_sql(self, conn: Any, name: str) -> tuple[dict[str, Any], ...] | None:
+        """A declared table's typed rows, read by DuckDB and typed by SQL (as
+        `load_by_sql` reads the accounts), or None when Python is to read it."""
+        from prodcheck.row_objects import table_rows
+        from prodcheck.sources.duck_rows import read_typed
+
+        table = self.config.tables[name]
+        locate = partial(table_file, self.folder)
+        if read_typed(conn, table_file(self.folder, table), table, name, locate) is None:
+            return None
+        return table_rows(conn, name)
+
     def _info(self, path: Path, count: int, notes: list[str]) -> SourceInfo:
         return SourceInfo(
             side="database",

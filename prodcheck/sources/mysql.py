@@ -305,6 +305,20 @@ class MysqlAccounts:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "mysql", self.location, notes)
 
+    def read_table_by_sql(self, duck: Any, name: str) -> tuple[dict[str, Any], ...] | None:
+        """A declared table's typed rows, copied into `duck` and typed by SQL
+        (mysql_copy.py), or None when PyMySQL and rows.py are to read it."""
+        from prodcheck.row_objects import table_rows
+        from prodcheck.sources.mysql_copy import copy_table
+
+        url = database_url(self.config, self.env)
+        timeout = self.config.statement_timeout_seconds
+        with read_only_connection(self.config, self.env) as conn:
+            copied = copy_table(
+                duck, conn, self.config.tables[name], name, timeout, self.location, url
+            )
+        return table_rows(duck, name) if copied else None
+
     def load_by_sql(
         self, duck: Any, *, objects: bool = True
     ) -> tuple[AccountState, SourceInfo] | None:

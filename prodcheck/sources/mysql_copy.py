@@ -2,7 +2,7 @@
 by SQL: the SELECT mysql.read_table runs (the mapped columns, the configured
 `where`, the same order), each column cast to text by the server, read in
 batches through an unbuffered cursor inside mysql.py's read-only snapshot
-transaction and appended to `raw_db_accounts` as Arrow batches, each column
+transaction and appended to `raw_db_<name>` as Arrow batches, each column
 tagged with the type the server gave it (rows_sql.py reads a tag as coerce.py
 reads PyMySQL's value of that type). Tables joined to the accounts table are
 copied the same way and joined by DuckDB (duck_joins.py).
@@ -16,12 +16,13 @@ caller then reads the rows through PyMySQL, which names each problem.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from prodcheck.errors import SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.sources.database import order_column, scrub, selected_columns
-from prodcheck.sources.duck_joins import Tags, join_raw
+from prodcheck.sources.duck_joins import Tags, copy_joined
 from prodcheck.sources.duck_rows import type_rows
 from prodcheck.sources.rows_sql import identifier
 
@@ -36,39 +37,33 @@ TAGS = {
     "boolean": "BIGINT",
     "timestamp": "TIMESTAMP",
 }
-RAW = "raw_db_accounts"
 BATCH = 10_000  # rows fetched at a time
 
 
 def copy_accounts(
     duck: Any, conn: Any, config: TableConfig, timeout: float, location: str, url: str
 ) -> bool:
-    """Write `db_accounts` on the DuckDB connection `duck` from the table read
+    """Write `db_accounts` on the DuckDB connection `duck` (copy_table)."""
+    return copy_table(duck, conn, config, "accounts", timeout, location, url)
+
+
+def copy_table(
+    duck: Any, conn: Any, config: TableConfig, name: str, timeout: float, location: str, url: str
+) -> bool:
+    """Write `db_<name>` on the DuckDB connection `duck` from the table read
     through `conn` (inside the read-only transaction); False when PyMySQL and
     rows.py are to read it."""
     import pymysql
 
     from prodcheck.sources.mysql import read_failure
 
+    raw = f"raw_db_{name}"
     try:
-        tags = _copy_joined(duck, conn, config) if config.joins else _copy(duck, conn, config, RAW)
+        tags = copy_joined(duck, config, raw, partial(_copy, duck, conn))
     except pymysql.Error as exc:
         what = read_failure(exc, conn, config, timeout)
         raise SourceError(scrub(f"MySQL at {location}: {what}.", url)) from None
-    return tags is not None and type_rows(duck, config.columns, RAW, "db_accounts", tags)
-
-
-def _copy_joined(duck: Any, conn: Any, config: TableConfig) -> Tags | None:
-    own = _copy(duck, conn, config.plain(), f"{RAW}_own")
-    if own is None:
-        return None
-    joined = []
-    for index, (_, table) in enumerate(config.joined()):
-        tags = _copy(duck, conn, table, f"{RAW}_join_{index}")
-        if tags is None:
-            return None
-        joined.append((f"{RAW}_join_{index}", tags))
-    return join_raw(duck, RAW, config, (f"{RAW}_own", own), joined)
+    return tags is not None and type_rows(duck, config.columns, raw, f"db_{name}", tags)
 
 
 def _copy(duck: Any, conn: Any, config: TableConfig, raw: str) -> Tags | None:

@@ -1,7 +1,7 @@
 """The accounts table of a PostgreSQL database copied into DuckDB and typed by SQL:
 `COPY (SELECT ...) TO STDOUT` as CSV, in the same read-only snapshot transaction
 as every other read (postgres.py), streamed to a private temporary file that
-DuckDB reads into `raw_db_accounts` (each value as text, with the type Postgres
+DuckDB reads into `raw_db_<name>` (each value as text, with the type Postgres
 gave its column), then typed by rows_sql.py as rows.py types the values psycopg
 returns: no Python object per row.
 
@@ -23,6 +23,7 @@ then reads the rows through psycopg, which names each problem.
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ from prodcheck.errors import SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.sources.database import scrub
 from prodcheck.sources.duck_fixtures import quoted
-from prodcheck.sources.duck_joins import Tags, join_raw
+from prodcheck.sources.duck_joins import Tags, copy_joined
 from prodcheck.sources.duck_rows import type_rows
 
 if TYPE_CHECKING:
@@ -47,38 +48,38 @@ TAGS = {
     "boolean": "BOOLEAN",
     "timestamp": "TIMESTAMP",
 }
-RAW = "raw_db_accounts"
 
 
 def copy_accounts(
     duck: Any, pg: Connection, config: TableConfig, timeout: float, location: str, url: str
 ) -> bool:
-    """Write `db_accounts` on the DuckDB connection `duck` from the table read
+    """Write `db_accounts` on the DuckDB connection `duck` (copy_table)."""
+    return copy_table(duck, pg, config, "accounts", timeout, location, url)
+
+
+def copy_table(
+    duck: Any,
+    pg: Connection,
+    config: TableConfig,
+    name: str,
+    timeout: float,
+    location: str,
+    url: str,
+) -> bool:
+    """Write `db_<name>` on the DuckDB connection `duck` from the table read
     through `pg` (inside the read-only transaction), its joined tables joined by
     duck_joins.py; False when psycopg and rows.py are to read it."""
     import psycopg
 
     from prodcheck.sources.postgres import read_failure
 
+    raw = f"raw_db_{name}"
     try:
-        tags = _copy_joined(duck, pg, config) if config.joins else _copy(duck, pg, config, RAW)
+        tags = copy_joined(duck, config, raw, partial(_copy, duck, pg))
     except psycopg.Error as exc:
         what = read_failure(exc, pg, config, timeout)
         raise SourceError(scrub(f"PostgreSQL at {location}: {what}.", url)) from None
-    return tags is not None and type_rows(duck, config.columns, RAW, "db_accounts", tags)
-
-
-def _copy_joined(duck: Any, pg: Connection, config: TableConfig) -> Tags | None:
-    own = _copy(duck, pg, config.plain(), f"{RAW}_own")
-    if own is None:
-        return None
-    joined = []
-    for index, (_, table) in enumerate(config.joined()):
-        tags = _copy(duck, pg, table, f"{RAW}_join_{index}")
-        if tags is None:
-            return None
-        joined.append((f"{RAW}_join_{index}", tags))
-    return join_raw(duck, RAW, config, (f"{RAW}_own", own), joined)
+    return tags is not None and type_rows(duck, config.columns, raw, f"db_{name}", tags)
 
 
 def _copy(duck: Any, pg: Connection, config: TableConfig, raw: str) -> Tags | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,44 +31,43 @@ from prodcheck.errors import ProdcheckError, SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.sources.database import order_column, selected_columns
 from prodcheck.sources.duck_fixtures import quoted, raw_table
-from prodcheck.sources.duck_joins import Tags, join_raw
+from prodcheck.sources.duck_joins import Tags, copy_joined
 from prodcheck.sources.duck_rows import type_rows
 from prodcheck.sources.rows_sql import identifier
 
-RAW = "raw_db_accounts"
 BATCH = 10_000  # rows fetched from SQLite at a time
 
 
 def copy_accounts(
     duck: Any, conn: sqlite3.Connection, config: TableConfig, timeout: float, location: str
 ) -> bool:
-    """Write `db_accounts` on the DuckDB connection `duck` from the table read
+    """Write `db_accounts` on the DuckDB connection `duck` (copy_table)."""
+    return copy_table(duck, conn, config, "accounts", timeout, location)
+
+
+def copy_table(
+    duck: Any,
+    conn: sqlite3.Connection,
+    config: TableConfig,
+    name: str,
+    timeout: float,
+    location: str,
+) -> bool:
+    """Write `db_<name>` on the DuckDB connection `duck` from the table read
     through `conn` (inside its read-only transaction); False when sqlite3 and
     rows.py are to read it."""
     from prodcheck.sources.sqlite import read_failure
 
+    raw = f"raw_db_{name}"
     try:
-        tags = _copy_joined(duck, conn, config) if config.joins else _copy(duck, conn, config, RAW)
+        tags = copy_joined(duck, config, raw, partial(_copy, duck, conn))
     except sqlite3.Error as exc:
         if str(exc) == "interrupted":  # the statement time limit: Python would wait again
             raise SourceError(read_failure(exc, config, timeout, location)) from None
         return False  # sqlite.py reads it, and names the problem
     except ProdcheckError:
         return False  # a table or column missing: sqlite.py names it, in its order
-    return tags is not None and type_rows(duck, config.columns, RAW, "db_accounts", tags)
-
-
-def _copy_joined(duck: Any, conn: sqlite3.Connection, config: TableConfig) -> Tags | None:
-    own = _copy(duck, conn, config.plain(), f"{RAW}_own")
-    if own is None:
-        return None
-    joined = []
-    for index, (_, table) in enumerate(config.joined()):
-        tags = _copy(duck, conn, table, f"{RAW}_join_{index}")
-        if tags is None:
-            return None
-        joined.append((f"{RAW}_join_{index}", tags))
-    return join_raw(duck, RAW, config, (f"{RAW}_own", own), joined)
+    return tags is not None and type_rows(duck, config.columns, raw, f"db_{name}", tags)
 
 
 def _copy(duck: Any, conn: sqlite3.Connection, config: TableConfig, raw: str) -> Tags | None:

@@ -65,3 +65,19 @@ def test_sqlite_reads_the_app_table_like_the_fixtures(run_cli, tmp_path: Path) -
     assert broken.exit_code == 2
     assert "column app_subscriptions.quantity -> seats" in broken.output
     assert "database.tables.app_subscriptions" in broken.output
+
+
+def test_sqlite_app_table_rows_are_copied_as_sqlite3_reads_them(tmp_path: Path) -> None:
+    from prodcheck.config import load_config
+    from prodcheck.engine.sql_engine import connect
+    from prodcheck.sources.rows import typed_rows
+    from prodcheck.sources.sqlite import SqliteAccounts
+
+    path = tmp_path / "app.db"
+    _database(path)
+    config = load_config(_config(tmp_path)).database
+    source = SqliteAccounts(config, env={"APP_DB": f"sqlite:///{path}"})
+    table = config.tables["app_subscriptions"]
+    copied = source.read_table_by_sql(connect(), "app_subscriptions")
+    assert copied is not None
+    assert copied == typed_rows(source.read_table("app_subscriptions"), table.columns, table.table)

@@ -20,6 +20,7 @@ from prodcheck.config import load_config
 from prodcheck.engine.sql_engine import connect as duck_connect
 from prodcheck.scenario import read_scenario
 from prodcheck.sources.mysql import MysqlAccounts
+from prodcheck.sources.rows import typed_rows
 from prodcheck.testing import find_scenarios
 
 from ..conftest import SCENARIOS
@@ -94,10 +95,15 @@ def test_mariadb_matches_fixtures(folder: Path, tmp_path: Path) -> None:
         env = {"PC_DATABASE_URL": mysql_url_for(database)}
         live = _invoke(["check", "--config", str(path), *now], env)
         # The rows the check copied into DuckDB are the ones PyMySQL reads.
-        source = MysqlAccounts(load_config(path).database, env=env)
+        database_config = load_config(path).database
+        source = MysqlAccounts(database_config, env=env)
         copied = source.load_by_sql(duck_connect())
         assert copied is not None, "a scenario's table left to PyMySQL"
         assert copied == source.load()
+        for name, table in database_config.others.items():  # the app's other tables
+            rows = source.read_table_by_sql(duck_connect(), name)
+            assert rows is not None, f"{name} left to PyMySQL"
+            assert rows == typed_rows(source.read_table(name), table.columns, table.table)
     fixture = _invoke(["check", "--fixtures", str(folder), *now], {})
     assert live.exit_code == fixture.exit_code, live.output
     assert _findings(live.output) == _findings(fixture.output)

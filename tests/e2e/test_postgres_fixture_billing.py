@@ -11,8 +11,11 @@ import pytest
 import yaml
 
 from prodcheck.config import load_config
+from prodcheck.engine.sql_engine import connect as duck_connect
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario
+from prodcheck.sources.postgres import PostgresAccounts
+from prodcheck.sources.rows import typed_rows
 
 from ..conftest import SCENARIOS
 from .test_live_parity import _create_table, _findings, _invoke, _load
@@ -57,4 +60,10 @@ def test_postgres_accounts_with_fixture_billing_match_the_fixtures(
     snapshot = load_snapshot(loaded, load_checked_rules(loaded), None, env, True, scenario.now)
     # The table stays in DuckDB, joined tables and all.
     assert snapshot.accounts_in_db
+    # The app's other tables are copied too, typed as psycopg's rows are.
+    source = PostgresAccounts(loaded.database, env=env)
+    for other, table in loaded.database.others.items():
+        rows = source.read_table_by_sql(duck_connect(), other)
+        assert rows is not None, f"{other} left to psycopg"
+        assert rows == typed_rows(source.read_table(other), table.columns, table.table)
     snapshot.billing_db.close()
