@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -27,9 +27,9 @@ from prodcheck.config import DatabaseConfig
 from prodcheck.errors import ConfigError, SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
+from prodcheck.sources.copied import CopiedTables
 from prodcheck.sources.database import (
     Check,
-    accounts_info,
     database_url,
     load_accounts,
     missing_columns_message,
@@ -273,7 +273,9 @@ def read_failure(exc: BaseException, conn: Any, config: TableConfig, timeout: fl
     return query_failure(config, timeout, _reason(exc), timed_out=code in _TIMED_OUT)
 
 
-class MysqlAccounts:
+class MysqlAccounts(CopiedTables):
+    kind = "mysql"
+
     def __init__(self, config: DatabaseConfig, *, env: Mapping[str, str] = os.environ) -> None:
         self.config = config
         self.env = env
@@ -305,37 +307,15 @@ class MysqlAccounts:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "mysql", self.location, notes)
 
-    def read_table_by_sql(self, duck: Any, name: str) -> tuple[dict[str, Any], ...] | None:
-        """A declared table's typed rows, copied into `duck` and typed by SQL
-        (mysql_copy.py), or None when PyMySQL and rows.py are to read it."""
-        from prodcheck.row_objects import table_rows
+    def _connection(self) -> AbstractContextManager[Any]:
+        return read_only_connection(self.config, self.env)
+
+    def _copy(self, duck: Any, conn: Any, table: TableConfig, name: str) -> bool:
         from prodcheck.sources.mysql_copy import copy_table
 
         url = database_url(self.config, self.env)
         timeout = self.config.statement_timeout_seconds
-        with read_only_connection(self.config, self.env) as conn:
-            copied = copy_table(
-                duck, conn, self.config.tables[name], name, timeout, self.location, url
-            )
-        return table_rows(duck, name) if copied else None
-
-    def load_by_sql(
-        self, duck: Any, *, objects: bool = True
-    ) -> tuple[AccountState, SourceInfo] | None:
-        """The accounts copied into `duck`'s db_accounts and typed by SQL
-        (mysql_copy.py), or None when only `load` reads this table as it is.
-        Without `objects` they stay there: the AccountState holds none."""
-        from prodcheck.sources.duck_rows import account_state
-        from prodcheck.sources.mysql_copy import copy_accounts
-
-        url = database_url(self.config, self.env)
-        timeout = self.config.statement_timeout_seconds
-        with read_only_connection(self.config, self.env) as conn:
-            copied = copy_accounts(duck, conn, self.table, timeout, self.location, url)
-        if not copied:
-            return None
-        state, count = account_state(duck, self.table, objects=objects)
-        return state, accounts_info(self.config, "mysql", self.location, count)
+        return copy_table(duck, conn, table, name, timeout, self.location, url)
 
 
 def accounts(config: DatabaseConfig, env: Mapping[str, str]) -> MysqlAccounts:

@@ -7,7 +7,7 @@ tagged with the type the server gave it (rows_sql.py reads a tag as coerce.py
 reads PyMySQL's value of that type). Tables joined to the accounts table are
 copied the same way and joined by DuckDB (duck_joins.py).
 
-`copy_accounts` returns False whenever this path would not read the table
+`copy_table` returns False whenever this path would not read the table
 exactly as PyMySQL and rows.py do: a column of a type whose text the SQL does
 not read as PyMySQL's value (decimal, float, binary, json ...), a value of a
 shape rows_sql.py leaves to Python, a join duck_joins.py leaves to joins.py. The
@@ -38,13 +38,6 @@ TAGS = {
     "timestamp": "TIMESTAMP",
 }
 BATCH = 10_000  # rows fetched at a time
-
-
-def copy_accounts(
-    duck: Any, conn: Any, config: TableConfig, timeout: float, location: str, url: str
-) -> bool:
-    """Write `db_accounts` on the DuckDB connection `duck` (copy_table)."""
-    return copy_table(duck, conn, config, "accounts", timeout, location, url)
 
 
 def copy_table(

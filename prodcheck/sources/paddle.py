@@ -30,6 +30,7 @@ from prodcheck.sources import paddle_normalize
 from prodcheck.sources.credentials import display_url, read_key
 from prodcheck.sources.database import Check
 from prodcheck.sources.http_budget import RequestBudget, RetryPolicy, pace_note
+from prodcheck.sources.live_billing import LiveBilling, Raw
 from prodcheck.sources.paddle_access import (
     KEY_ADVICE,
     classify_error,
@@ -51,8 +52,6 @@ LISTS = {
     "subscriptions": {"status": "active,canceled,past_due,paused,trialing"},
     "customers": {"status": "active,archived"},
 }
-
-Raw = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +84,9 @@ def list_page(client: Any, resource: str, params: dict[str, Any]) -> Mapping[str
     return data
 
 
-class PaddleBilling:
+class PaddleBilling(LiveBilling):
+    provider = Provider.PADDLE
+
     def __init__(
         self,
         config: BillingConfig,
@@ -180,24 +181,8 @@ class PaddleBilling:
                 raise repeated_cursor(where, after)
             cursors.add(after)
 
-    def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
-        raw, origins = self.fetch(needs)
-        return paddle_normalize.normalize(raw, origins), self._info(raw)
-
-    def load_by_sql(
-        self, conn: Any, needs: frozenset[str]
-    ) -> tuple[BillingState, SourceInfo, bool]:
-        """What `load` reads, normalized by SQL into `conn`'s billing tables
-        (duck_billing.read_billing_objects; True) or, when the SQL would read them
-        otherwise, by paddle_normalize from the same objects (False)."""
-        from prodcheck.sources.duck_billing import read_billing_objects
-
-        raw, origins = self.fetch(needs)
-        info = self._info(raw)
-        state = read_billing_objects(conn, raw, Provider.PADDLE)
-        if state is not None:
-            return state, info, True
-        return paddle_normalize.normalize(raw, origins), info, False
+    def _normalize(self, raw: Raw, origins: dict[str, str]) -> BillingState:
+        return paddle_normalize.normalize(raw, origins)
 
     def _info(self, raw: Raw) -> SourceInfo:
         return SourceInfo(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +24,9 @@ from prodcheck.config import DatabaseConfig
 from prodcheck.errors import SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
+from prodcheck.sources.copied import CopiedTables
 from prodcheck.sources.database import (
     Check,
-    accounts_info,
     database_url,
     load_accounts,
     missing_columns_message,
@@ -246,7 +246,9 @@ def read_failure(exc: Exception, conn: Connection, config: TableConfig, timeout:
     return query_failure(config, timeout, _reason(exc), timed_out=timed_out)
 
 
-class PostgresAccounts:
+class PostgresAccounts(CopiedTables):
+    kind = "postgres"
+
     def __init__(self, config: DatabaseConfig, *, env: Mapping[str, str] = os.environ) -> None:
         self.config = config
         self.env = env
@@ -278,37 +280,15 @@ class PostgresAccounts:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "postgres", self.location, notes)
 
-    def read_table_by_sql(self, duck: Any, name: str) -> tuple[dict[str, Any], ...] | None:
-        """A declared table's typed rows, copied into `duck` and typed by SQL
-        (postgres_copy.py), or None when psycopg and rows.py are to read it."""
-        from prodcheck.row_objects import table_rows
+    def _connection(self) -> AbstractContextManager[Any]:
+        return read_only_connection(self.config, self.env)
+
+    def _copy(self, duck: Any, conn: Any, table: TableConfig, name: str) -> bool:
         from prodcheck.sources.postgres_copy import copy_table
 
         url = database_url(self.config, self.env)
         timeout = self.config.statement_timeout_seconds
-        with read_only_connection(self.config, self.env) as conn:
-            copied = copy_table(
-                duck, conn, self.config.tables[name], name, timeout, self.location, url
-            )
-        return table_rows(duck, name) if copied else None
-
-    def load_by_sql(
-        self, duck: Any, *, objects: bool = True
-    ) -> tuple[AccountState, SourceInfo] | None:
-        """The accounts copied into `duck`'s db_accounts and typed by SQL
-        (postgres_copy.py), or None when only `load` reads this table as it is.
-        Without `objects` they stay there: the AccountState holds none."""
-        from prodcheck.sources.duck_rows import account_state
-        from prodcheck.sources.postgres_copy import copy_accounts
-
-        url = database_url(self.config, self.env)
-        timeout = self.config.statement_timeout_seconds
-        with read_only_connection(self.config, self.env) as conn:
-            copied = copy_accounts(duck, conn, self.table, timeout, self.location, url)
-        if not copied:
-            return None
-        state, count = account_state(duck, self.table, objects=objects)
-        return state, accounts_info(self.config, "postgres", self.location, count)
+        return copy_table(duck, conn, table, name, timeout, self.location, url)
 
     def _failure(self, exc: Exception, conn: Connection) -> str:
         what = read_failure(exc, conn, self.table, self.config.statement_timeout_seconds)

@@ -13,7 +13,7 @@ COPY itself is sent as a simple query.
 Tables joined to the accounts table are copied the same way, each on its own,
 and joined by DuckDB (duck_joins.py) as joins.py joins the rows psycopg reads.
 
-`copy_accounts` returns False whenever this path would not read the table
+`copy_table` returns False whenever this path would not read the table
 exactly as psycopg and rows.py do: a column of a type whose text the SQL does
 not read as psycopg's value (numeric, float, json, arrays ...), a value of a
 shape rows_sql.py leaves to Python, a join duck_joins.py leaves to joins.py. The caller
@@ -48,13 +48,6 @@ TAGS = {
     "boolean": "BOOLEAN",
     "timestamp": "TIMESTAMP",
 }
-
-
-def copy_accounts(
-    duck: Any, pg: Connection, config: TableConfig, timeout: float, location: str, url: str
-) -> bool:
-    """Write `db_accounts` on the DuckDB connection `duck` (copy_table)."""
-    return copy_table(duck, pg, config, "accounts", timeout, location, url)
 
 
 def copy_table(

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -25,9 +25,9 @@ from prodcheck.errors import ConfigError, ProdcheckError, SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.column_checks import column_checks, join_checks, other_table_checks
+from prodcheck.sources.copied import CopiedTables
 from prodcheck.sources.database import (
     Check,
-    accounts_info,
     database_url,
     load_accounts,
     missing_columns_message,
@@ -186,7 +186,9 @@ def read_failure(exc: sqlite3.Error, config: TableConfig, timeout: float, locati
     return f"SQLite database {location}: {what}."
 
 
-class SqliteAccounts:
+class SqliteAccounts(CopiedTables):
+    kind = "sqlite"
+
     def __init__(self, config: DatabaseConfig, *, env: Mapping[str, str] = os.environ) -> None:
         self.config = config
         self.env = env
@@ -216,33 +218,14 @@ class SqliteAccounts:
         notes: list[str] = []
         return load_accounts(self.fetch(notes), self.config, "sqlite", self.location, notes)
 
-    def read_table_by_sql(self, duck: Any, name: str) -> tuple[dict[str, Any], ...] | None:
-        """A declared table's typed rows, copied into `duck` and typed by SQL
-        (sqlite_copy.py), or None when sqlite3 and rows.py are to read it."""
-        from prodcheck.row_objects import table_rows
+    def _connection(self) -> AbstractContextManager[Any]:
+        return read_only_connection(self.config, self.env)
+
+    def _copy(self, duck: Any, conn: Any, table: TableConfig, name: str) -> bool:
         from prodcheck.sources.sqlite_copy import copy_table
 
         timeout = self.config.statement_timeout_seconds
-        with read_only_connection(self.config, self.env) as conn:
-            copied = copy_table(duck, conn, self.config.tables[name], name, timeout, self.location)
-        return table_rows(duck, name) if copied else None
-
-    def load_by_sql(
-        self, duck: Any, *, objects: bool = True
-    ) -> tuple[AccountState, SourceInfo] | None:
-        """The accounts copied into `duck`'s db_accounts and typed by SQL
-        (sqlite_copy.py), or None when only `load` reads this table as it is.
-        Without `objects` they stay there: the AccountState holds none."""
-        from prodcheck.sources.duck_rows import account_state
-        from prodcheck.sources.sqlite_copy import copy_accounts
-
-        timeout = self.config.statement_timeout_seconds
-        with read_only_connection(self.config, self.env) as conn:
-            copied = copy_accounts(duck, conn, self.table, timeout, self.location)
-        if not copied:
-            return None
-        state, count = account_state(duck, self.table, objects=objects)
-        return state, accounts_info(self.config, "sqlite", self.location, count)
+        return copy_table(duck, conn, table, name, timeout, self.location)
 
 
 def accounts(config: DatabaseConfig, env: Mapping[str, str]) -> SqliteAccounts:

@@ -10,7 +10,7 @@ The SELECT is the one sqlite.read_table runs (the mapped columns, the configured
 `where`, the same order). Tables joined to the accounts table are copied the
 same way and joined by DuckDB (duck_joins.py).
 
-`copy_accounts` returns False whenever this path would not read the table
+`copy_table` returns False whenever this path would not read the table
 exactly as sqlite3 and rows.py do, or cannot say why a read failed as sqlite.py
 says it: a blob, a real (rows_sql.py leaves a float to Python), text that is
 not UTF-8, a value of a shape rows_sql.py leaves to Python, a join duck_joins.py
@@ -36,13 +36,6 @@ from prodcheck.sources.duck_rows import type_rows
 from prodcheck.sources.rows_sql import identifier
 
 BATCH = 10_000  # rows fetched from SQLite at a time
-
-
-def copy_accounts(
-    duck: Any, conn: sqlite3.Connection, config: TableConfig, timeout: float, location: str
-) -> bool:
-    """Write `db_accounts` on the DuckDB connection `duck` (copy_table)."""
-    return copy_table(duck, conn, config, "accounts", timeout, location)
 
 
 def copy_table(

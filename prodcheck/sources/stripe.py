@@ -28,6 +28,7 @@ from prodcheck.sources import stripe_normalize
 from prodcheck.sources.credentials import display_url, read_key
 from prodcheck.sources.database import Check
 from prodcheck.sources.http_budget import RequestBudget, RetryPolicy, pace_note
+from prodcheck.sources.live_billing import LiveBilling, Raw
 from prodcheck.sources.progress import Progress
 from prodcheck.sources.stripe_access import (
     RESTRICTED_KEY_ADVICE,
@@ -51,10 +52,10 @@ DEFAULT_REQUESTS_PER_SECOND = 20.0
 CONNECT_TIMEOUT = 10.0
 EVENTS_RETAINED_DAYS = 30
 
-Raw = dict[str, list[dict[str, Any]]]
 
+class StripeBilling(LiveBilling):
+    provider = Provider.STRIPE
 
-class StripeBilling:
     def __init__(
         self,
         config: BillingConfig,
@@ -142,24 +143,8 @@ class StripeBilling:
         origins = {name: f"Stripe API /v1/{name}" for name in raw}
         return raw, origins
 
-    def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
-        raw, origins = self.fetch(needs)
-        return stripe_normalize.normalize(raw, origins), self._info(raw)
-
-    def load_by_sql(
-        self, conn: Any, needs: frozenset[str]
-    ) -> tuple[BillingState, SourceInfo, bool]:
-        """What `load` reads, normalized by SQL into `conn`'s billing tables
-        (duck_billing.read_billing_objects; True) or, when the SQL would read them
-        otherwise, by stripe_normalize from the same objects (False)."""
-        from prodcheck.sources.duck_billing import read_billing_objects
-
-        raw, origins = self.fetch(needs)
-        info = self._info(raw)
-        state = read_billing_objects(conn, raw, Provider.STRIPE)
-        if state is not None:
-            return state, info, True
-        return stripe_normalize.normalize(raw, origins), info, False
+    def _normalize(self, raw: Raw, origins: dict[str, str]) -> BillingState:
+        return stripe_normalize.normalize(raw, origins)
 
     def _info(self, raw: Raw) -> SourceInfo:
         return SourceInfo(
