@@ -2,10 +2,12 @@
 
     python bench/bench_check.py [N ...] [--data DIR] [--loaders python,duckdb]
                                 [--postgres ADMIN_URL] [--sqlite] [--mysql ADMIN_URL]
+                                [--ndjson]
                                                     (default N: 100000 1000000)
 
 For each N, generates a fixture folder (bench/generate.py: N accounts, N Stripe
-subscriptions, about 1% drift) in a temporary directory, or reuses --data DIR,
+subscriptions, about 1% drift; JSON arrays, or with --ndjson one object per line)
+in a temporary directory, or reuses --data DIR,
 then reports wall time, CPU time and peak RSS, each measured in a fresh process:
 
 - evaluation: the normalized snapshot in, findings out (build_index + evaluate,
@@ -43,7 +45,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from generate import generate  # noqa: E402
+from generate import generate, users  # noqa: E402
 
 NOW = "2026-11-01T12:00:00Z"
 
@@ -170,7 +172,7 @@ def bench_postgres(folder: Path, scratch: Path, admin_url: str) -> None:
     url = admin_url.rsplit("/", 1)[0] + f"/{name}"
     try:
         started = time.perf_counter()
-        rows = json.loads((folder / "db" / "users.json").read_text())
+        rows = users(folder)
         with psycopg.connect(url) as conn:
             conn.execute(
                 "CREATE TABLE users (id text PRIMARY KEY, stripe_customer_id text, "
@@ -198,7 +200,7 @@ def bench_sqlite(folder: Path, scratch: Path) -> None:
 
     path = scratch / "app.db"
     started = time.perf_counter()
-    rows = json.loads((folder / "db" / "users.json").read_text())
+    rows = users(folder)
     columns = ("id", "stripe_customer_id", "has_paid_access", "plan")
     with sqlite3.connect(path) as conn:
         conn.execute(
@@ -236,7 +238,7 @@ def bench_mysql(folder: Path, scratch: Path, admin_url: str) -> None:
     admin.cursor().execute(f"CREATE DATABASE {name}")
     try:
         started = time.perf_counter()
-        rows = json.loads((folder / "db" / "users.json").read_text())
+        rows = users(folder)
         columns = ("id", "stripe_customer_id", "has_paid_access", "plan")
         conn = pymysql.connect(**login, database=name, autocommit=True)
         with conn.cursor() as cursor:
@@ -314,6 +316,11 @@ def main() -> None:
         "this URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres) and billing fixtures",
     )
     parser.add_argument(
+        "--ndjson",
+        action="store_true",
+        help="generate the folder in the NDJSON layout (a file of one object per line)",
+    )
+    parser.add_argument(
         "--sqlite",
         action="store_true",
         help="also check with the accounts in a fresh SQLite file and billing fixtures",
@@ -333,7 +340,7 @@ def main() -> None:
             folder = args.data or scratch / f"data-{n}"
             if not args.data:
                 started = time.perf_counter()
-                generate(n, folder)
+                generate(n, folder, ndjson=args.ndjson)
                 print(f"\ngenerated {n:,} accounts in {time.perf_counter() - started:.1f} s")
             loaders = args.loaders.split(",")
             bench(n, folder, scratch, loaders)

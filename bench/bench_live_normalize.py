@@ -3,7 +3,8 @@
 (duck_billing.read_billing_objects, the default). The fetch itself is
 bench_stripe_fetch.py's.
 
-    python bench/bench_live_normalize.py DIR     (a folder from bench/generate.py)
+    python bench/bench_live_normalize.py DIR     (a folder from bench/generate.py,
+                                                  in its JSON layout)
 
 Each way runs in a fresh process that first parses the folder's Stripe JSON into
 Python objects, as a live fetch leaves them; it prints the wall and CPU time of

@@ -1,9 +1,11 @@
 """A fixture folder for N accounts and N Stripe subscriptions, for benchmarks.
 
-    python bench/generate.py N DIR
+    python bench/generate.py N DIR [--ndjson]
 
 Writes DIR/prodcheck.yml, DIR/stripe/customers.json, DIR/stripe/subscriptions.json
-(Stripe's own shapes, as the scenarios hold them) and DIR/db/users.json. One
+(Stripe's own shapes, as the scenarios hold them) and DIR/db/users.json; with
+--ndjson, the same objects one per line in .ndjson files instead (the layout
+for large folders). One
 customer and one subscription per account; statuses active, trialing, past_due
 (within and beyond the 14-day grace), canceled, unpaid and incomplete_expired;
 four prices, one of them yearly. About 1% of accounts drift, of several kinds:
@@ -164,6 +166,13 @@ def _write_array(path: Path, objects: Iterator[dict[str, Any]]) -> None:
         _stream(out, objects)
 
 
+def _write_lines(path: Path, objects: Iterator[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for item in objects:
+            out.write(json.dumps(item, separators=(",", ":")) + "\n")
+
+
 def _stream(out: TextIO, objects: Iterator[dict[str, Any]]) -> None:
     out.write("[")
     for number, item in enumerate(objects):
@@ -172,18 +181,30 @@ def _stream(out: TextIO, objects: Iterator[dict[str, Any]]) -> None:
     out.write("\n]\n")
 
 
-def generate(n: int, folder: Path) -> None:
+def generate(n: int, folder: Path, *, ndjson: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    write, suffix = (_write_lines, ".ndjson") if ndjson else (_write_array, ".json")
     prices = "\n".join(f"    {price_id}: {plan}" for price_id, plan, _, _ in PRICES)
     (folder / "prodcheck.yml").write_text(
         CONFIG.format(n=n, prices=prices, tiers=", ".join(TIERS)), encoding="utf-8"
     )
-    _write_array(folder / "stripe" / "customers.json", (_customer(i) for i in range(n)))
-    _write_array(folder / "stripe" / "subscriptions.json", (_subscription(i) for i in range(n)))
-    _write_array(folder / "db" / "users.json", (_user(i) for i in range(n)))
+    write(folder / "stripe" / f"customers{suffix}", (_customer(i) for i in range(n)))
+    write(folder / "stripe" / f"subscriptions{suffix}", (_subscription(i) for i in range(n)))
+    write(folder / "db" / f"users{suffix}", (_user(i) for i in range(n)))
+
+
+def users(folder: Path) -> list[dict[str, Any]]:
+    """The accounts of a generated folder, whichever layout it was written in."""
+    lines = folder / "db" / "users.ndjson"
+    if lines.is_file():
+        with lines.open(encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+    rows: list[dict[str, Any]] = json.loads((folder / "db" / "users.json").read_text())
+    return rows
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    arguments = [a for a in sys.argv[1:] if a != "--ndjson"]
+    if len(arguments) != 2:
         sys.exit(__doc__)
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    generate(int(arguments[0]), Path(arguments[1]), ndjson="--ndjson" in sys.argv)
