@@ -21,7 +21,7 @@ from prodcheck.errors import ProdcheckError
 from prodcheck.mapping import ColumnMapping, TableConfig
 from prodcheck.model import AccountState
 from prodcheck.row_objects import account_objects
-from prodcheck.sources.duck_csv import header, raw_csv
+from prodcheck.sources.duck_csv import names_of, raw_csv
 from prodcheck.sources.duck_fixtures import keys_present, raw_table
 from prodcheck.sources.duck_joins import Tags, join_raw
 from prodcheck.sources.duck_macros import ensure_macros
@@ -61,11 +61,8 @@ def raw_rows(
     one holding rows none of which holds a `required` column included (fixtures.py
     names it)."""
     if path.suffix == ".csv":
-        names = header(path)
-        if names is None:
-            return None
-        count = raw_csv(conn, raw, path, columns, names)
-        if count is None or (count and not set(required) <= set(names)):
+        read = raw_csv(conn, raw, path, columns)
+        if read is None or (read[0] and not set(required) <= set(read[1])):
             return None
         return dict.fromkeys(columns, "VARCHAR")
     if path.suffix not in (".json", ".ndjson"):
@@ -87,7 +84,7 @@ def raw_rows(
 def _held(conn: Any, path: Path, columns: list[str]) -> bool:
     """Whether some row of the file holds each column (as a key, or in the header)."""
     if path.suffix == ".csv":
-        return set(columns) <= set(header(path) or ())
+        return set(columns) <= set(names_of(path))
     return keys_present(conn, path, columns)
 
 
