@@ -1,14 +1,15 @@
-"""What a live run does with the Stripe objects it fetched: normalized by Python
-(stripe_normalize, the old path) or by the same SQL as fixture files
-(duck_billing.read_billing_objects, the default). The fetch itself is
+"""What a live run does with the Stripe objects it fetched: parsed objects
+normalized by Python (stripe_normalize, the old path), or each object's JSON
+text, as the fetch now keeps it, normalized by the same SQL as fixture files
+(duck_billing.read_billing_lines, the default). The fetch itself is
 bench_stripe_fetch.py's.
 
-    python bench/bench_live_normalize.py DIR     (a folder from bench/generate.py,
-                                                  in its JSON layout)
+    python bench/bench_live_normalize.py DIR     (a folder from bench/generate.py
+                                                  --ndjson)
 
-Each way runs in a fresh process that first parses the folder's Stripe JSON into
-Python objects, as a live fetch leaves them; it prints the wall and CPU time of
-the normalization alone and the process's peak RSS (the parsed objects
+Each way runs in a fresh process that first holds the folder's Stripe objects as
+a live fetch leaves them (parsed, or as text); it prints the wall and CPU time
+of the normalization alone and the process's peak RSS (what the fetch held
 included). Prints figures; asserts nothing about speed.
 """
 
@@ -19,30 +20,37 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+NAMES = ("customers", "subscriptions")
+
+
 def child(way: str, folder: Path) -> None:
     from prodcheck.engine.sql_engine import connect
     from prodcheck.model import Provider
     from prodcheck.sources import stripe_normalize
-    from prodcheck.sources.duck_billing import read_billing_objects
+    from prodcheck.sources.duck_billing import read_billing_lines
 
-    raw = {}
-    for name in ("customers", "subscriptions"):
-        data = json.loads((folder / "stripe" / f"{name}.json").read_text())
-        raw[name] = data["data"] if isinstance(data, dict) else data
-    origins = {name: f"Stripe API /v1/{name}" for name in raw}
-    started, cpu = time.perf_counter(), time.process_time()
-    if way == "python":
+    def texts(name: str) -> Iterator[str]:
+        with (folder / "stripe" / f"{name}.ndjson").open(encoding="utf-8") as handle:
+            yield from (line.rstrip("\n") for line in handle if line.strip())
+
+    if way == "python":  # parsed objects, as fetch keeps them
+        raw = {name: [json.loads(text) for text in texts(name)] for name in NAMES}
+        origins = {name: f"Stripe API /v1/{name}" for name in raw}
+        started, cpu = time.perf_counter(), time.process_time()
         state = stripe_normalize.normalize(raw, origins)
         count = len(state.subscriptions)
-    else:
+    else:  # JSON texts, as fetch_lines keeps them
+        lines = {name: list(texts(name)) for name in NAMES}
+        started, cpu = time.perf_counter(), time.process_time()
         conn = connect()
-        read = read_billing_objects(conn, raw, Provider.STRIPE)
+        read, _ = read_billing_lines(conn, lines, Provider.STRIPE)
         assert read is not None, "the SQL left these objects to Python"
         count = conn.execute("SELECT count(*) FROM billing_subscriptions").fetchall()[0][0]
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu

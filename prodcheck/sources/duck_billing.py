@@ -1,7 +1,7 @@
 """Provider objects read by DuckDB and normalized by SQL (stripe_sql.py,
 paddle_sql.py), into the billing_* tables of a DuckDB connection the engine then
 reads: fixture files (`read_billing_folder`), and the objects a live source
-fetched (`read_billing_objects`), through the same SQL. This is the default;
+fetched (`read_billing_lines`), through the same SQL. This is the default;
 `PRODCHECK_LOADER=python` reads them the old way, while this path is proved
 against fixtures.py and the normalizers. The BillingState returned holds no
 objects: they stay in the tables, and the engine reads back only those its
@@ -77,40 +77,43 @@ def read_billing_folder(
     return BillingState(provider=provider, loaded=frozenset(counts)), info
 
 
-def read_billing_objects(
-    conn: Any, raw: dict[str, list[dict[str, Any]]], provider: Provider
-) -> BillingState | None:
-    """The objects a live source fetched (collection -> objects, as the API sent
-    them), normalized by the same SQL as fixture files: each collection written
-    to a private NDJSON file, in order, and read from it. `raw` is emptied as its
-    objects are written (their memory back before DuckDB reads them). None when
-    the SQL would not read them exactly as the provider's normalizer does: `raw`
-    then holds them again, read back from the files, for the normalizer."""
+def read_billing_lines(
+    conn: Any, lines: dict[str, list[str]], provider: Provider
+) -> tuple[BillingState | None, dict[str, list[dict[str, Any]]]]:
+    """The objects a live source fetched, each as the JSON text the API sent
+    (collection -> texts, in order), normalized by the same SQL as fixture files:
+    each collection written to a private NDJSON file and read from it. `lines` is
+    emptied as its texts are written (their memory back before DuckDB reads
+    them). (the state, {}) or, when the SQL would not read them exactly as the
+    provider's normalizer does, (None, the objects parsed back from the files) for
+    the normalizer."""
     sql = SQL[provider]
-    if set(raw) - set(sql.raw_columns) or set(sql.raw_columns) - set(raw) - set(sql.optional):
-        return None
+    names = list(lines)
+    raw: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="prodcheck-pages-") as folder:
         paths: dict[str, Path] = {}
         empty = []
-        names = list(raw)
         for name in names:
-            objects = raw.pop(name)
+            texts = lines.pop(name)
             path = Path(folder) / f"{name}.ndjson"
             with path.open("w", encoding="utf-8") as out:
-                for obj in objects:
-                    out.write(json.dumps(obj, separators=(",", ":")) + "\n")
-            if objects:
+                for start in range(0, len(texts), 10_000):
+                    out.write("".join(text + "\n" for text in texts[start : start + 10_000]))
+            if texts:
                 paths[name] = path
             else:
                 empty.append(name)  # an empty collection: an empty raw table
-            del objects
-        counts = _normalize(conn, provider, paths, empty)
+            del texts
+        known = set(names) <= set(sql.raw_columns) and not (
+            set(sql.raw_columns) - set(names) - set(sql.optional)
+        )
+        counts = _normalize(conn, provider, paths, empty) if known else None
         if counts is None:
             for name in names:
-                with (Path(folder) / f"{name}.ndjson").open(encoding="utf-8") as lines:
-                    raw[name] = [json.loads(line) for line in lines]
-            return None
-    return BillingState(provider=provider, loaded=frozenset(counts))
+                with (Path(folder) / f"{name}.ndjson").open(encoding="utf-8") as read:
+                    raw[name] = [json.loads(line) for line in read]
+            return None, raw
+    return BillingState(provider=provider, loaded=frozenset(counts)), raw
 
 
 def _normalize(

@@ -1,6 +1,6 @@
 """What a live billing source does with the objects it fetched, whatever the
 provider: normalized by the same SQL as fixture files, into a DuckDB
-connection's billing tables (duck_billing.read_billing_objects), or by the
+connection's billing tables (duck_billing.read_billing_lines), or by the
 provider's Python normalizer (`load`, and whatever the SQL would read
 otherwise: from the same objects, never a second fetch). StripeBilling and
 PaddleBilling mix this in and say how they fetch, normalize and describe.
@@ -8,11 +8,13 @@ PaddleBilling mix this in and say how they fetch, normalize and describe.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prodcheck.model import BillingState, Provider, SourceInfo
 
 Raw = dict[str, list[dict[str, Any]]]
+Lines = dict[str, list[str]]  # collection -> each object's JSON text, in order
 
 
 class LiveBilling:
@@ -22,10 +24,15 @@ class LiveBilling:
         """Raw objects per collection, complete, and where each came from."""
         raise NotImplementedError
 
+    def fetch_lines(self, needs: frozenset[str]) -> tuple[Lines, dict[str, str]]:
+        """The same objects as `fetch`, each kept as its JSON text."""
+        raise NotImplementedError
+
     def _normalize(self, raw: Raw, origins: dict[str, str]) -> BillingState:
         raise NotImplementedError
 
-    def _info(self, raw: Raw) -> SourceInfo:
+    def _info(self, raw: Mapping[str, Sequence[Any]]) -> SourceInfo:
+        """What was read (the counts of each collection), for the report."""
         raise NotImplementedError
 
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
@@ -37,12 +44,14 @@ class LiveBilling:
     ) -> tuple[BillingState, SourceInfo, bool]:
         """What `load` reads, normalized by SQL into `conn`'s billing tables (True),
         or, when the SQL would read them otherwise, by the provider's normalizer
-        from the same objects (False)."""
-        from prodcheck.sources.duck_billing import read_billing_objects
+        from the same objects (False). The objects are kept as JSON text from the
+        moment they arrive, never as parsed objects, unless the normalizer is to
+        read them."""
+        from prodcheck.sources.duck_billing import read_billing_lines
 
-        raw, origins = self.fetch(needs)
-        info = self._info(raw)
-        state = read_billing_objects(conn, raw, self.provider)
+        lines, origins = self.fetch_lines(needs)
+        info = self._info(lines)
+        state, raw = read_billing_lines(conn, lines, self.provider)
         if state is not None:
             return state, info, True
         return self._normalize(raw, origins), info, False

@@ -126,14 +126,17 @@ def fetch_all(
     follow_ups: Callable[[Listing, Raw], Iterable[Listing]] | None = None,
     on_page: Callable[[str, int], None] | None = None,
     on_abort: Callable[[], None] | None = None,
-) -> dict[str, list[Raw]]:
-    """Every object of every listing (and of the follow-up listings), deduplicated.
+    encode: Callable[[Raw], Any] | None = None,
+) -> dict[str, list[Any]]:
+    """Every object of every listing (and of the follow-up listings), deduplicated;
+    each kept as `encode` makes it (its JSON text, say: a fraction of the memory
+    of the parsed object), or as it is.
 
     Scheduling and splitting happen on the calling thread; workers only fetch
     pages. The first failure aborts the whole fetch (`on_abort` wakes workers
     waiting in the budget) and propagates: never a partial result.
     """
-    results: dict[str, dict[str, Raw]] = {}
+    results: dict[str, dict[str, tuple[int, Any]]] = {}
     pages: dict[str, int] = {}
     cursors: dict[str, set[str]] = {}
     order: list[Listing] = []
@@ -168,7 +171,7 @@ def fetch_all(
                 data = checked_page(page, where, page.get("has_more"), "has_more")
                 store = results[name]
                 for obj in data:
-                    store[str(obj.get("id"))] = obj
+                    store[str(obj.get("id"))] = (_created(obj), encode(obj) if encode else obj)
                     for extra in follow_ups(piece.listing, obj) if follow_ups else ():
                         start(extra)
                 if on_page:
@@ -227,10 +230,11 @@ def _continue(piece: Slice, data: list[Raw], idle: int, submit: Callable[[Slice]
         submit(Slice(piece.listing, lower, upper, None, True))
 
 
-def _ordered(objects: Mapping[str, Raw], *, sliced: bool) -> list[Raw]:
+def _ordered(objects: Mapping[str, tuple[int, Any]], *, sliced: bool) -> list[Any]:
     """Stripe's own order, newest first, for sliced lists (slices finish in any order);
-    a single cursor chain is already in the API's order."""
-    values = list(objects.values())
+    a single cursor chain is already in the API's order. `objects`: id -> (created,
+    the object as kept)."""
+    found = list(objects.items())
     if sliced:
-        values.sort(key=lambda obj: (-_created(obj), str(obj.get("id"))))
-    return values
+        found.sort(key=lambda item: (-item[1][0], item[0]))
+    return [kept for _, (_, kept) in found]

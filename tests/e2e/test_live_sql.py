@@ -1,5 +1,5 @@
 """Live pages normalized by the same SQL as fixture files (duck_billing.
-read_billing_objects): every scenario served by the local fake Stripe or Paddle
+read_billing_lines): every scenario served by the local fake Stripe or Paddle
 API, through the real SDKs, is read into DuckDB's billing tables, never left to
 the Python normalizer, and the objects read back from them are the ones the
 normalizer makes of the same fetch; a shape the SQL leaves to Python is read by

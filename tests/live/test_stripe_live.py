@@ -89,6 +89,40 @@ def test_items_beyond_the_embedded_list_are_fetched(fast_retry: RetryPolicy) -> 
     assert {h.query["subscription"] for h in item_hits} == {"sub_big"}
 
 
+@pytest.mark.parametrize("concurrency", [1, 6])
+def test_objects_kept_as_text_are_the_parsed_ones(
+    fast_retry: RetryPolicy, concurrency: int
+) -> None:
+    """fetch_lines keeps each object as its JSON text from its page on (what the
+    SQL normalization reads): the same objects, in the same order, as fetch's
+    parsed ones, continued item lists stitched in; and normalized by SQL, the
+    objects the Python normalizer makes of them."""
+    import json
+
+    from prodcheck.billing_objects import billing_objects
+    from prodcheck.engine.sql_engine import connect
+    from prodcheck.model import Provider
+
+    objects = account(450)
+    prices = [price(f"price_{n}", amount=100 + n) for n in range(25)]
+    items = [item(f"si_{n:02d}", each) for n, each in enumerate(prices)]
+    objects["subscriptions"].append(subscription("sub_big", "cus_00001", T0, items=items))
+    with FakeStripe(**objects, embedded_items=10) as fake:
+        billing = _billing(fake, fast_retry, concurrency=concurrency)
+        lines, origins = billing.fetch_lines(frozenset())
+        raw, raw_origins = billing.fetch(frozenset())
+        conn = connect()
+        state, _, in_db = billing.load_by_sql(conn, frozenset())
+        python, _ = billing.load(frozenset())
+
+    assert origins == raw_origins
+    assert {name: [json.loads(line) for line in texts] for name, texts in lines.items()} == raw
+    big = next(s for s in raw["subscriptions"] if s["id"] == "sub_big")
+    assert len(big["items"]["data"]) == 25 and big["items"]["has_more"] is False
+    assert in_db
+    assert billing_objects(conn, state.loaded, None, Provider.STRIPE)[0] == python
+
+
 @pytest.mark.parametrize("status", [429, 500, 503])
 def test_flaky_server_still_yields_the_complete_result(status: int) -> None:
     # Every third request fails, counted across all threads, so one page can fail
