@@ -96,3 +96,39 @@ def test_a_small_fixture_run_takes_one_thread_a_large_one_every_core(
     assert _setting("threads") == cores
     # A live source: its size is unknown, every core.
     assert not runner._small(None, config)
+
+
+def test_staged_files_go_to_the_runs_temp_directory(tmp_path, monkeypatch) -> None:
+    """A copied table's rows and a live run's pages are written where DuckDB
+    spills (engine.temp_directory), not to the system's temp, which may be
+    memory; a connection with no absolute temp_directory uses the system's."""
+    from prodcheck.engine.sql_engine import connect
+    from prodcheck.model import Provider
+    from prodcheck.sources import duck_billing
+    from prodcheck.sources.duck_fixtures import staging
+
+    spill = tmp_path / "spill"
+    conn = connect()
+    saved = conn.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+    try:
+        conn.execute(f"SET temp_directory = '{spill}'")  # the process's database: restored
+        with staging(conn, "prodcheck-test-") as folder:
+            assert folder.parent == spill and folder.is_dir()
+        assert not folder.exists()
+        seen: list[list[str]] = []
+        real = duck_billing._normalize
+
+        def spy(*args, **kwargs):
+            seen.append(sorted(p.name for p in spill.rglob("*.ndjson")))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(duck_billing, "_normalize", spy)
+        lines = {"customers": ['{"id":"cus_1","created":1}'], "subscriptions": []}
+        duck_billing.read_billing_lines(conn, lines, Provider.STRIPE)
+        assert seen == [["customers.ndjson", "subscriptions.ndjson"]]
+        assert not list(spill.rglob("*.ndjson"))  # removed afterwards
+        conn.execute("SET temp_directory = '.tmp'")  # DuckDB's default: relative
+        with staging(conn, "prodcheck-test-") as folder:
+            assert folder.parent == Path(tempfile.gettempdir())
+    finally:
+        conn.execute(f"SET temp_directory = '{saved}'")

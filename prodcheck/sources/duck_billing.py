@@ -19,7 +19,6 @@ The connection is given; duckdb is imported by whoever opens it.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,7 +26,7 @@ from typing import Any, NamedTuple
 from prodcheck.bundled import display_path
 from prodcheck.model import BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_sql, stripe_sql
-from prodcheck.sources.duck_fixtures import raw_table
+from prodcheck.sources.duck_fixtures import raw_table, staging
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.fixtures import collection_file
 
@@ -90,7 +89,7 @@ def read_billing_lines(
     sql = SQL[provider]
     names = list(lines)
     raw: dict[str, list[dict[str, Any]]] = {}
-    with tempfile.TemporaryDirectory(prefix="prodcheck-pages-") as folder:
+    with staging(conn, "prodcheck-pages-") as folder:
         paths: dict[str, Path] = {}
         empty = []
         for name in names:

@@ -17,6 +17,9 @@ The connection is given; duckdb is imported by whoever opens it.
 from __future__ import annotations
 
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +135,18 @@ def keys_present(conn: Any, path: Path, keys: list[str]) -> bool:
         )
     found = ", ".join(f"bool_or(list_contains(json_keys(o), {quoted(key)}))" for key in keys)
     return all(conn.execute(f"SELECT {found} FROM ({objects})").fetchall()[0])
+
+
+@contextmanager
+def staging(conn: Any, prefix: str) -> Iterator[Path]:
+    """A private directory for files DuckDB is to read (a copied table's rows, a
+    live run's pages), removed afterwards: inside the run's temp_directory (where
+    DuckDB spills: engine.temp_directory, or the private one prodcheck makes), not
+    the system's temp, which may be memory (a tmpfs) and would hold a gigabyte of
+    pages there."""
+    setting = conn.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+    base = Path(setting) if setting and Path(setting).is_absolute() else None
+    if base is not None:
+        base.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=base) as folder:
+        yield Path(folder)

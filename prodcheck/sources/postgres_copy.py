@@ -22,7 +22,6 @@ then reads the rows through psycopg, which names each problem.
 
 from __future__ import annotations
 
-import tempfile
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from prodcheck.errors import SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.sources.database import scrub
-from prodcheck.sources.duck_fixtures import quoted
+from prodcheck.sources.duck_fixtures import quoted, staging
 from prodcheck.sources.duck_joins import Tags, copy_joined
 from prodcheck.sources.duck_rows import type_rows
 
@@ -90,7 +89,7 @@ def _copy(duck: Any, pg: Connection, config: TableConfig, raw: str) -> Tags | No
         return None
     # One statement, or an error: prepared through the extended protocol.
     pg.execute(query + sql.SQL(" LIMIT 0"), prepare=True)
-    with tempfile.TemporaryDirectory(prefix="prodcheck-copy-") as folder:
+    with staging(duck, "prodcheck-copy-") as folder:
         path = Path(folder) / "rows.csv"
         copy = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv)").format(query)
         with path.open("wb") as out, pg.cursor().copy(copy) as stream:

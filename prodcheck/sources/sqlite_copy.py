@@ -22,7 +22,6 @@ that ran out of time is said so at once, not run a second time.
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from typing import Any
 from prodcheck.errors import ProdcheckError, SourceError
 from prodcheck.mapping import TableConfig
 from prodcheck.sources.database import order_column, selected_columns
-from prodcheck.sources.duck_fixtures import quoted, raw_table
+from prodcheck.sources.duck_fixtures import quoted, raw_table, staging
 from prodcheck.sources.duck_joins import Tags, copy_joined
 from prodcheck.sources.duck_rows import type_rows
 from prodcheck.sources.rows_sql import identifier
@@ -77,7 +76,7 @@ def _copy(duck: Any, conn: sqlite3.Connection, config: TableConfig, raw: str) ->
     pairs = ", ".join(f"{quoted(c)}, {quote(c)}" for c in columns)
     query = select(parts, config, f"json_object({pairs})")
     cursor = conn.execute(f"{query} ORDER BY {quote(order_column(config))}")
-    with tempfile.TemporaryDirectory(prefix="prodcheck-copy-") as folder:
+    with staging(duck, "prodcheck-copy-") as folder:
         path = Path(folder) / "rows.ndjson"
         written = 0
         with path.open("w", encoding="utf-8") as out:
