@@ -18,7 +18,7 @@ import pytest
 from prodcheck.config import load_config
 from prodcheck.engine.facts import subscription_rows
 from prodcheck.engine.index import build_index
-from prodcheck.engine.sql_billing import statements
+from prodcheck.engine.sql_billing import register, statements
 from prodcheck.engine.sql_engine import connect
 from prodcheck.engine.sql_load import load
 from prodcheck.model import Provider
@@ -61,6 +61,7 @@ def _sql_tables(folder: Path, config: Any, now: Any) -> Any:
     conn = connect()
     read = read_billing_folder(conn, folder, Provider.STRIPE)
     assert read is not None  # every object read by SQL
+    register(conn)
     for statement in statements(config.policy, now):
         conn.execute(statement)
     return conn
@@ -121,6 +122,9 @@ def _tricky(tmp_path: Path) -> Path:
         {"id": "cus_edge_start", "created": now - 10 * 60, "email": None},
         {"id": "cus_edge_late", "created": now + 60},
         {"id": "cus_edge_beyond", "created": now + 61},
+        # keyed by Python's lower(): DuckDB's lowers İ and a final Σ otherwise
+        {"id": "cus_dotted", "created": now - 86_400, "email": "İlkay@Example.com"},
+        {"id": "cus_sigma", "created": now - 86_400, "email": "ΟΔΥΣΣΕΑΣ@Example.com"},
     ]
     item = base["items"]["data"][0]
     bare = {k: v for k, v in item.items() if k not in ("current_period_start", "created")}

@@ -23,14 +23,13 @@ from typing import Any
 
 from prodcheck.engine.account_facts import email_key
 from prodcheck.engine.index import Index
+from prodcheck.engine.sql_billing import ASCII
 from prodcheck.engine.sql_conditions import moment
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS, CONVERTED, table
 from prodcheck.engine.stored_plans import StoredPlans
 
 # The account kind's rows (their table, their key: the account id), as sql_rows.KEYS.
 KEYS = ("accounts", "id")
-# Emails lower-cased by SQL: ASCII, where DuckDB's lower() is Python's.
-_ASCII = "regexp_matches(email, '^[\\x01-\\x7f]*$')"
 
 
 def _microseconds(hours: float) -> int:
@@ -50,7 +49,7 @@ def register(conn: Any, index: Index, stored: StoredPlans | None) -> None:
     ).fetchall()]  # fmt: skip
     plans = [stored.plan_of(value) if stored else value for value in values]
     emails = [row[0] for row in conn.execute(
-        f"SELECT DISTINCT email FROM db_accounts WHERE email IS NOT NULL AND NOT {_ASCII}"
+        f"SELECT DISTINCT email FROM db_accounts WHERE email IS NOT NULL AND NOT {ASCII}"
     ).fetchall()]  # fmt: skip
     access = config.database.columns.derivation("has_access")
     granted = set()
@@ -103,7 +102,7 @@ def statements(index: Index) -> tuple[str, ...]:
     accounts = f"""
 CREATE OR REPLACE TEMP TABLE accounts AS
 SELECT a.pos AS row, p.plan AS db_plan,
-    CASE WHEN a.email IS NULL THEN NULL WHEN {_ASCII.replace("email", "a.email")}
+    CASE WHEN a.email IS NULL THEN NULL WHEN {ASCII.replace("email", "a.email")}
         THEN lower(a.email) ELSE e.key END AS email_key,
     {", ".join(fields)}
 FROM db_accounts a

@@ -17,21 +17,31 @@ billing_schedule_phases, billing_events), instead of from Python objects
 - settle_customers(id): customers created, or whose subscription was created or
   changed (per events), within the settle window (index.py: _settling).
 
-Pure: builds text, imports no database driver.
+Builds text, and imports no database driver: `register` hands the statements the
+one small table Python computes (the keys of emails that are not ASCII).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from prodcheck.config import Policy
+from prodcheck.engine.account_facts import email_key
 from prodcheck.engine.sql_conditions import literal, moment
+from prodcheck.engine.sql_load import table
 
-CUSTOMERS = """
+# Emails lower-cased by SQL: ASCII, where DuckDB's lower() is Python's. Others
+# (an İ, a final Σ) are keyed by Python's email_key, registered per run.
+ASCII = "regexp_matches(email, '^[\\x01-\\x7f]*$')"
+
+CUSTOMERS = f"""
 CREATE OR REPLACE TEMP TABLE customers AS
-SELECT id, deleted, email, lower(email) AS email_key,
-    json_transform(metadata, '"MAP(VARCHAR, VARCHAR)"')[{key}] AS metadata_user_id
-FROM billing_customers
+SELECT id, deleted, b.email,
+    CASE WHEN b.email IS NULL THEN NULL WHEN {ASCII.replace("email", "b.email")}
+        THEN lower(b.email) ELSE k.key END AS email_key,
+    json_transform(metadata, '"MAP(VARCHAR, VARCHAR)"')[{{key}}] AS metadata_user_id
+FROM billing_customers b LEFT JOIN customer_email_keys k ON k.email = b.email
 QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos DESC) = 1
 """
 
@@ -99,6 +109,27 @@ SELECT DISTINCT id FROM (
 )
 ORDER BY id
 """
+
+
+def register(conn: Any) -> None:
+    """The tables Python computes for the statements: customer_email_keys (email,
+    key) for billing's emails that are not ASCII."""
+    emails = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT DISTINCT email FROM billing_customers WHERE email IS NOT NULL AND NOT {ASCII}"
+        ).fetchall()
+    ]
+    keys = [email_key(email) for email in emails]
+    conn.register(
+        "customer_email_keys", table({"email": (_text(), emails), "key": (_text(), keys)})
+    )
+
+
+def _text() -> Any:
+    import pyarrow as pa
+
+    return pa.string()
 
 
 def statements(policy: Policy, now: datetime) -> tuple[str, ...]:

@@ -184,6 +184,7 @@ class Session:
         policy, now = self.index.config.policy, self.index.now
         load(self.conn, self.index, [] if self.in_db else self.rows("subscription"))
         if self.in_db:
+            sql_billing.register(self.conn)
             for statement in sql_billing.statements(policy, now):
                 self.conn.execute(statement)
         if self.accounts_in_db:
