@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from prodcheck.bundled import display_path
 from prodcheck.model import BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_sql, stripe_sql
-from prodcheck.sources.duck_fixtures import raw_table, staging
+from prodcheck.sources.duck_fixtures import empty_raw_table, raw_table, staging
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.fixtures import collection_file
 
@@ -88,6 +88,8 @@ def read_billing_lines(
     the normalizer."""
     sql = SQL[provider]
     names = list(lines)
+    if set(names) - set(sql.raw_columns) or set(sql.raw_columns) - set(names) - set(sql.optional):
+        return None, {name: [json.loads(text) for text in lines.pop(name)] for name in names}
     raw: dict[str, list[dict[str, Any]]] = {}
     with staging(conn, "prodcheck-pages-") as folder:
         paths: dict[str, Path] = {}
@@ -103,10 +105,7 @@ def read_billing_lines(
             else:
                 empty.append(name)  # an empty collection: an empty raw table
             del texts
-        known = set(names) <= set(sql.raw_columns) and not (
-            set(sql.raw_columns) - set(names) - set(sql.optional)
-        )
-        counts = _normalize(conn, provider, paths, empty) if known else None
+        counts = _normalize(conn, provider, paths, empty)
         if counts is None:
             for name in names:
                 with (Path(folder) / f"{name}.ndjson").open(encoding="utf-8") as read:
@@ -129,10 +128,7 @@ def _normalize(
             return None
         counts[name] = count
     for name in empty:
-        columns = ", ".join(f'"{c}" {kind}' for c, kind in sql.raw_columns[name].items())
-        conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE raw_{provider.value}_{name} (pos BIGINT, {columns})"
-        )
+        conn.execute(empty_raw_table(f"raw_{provider.value}_{name}", sql.raw_columns[name]))
         counts[name] = 0
     ensure_macros(conn)
     for statement in sql.statements(frozenset(counts)):

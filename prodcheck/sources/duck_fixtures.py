@@ -115,6 +115,13 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
     return count
 
 
+def empty_raw_table(table: str, columns: dict[str, str]) -> str:
+    """The statement creating `table(pos, <columns>)` with no row: the raw table of
+    a collection a source holds no object of."""
+    declared = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+    return f"CREATE OR REPLACE TEMP TABLE {table} (pos BIGINT, {declared})"
+
+
 def _list_of(columns: dict[str, str]) -> str:
     fields = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
     return f"STRUCT({fields})[]"

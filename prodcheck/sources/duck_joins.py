@@ -101,8 +101,18 @@ def copy_joined(
     if not config.joins:
         return copy(config, raw)
     own = copy(config.plain(), f"{raw}_own")
-    if own is None:
-        return None
+    return None if own is None else join_tables(duck, config, raw, own, copy)
+
+
+def join_tables(
+    duck: Any,
+    config: TableConfig,
+    raw: str,
+    own: Tags,
+    copy: Callable[[TableConfig, str], Tags | None],
+) -> Tags | None:
+    """With the table's own columns in `<raw>_own` (of those tags), copy each table
+    joined to it by `copy` and join them all into `raw` (join_raw)."""
     joined = []
     for index, (_, table) in enumerate(config.joined()):
         tags = copy(table, f"{raw}_join_{index}")

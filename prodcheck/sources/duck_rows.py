@@ -23,7 +23,7 @@ from prodcheck.model import AccountState
 from prodcheck.row_objects import account_objects
 from prodcheck.sources.duck_csv import names_of, raw_csv
 from prodcheck.sources.duck_fixtures import keys_present, raw_table
-from prodcheck.sources.duck_joins import Tags, join_raw
+from prodcheck.sources.duck_joins import Tags, join_tables
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.rows_sql import identifier, typed_table
 
@@ -110,19 +110,17 @@ def _joined(
         return tags
     if locate is None:
         return None
-    joined = []
-    for index, (_, config) in enumerate(table.joined()):
+
+    def copy(config: TableConfig, into: str) -> Tags | None:
         try:
             found = locate(config)
         except ProdcheckError:
             return None  # fixtures.py names it, after what it reads first
         columns = list(dict.fromkeys(c for _, c in config.columns.items()))
-        read = raw_rows(conn, f"{raw}_join_{index}", found, columns, required=columns)
-        if read is None:
-            return None
-        joined.append((f"{raw}_join_{index}", read))
+        return raw_rows(conn, into, found, columns, required=columns)
+
     conn.execute(f"ALTER TABLE {raw} RENAME TO {raw}_own")
-    return join_raw(conn, raw, table, (f"{raw}_own", tags), joined)
+    return join_tables(conn, table, raw, tags, copy)
 
 
 def type_rows(conn: Any, mapping: ColumnMapping, raw: str, out: str, tags: Tags) -> bool:

@@ -35,6 +35,7 @@ Pure: builds text, imports no database driver.
 from __future__ import annotations
 
 from prodcheck.model import SubscriptionStatus
+from prodcheck.sources.duck_fixtures import empty_raw_table
 
 STATUSES = ", ".join(f"'{status.value}'" for status in SubscriptionStatus)
 # The characters str.strip() removes (str.isspace), by code point.
@@ -351,5 +352,4 @@ STATEMENTS = statements(frozenset(RAW_COLUMNS))
 def empty_table(collection: str) -> str:
     """An empty raw table for a collection the source does not hold (for the
     statements of every collection, as the tests run them)."""
-    columns = ", ".join(f'"{name}" {kind}' for name, kind in RAW_COLUMNS[collection].items())
-    return f"CREATE OR REPLACE TEMP TABLE raw_stripe_{collection} (pos BIGINT, {columns})"
+    return empty_raw_table(f"raw_stripe_{collection}", RAW_COLUMNS[collection])
