@@ -166,17 +166,17 @@ def _small(fixtures: Path | None, config: Config) -> bool:
 def _billing_by_sql(
     source: Any, needs: frozenset[str]
 ) -> tuple[Any, tuple[BillingState, SourceInfo] | None]:
-    """(the DuckDB connection, what it read) when SQL reads this source exactly as
-    Python would (fixture files, and the objects a live API sent), else (None, what
-    Python read of a live source's objects, or None for fixtures, which Python then
-    reads), as it reads everything with `PRODCHECK_LOADER=python` (the old path,
-    kept while the new one replaces it)."""
+    """(the DuckDB connection, what it read) for a source read into DuckDB's billing
+    tables (fixture files, and the objects a live API sent); else (None, what
+    Python read of a live source's objects, or None when Python is to read it), as
+    it reads everything with `PRODCHECK_LOADER=python` (the old path, kept while
+    the new one replaces it)."""
     conn = connect()
     in_db = False
     try:
         if isinstance(source, FixtureBilling):
             read = read_billing_folder(conn, source.folder, source.provider)
-            in_db = read is not None
+            in_db = True
         elif hasattr(source, "load_by_sql"):
             state, info, in_db = source.load_by_sql(conn, needs)
             read = state, info

@@ -77,29 +77,6 @@ def test_provider_scenarios_are_read_by_sql(folder: Path) -> None:
     assert snapshot.sources == python.sources
 
 
-def test_a_file_sql_does_not_read_goes_to_python(tmp_path: Path, run_cli, monkeypatch) -> None:
-    """A timestamp as ISO text is valid input that the SQL path leaves to Python:
-    the report is the same, and so is a malformed object's message."""
-    import json
-    import shutil
-
-    folder = tmp_path / "demo"
-    shutil.copytree(SCENARIOS / "demo", folder)
-    path = folder / "stripe" / "subscriptions.json"
-    objects = json.loads(path.read_text())
-    objects[0]["created"] = "2026-01-05T12:00:00Z"
-    path.write_text(json.dumps(objects))
-    scenario = read_scenario(folder)
-    assert scenario is not None
-    config = load_config(folder / "prodcheck.yml")
-    snapshot = load_snapshot(config, load_checked_rules(config), folder, DUCKDB, True, scenario.now)
-    assert snapshot.billing_db is None
-    sql = run_cli("check", "--fixtures", str(folder), "--format", "json")
-    monkeypatch.setenv("PRODCHECK_LOADER", "python")
-    python = run_cli("check", "--fixtures", str(folder), "--format", "json")
-    assert (sql.exit_code, sql.stdout) == (python.exit_code, python.stdout)
-
-
 def _facts(item: Any) -> dict[str, Any]:
     facts = {path: getter(path)(item.facts) for path in FACTS[item.subject.kind]}
     return {"subject": item.subject, "refs": item.refs, **facts}

@@ -124,7 +124,7 @@ def test_staged_files_go_to_the_runs_temp_directory(tmp_path, monkeypatch) -> No
 
         monkeypatch.setattr(duck_billing, "_normalize", spy)
         lines = {"customers": ['{"id":"cus_1","created":1}'], "subscriptions": []}
-        duck_billing.read_billing_lines(conn, lines, Provider.STRIPE)
+        duck_billing.read_billing_lines(conn, lines, Provider.STRIPE, {})
         assert seen == [["customers.ndjson", "subscriptions.ndjson"]]
         assert not list(spill.rglob("*.ndjson"))  # removed afterwards
         conn.execute("SET temp_directory = '.tmp'")  # DuckDB's default: relative

@@ -16,12 +16,15 @@ The connection is given; duckdb is imported by whoever opens it.
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from prodcheck.sources.fixtures import read_json_list
 
 _PEEK = 4096
 # DuckDB's JSON reader accepts a comma before a closing brace, which JSON (and
@@ -113,6 +116,33 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
         return None
     count: int = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return count
+
+
+def objects_at(conn: Any, path: Path, positions: list[int]) -> list[Any]:
+    """The objects at these positions of a file raw_table read, in that order, each
+    parsed by Python's json from its own text (as DuckDB's reader found it in the
+    file): the objects the SQL leaves to a Python normalizer. A list object's are
+    taken from the whole file, parsed by Python (DuckDB would re-write them)."""
+    import pyarrow as pa
+
+    source = quoted(str(path))
+    if path.suffix == ".ndjson":
+        layout = "newline_delimited"
+    elif first_character(path) == "[":
+        layout = "array"
+    else:
+        found = read_json_list(path)
+        return [found[pos] for pos in positions]
+    conn.register("wanted_positions", pa.table({"pos": pa.array(positions, pa.int64())}))
+    texts = dict(
+        conn.execute(
+            "SELECT pos, json FROM (SELECT row_number() OVER () - 1 AS pos, json "
+            f"FROM read_json_objects({source}, format = '{layout}')) "
+            "WHERE pos IN (SELECT pos FROM wanted_positions)"
+        ).fetchall()
+    )
+    conn.unregister("wanted_positions")
+    return [json.loads(texts[pos]) for pos in positions]
 
 
 def empty_raw_table(table: str, columns: dict[str, str]) -> str:

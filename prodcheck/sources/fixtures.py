@@ -107,23 +107,9 @@ class FixtureBilling:
         self, needs: frozenset[str]
     ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
         """The raw provider objects per collection, and the file each came from."""
-        base = self.folder / self.provider.value
-        if not base.is_dir():
-            raise FixtureError(
-                f"{base}: no {self.provider.value}/ folder in the fixtures. Billing is "
-                f"'{self.provider.value}' in the config: add {self.provider.value}/customers.json "
-                "and subscriptions.json, or fix billing.provider."
-            )
         raw: dict[str, list[dict[str, Any]]] = {}
         origins: dict[str, str] = {}
-        for name in COLLECTIONS[self.provider]:
-            path = collection_file(base, name, (".json", ".ndjson"))
-            if not path.is_file():
-                if name in REQUIRED:
-                    raise FixtureError(f"{path}: fixture file not found; it is required.")
-                # Optional collections may be absent: rules that need them are then
-                # reported as skipped, never silently passed.
-                continue
+        for name, path in collection_paths(self.folder, self.provider):
             raw[name] = read_json_list(path)
             origins[name] = display_path(path)
         return raw, origins
@@ -144,6 +130,28 @@ class FixtureBilling:
             counts={name: len(objects) for name, objects in sorted(raw.items())},
         )
         return state, info
+
+
+def collection_paths(folder: Path, provider: Provider) -> Iterator[tuple[str, Path]]:
+    """(collection, its file) for each collection the fixtures hold, in
+    COLLECTIONS order; an error for a missing provider folder, or for a missing
+    required file when its turn comes (after the files before it are read)."""
+    base = folder / provider.value
+    if not base.is_dir():
+        raise FixtureError(
+            f"{base}: no {provider.value}/ folder in the fixtures. Billing is "
+            f"'{provider.value}' in the config: add {provider.value}/customers.json "
+            "and subscriptions.json, or fix billing.provider."
+        )
+    for name in COLLECTIONS[provider]:
+        path = collection_file(base, name, (".json", ".ndjson"))
+        if not path.is_file():
+            if name in REQUIRED:
+                raise FixtureError(f"{path}: fixture file not found; it is required.")
+            # Optional collections may be absent: rules that need them are then
+            # reported as skipped, never silently passed.
+            continue
+        yield name, path
 
 
 def collection_file(base: Path, name: str, suffixes: tuple[str, ...]) -> Path:

@@ -1,8 +1,8 @@
 """What a live billing source does with the objects it fetched, whatever the
 provider: normalized by the same SQL as fixture files, into a DuckDB
-connection's billing tables (duck_billing.read_billing_lines), or by the
-provider's Python normalizer (`load`, and whatever the SQL would read
-otherwise: from the same objects, never a second fetch). StripeBilling and
+connection's billing tables (duck_billing.read_billing_lines; what the SQL would
+read otherwise is normalized by the provider's Python normalizer from the same
+texts, never a second fetch), or by the normalizer alone (`load`). StripeBilling and
 PaddleBilling mix this in and say how they fetch, normalize and describe.
 """
 
@@ -42,16 +42,17 @@ class LiveBilling:
     def load_by_sql(
         self, conn: Any, needs: frozenset[str]
     ) -> tuple[BillingState, SourceInfo, bool]:
-        """What `load` reads, normalized by SQL into `conn`'s billing tables (True),
-        or, when the SQL would read them otherwise, by the provider's normalizer
-        from the same objects (False). The objects are kept as JSON text from the
-        moment they arrive, never as parsed objects, unless the normalizer is to
-        read them."""
+        """What `load` reads, normalized by SQL into `conn`'s billing tables (True;
+        the objects the SQL does not read as the provider's normalizer does are
+        normalized by it, one by one, from the same texts), or, for collections the
+        SQL does not know, by the provider's normalizer from the same objects
+        (False). The objects are kept as JSON text from the moment they arrive,
+        never as parsed objects, unless the normalizer is to read them."""
         from prodcheck.sources.duck_billing import read_billing_lines
 
         lines, origins = self.fetch_lines(needs)
         info = self._info(lines)
-        state, raw = read_billing_lines(conn, lines, self.provider)
+        state, raw = read_billing_lines(conn, lines, self.provider, origins)
         if state is not None:
             return state, info, True
         return self._normalize(raw, origins), info, False

@@ -47,12 +47,16 @@ def convert_all(
     origin: str,
     errors: list[str],
     shape: str | None = None,
+    indices: Sequence[int] | None = None,
 ) -> tuple[T, ...]:
     """Check each object against its kind's shape (`prodcheck/schemas/<shape>.schema.json`),
-    then convert it; errors name `origin[index]`, the object's id and the key path."""
+    then convert it; errors name `origin[index]` (the object's index in its
+    collection: `indices[n]` for the n-th object given, else n), the object's id
+    and the key path."""
     check = shape_check(shape) if shape else None
     converted: list[T] = []
-    for index, obj in enumerate(objects):
+    numbers = range(len(objects)) if indices is None else indices
+    for index, obj in zip(numbers, objects, strict=True):
         where = f"{origin}[{index}]"
         if not isinstance(obj, dict):
             errors.append(f"{where}: expected an object, got {shown(obj)}")

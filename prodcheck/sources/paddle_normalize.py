@@ -8,7 +8,7 @@ plays the role of Stripe's cancel_at_period_end.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prodcheck.model import (
@@ -38,8 +38,14 @@ _STATUSES = {
 }
 
 
-def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> BillingState:
-    origins = origins or {}
+def normalize(
+    raw: RawBilling,
+    origins: Mapping[str, str] | None = None,
+    positions: Mapping[str, Sequence[int]] | None = None,
+) -> BillingState:
+    """Convert both collections; all malformed objects are reported in one error
+    (positions: stripe_normalize.normalize's)."""
+    origins, positions = origins or {}, positions or {}
     errors: list[str] = []
     customers = convert_all(
         raw.get("customers", []),
@@ -47,6 +53,7 @@ def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> Bill
         origins.get("customers", "Paddle customers"),
         errors,
         "paddle-customer",
+        positions.get("customers"),
     )
     subscriptions = convert_all(
         raw.get("subscriptions", []),
@@ -54,6 +61,7 @@ def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> Bill
         origins.get("subscriptions", "Paddle subscriptions"),
         errors,
         "paddle-subscription",
+        positions.get("subscriptions"),
     )
     raise_if_errors(errors, "Paddle objects")
     return BillingState(provider=Provider.PADDLE, customers=customers, subscriptions=subscriptions)

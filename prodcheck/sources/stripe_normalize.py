@@ -6,7 +6,7 @@ Stripe's API responses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prodcheck.model import (
@@ -33,16 +33,27 @@ from prodcheck.sources.normalize_common import (
 _STATUSES = {s.value: s for s in SubscriptionStatus}
 
 
-def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> BillingState:
-    """Convert every collection; all malformed objects are reported in one error."""
-    origins = origins or {}
+def normalize(
+    raw: RawBilling,
+    origins: Mapping[str, str] | None = None,
+    positions: Mapping[str, Sequence[int]] | None = None,
+) -> BillingState:
+    """Convert every collection; all malformed objects are reported in one error,
+    each named by its index in its collection (`positions[collection][n]` for the
+    n-th object given, when only some of a collection's objects are)."""
+    origins, positions = origins or {}, positions or {}
     errors: list[str] = []
 
     def origin(name: str) -> str:
         return origins.get(name, f"Stripe {name}")
 
     customers = convert_all(
-        raw.get("customers", []), _customer, origin("customers"), errors, "stripe-customer"
+        raw.get("customers", []),
+        _customer,
+        origin("customers"),
+        errors,
+        "stripe-customer",
+        positions.get("customers"),
     )
     subscriptions = convert_all(
         raw.get("subscriptions", []),
@@ -50,6 +61,7 @@ def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> Bill
         origin("subscriptions"),
         errors,
         "stripe-subscription",
+        positions.get("subscriptions"),
     )
     schedules = convert_all(
         raw.get("subscription_schedules", []),
@@ -57,8 +69,16 @@ def normalize(raw: RawBilling, origins: Mapping[str, str] | None = None) -> Bill
         origin("subscription_schedules"),
         errors,
         "stripe-subscription-schedule",
+        positions.get("subscription_schedules"),
     )
-    events = convert_all(raw.get("events", []), _event, origin("events"), errors, "stripe-event")
+    events = convert_all(
+        raw.get("events", []),
+        _event,
+        origin("events"),
+        errors,
+        "stripe-event",
+        positions.get("events"),
+    )
     raise_if_errors(errors, "Stripe objects")
     return BillingState(
         provider=Provider.STRIPE,

@@ -52,17 +52,42 @@ def test_live_pages_are_normalized_by_sql(folder: Path, tmp_path: Path) -> None:
 
 
 def test_a_shape_the_sql_leaves_is_normalized_by_python(tmp_path: Path) -> None:
-    """A timestamp given as text goes to stripe_normalize, which reads what was
-    fetched: the same objects, no second fetch."""
+    """A timestamp given as text: that object alone goes to stripe_normalize, which
+    reads it from what was fetched (no second fetch), and takes its place in the
+    tables beside the objects the SQL read."""
     folder = next(f for f in LIVE_SCENARIOS if f.name == "mixed-saas")
     server, key = _server(folder)
     subscription = server.objects["subscriptions"][0]
     subscription["cancel_at"] = "1767225600"  # epoch seconds as text
     with server:
         source, needs = _source(folder, tmp_path, server.url, key)
-        state, _, in_db = source.load_by_sql(connect(), needs)
+        conn = connect()
+        state, _, in_db = source.load_by_sql(conn, needs)
         fetched = server.requests
         python, _ = source.load(needs)
         assert server.requests == 2 * fetched
-    assert not in_db
-    assert state == python
+    assert in_db
+    assert billing_objects(conn, state.loaded, None, source.config.provider)[0] == python
+    assert any(s.cancel_at is not None for s in python.subscriptions)
+
+
+def test_a_malformed_live_object_is_named_as_the_normalizer_names_it(tmp_path: Path) -> None:
+    """Its index in what was fetched, its id and its key path: the same error from
+    the SQL path as from the normalizer reading every object."""
+    from prodcheck.errors import DataError
+
+    folder = next(f for f in LIVE_SCENARIOS if f.name == "mixed-saas")
+    server, key = _server(folder)
+    server.objects["subscriptions"][1]["status"] = "enabled"
+    server.objects["customers"][2]["email"] = ["two@example.com"]
+    with server:
+        source, needs = _source(folder, tmp_path, server.url, key)
+        with pytest.raises(DataError) as by_sql:
+            source.load_by_sql(connect(), needs)
+        with pytest.raises(DataError) as by_python:
+            source.load(needs)
+    assert (by_sql.value.message, by_sql.value.details) == (
+        by_python.value.message,
+        by_python.value.details,
+    )
+    assert len(by_sql.value.details) == 2

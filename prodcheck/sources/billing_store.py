@@ -1,0 +1,222 @@
+"""The model's billing objects written into the normalized billing tables a
+provider's SQL writes (stripe_sql.py, paddle_sql.py): the inverse of
+billing_objects.py, for the objects the SQL leaves to the provider's Python
+normalizer (an object of a shape it does not read exactly as the normalizer
+does, a file DuckDB's reader refuses). Those objects are normalized by Python one
+by one and take their place in the tables, at their position in their
+collection, beside the objects the SQL read; the engine then reads every object
+from the tables, whoever normalized it.
+
+Tables and columns: stripe_sql.py's docstring. The connection is given; pyarrow
+is imported here, duckdb by whoever opened the connection.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import fields as dataclass_fields
+from typing import Any
+
+from prodcheck.model import (
+    BillingState,
+    Customer,
+    Event,
+    Subscription,
+    SubscriptionSchedule,
+)
+
+Row = dict[str, Any]  # column -> value
+
+# Each collection's tables, with the column holding the position of the object a
+# row belongs to.
+TABLES = {
+    "customers": (("billing_customers", "pos"),),
+    "subscriptions": (
+        ("billing_subscriptions", "pos"),
+        ("billing_items", "sub_pos"),
+        ("billing_pending", "sub_pos"),
+    ),
+    "subscription_schedules": (
+        ("billing_schedules", "pos"),
+        ("billing_schedule_phases", "schedule_pos"),
+    ),
+    "events": (("billing_events", "pos"),),
+}
+
+
+def _metadata(values: Mapping[str, str]) -> str:
+    return json.dumps(dict(values), ensure_ascii=False)
+
+
+def _customers(objects: Sequence[Customer], positions: Sequence[int]) -> dict[str, list[Row]]:
+    return {
+        "billing_customers": [
+            {
+                "pos": pos,
+                "id": c.id,
+                "email": c.email,
+                "name": c.name,
+                "created": c.created,
+                "deleted": c.deleted,
+                "metadata": _metadata(c.metadata),
+                "ok": True,
+            }
+            for pos, c in zip(positions, objects, strict=True)
+        ]
+    }
+
+
+_TIMES = (
+    "created",
+    "current_period_start",
+    "current_period_end",
+    "cancel_at",
+    "canceled_at",
+    "ended_at",
+    "trial_start",
+    "trial_end",
+)
+_ITEM_FIELDS = (
+    "id",
+    "price_id",
+    "quantity",
+    "unit_amount",
+    "currency",
+    "interval",
+    "interval_count",
+    "current_period_start",
+    "current_period_end",
+    "created",
+    "product_id",
+    "lookup_key",
+    "product_name",
+)
+
+
+def _subscriptions(
+    objects: Sequence[Subscription], positions: Sequence[int]
+) -> dict[str, list[Row]]:
+    subscriptions: list[Row] = []
+    items: list[Row] = []
+    pending: list[Row] = []
+    for pos, s in zip(positions, objects, strict=True):
+        subscriptions.append(
+            {
+                "pos": pos,
+                "id": s.id,
+                "customer_id": s.customer_id,
+                "status": s.status.value,
+                **{name: getattr(s, name) for name in _TIMES},
+                "cancel_at_period_end": s.cancel_at_period_end,
+                "metadata": _metadata(s.metadata),
+                "ok": True,
+            }
+        )
+        for number, item in enumerate(s.items):
+            fields = {name: getattr(item, name) for name in _ITEM_FIELDS}
+            items.append({"sub_pos": pos, "pos": number, **fields, "ok": True})
+        for number, price_id in enumerate(s.pending_update_price_ids):
+            pending.append({"sub_pos": pos, "pos": number, "price_id": price_id})
+    return {
+        "billing_subscriptions": subscriptions,
+        "billing_items": items,
+        "billing_pending": pending,
+    }
+
+
+# billing_schedules' columns are the schedule's own fields, phases aside.
+_SCHEDULE_FIELDS = tuple(
+    f.name for f in dataclass_fields(SubscriptionSchedule) if f.name != "phases"
+)
+
+
+def _schedules(
+    objects: Sequence[SubscriptionSchedule], positions: Sequence[int]
+) -> dict[str, list[Row]]:
+    schedules: list[Row] = []
+    phases: list[Row] = []
+    for pos, s in zip(positions, objects, strict=True):
+        fields = {name: getattr(s, name) for name in _SCHEDULE_FIELDS}
+        schedules.append({"pos": pos, **fields, "ok": True})
+        for number, phase in enumerate(s.phases):
+            phases.append(
+                {
+                    "schedule_pos": pos,
+                    "pos": number,
+                    "phase_start": phase.start,
+                    "phase_end": phase.end,
+                    "price_ids": list(phase.price_ids),
+                    "ok": True,
+                }
+            )
+    return {"billing_schedules": schedules, "billing_schedule_phases": phases}
+
+
+def _events(objects: Sequence[Event], positions: Sequence[int]) -> dict[str, list[Row]]:
+    return {
+        "billing_events": [
+            {
+                "pos": pos,
+                "id": e.id,
+                "type": e.type,
+                "created": e.created,
+                "object_id": e.object_id,
+                "pending_webhooks": e.pending_webhooks,
+                "ok": True,
+            }
+            for pos, e in zip(positions, objects, strict=True)
+        ]
+    }
+
+
+def _rows(state: BillingState, positions: Mapping[str, Sequence[int]]) -> dict[str, list[Row]]:
+    """Each table's rows for the state's objects of the collections in `positions`."""
+    rows: dict[str, list[Row]] = {}
+    if "customers" in positions:
+        rows |= _customers(state.customers, positions["customers"])
+    if "subscriptions" in positions:
+        rows |= _subscriptions(state.subscriptions, positions["subscriptions"])
+    if "subscription_schedules" in positions:
+        rows |= _schedules(state.schedules, positions["subscription_schedules"])
+    if "events" in positions:
+        rows |= _events(state.events, positions["events"])
+    return rows
+
+
+def _arrow(conn: Any, table: str, rows: list[Row]) -> Any:
+    """The rows as an Arrow table of the billing table's own column types."""
+    import pyarrow as pa
+
+    described = conn.execute(f"DESCRIBE {table}").fetchall()
+    kinds = {
+        "BIGINT": pa.int64(),
+        "VARCHAR": pa.string(),
+        "JSON": pa.string(),
+        "BOOLEAN": pa.bool_(),
+        "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"),
+        "VARCHAR[]": pa.list_(pa.string()),
+    }
+    columns = [(name, kind) for name, kind, *_ in described if name in rows[0]]
+    return pa.table(
+        {name: pa.array([row[name] for row in rows], kinds[kind]) for name, kind in columns}
+    )
+
+
+def place(conn: Any, state: BillingState, positions: Mapping[str, Sequence[int]]) -> None:
+    """Put the state's objects into the billing tables, the n-th object of a
+    collection at positions[collection][n], in place of whatever rows the SQL
+    wrote at those positions (an object it could not read)."""
+    import pyarrow as pa
+
+    for collection, spots in positions.items():
+        conn.register("placed_positions", pa.table({"pos": pa.array(spots, pa.int64())}))
+        for table, column in TABLES[collection]:
+            wanted = "SELECT pos FROM placed_positions"
+            conn.execute(f"DELETE FROM {table} WHERE {column} IN ({wanted})")
+        conn.unregister("placed_positions")
+    for table, rows in _rows(state, positions).items():
+        if rows:
+            conn.register("placed_rows", _arrow(conn, table, rows))
+            conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM placed_rows")
+            conn.unregister("placed_rows")
