@@ -31,7 +31,7 @@ NAMES = ("customers", "subscriptions")
 
 
 def child(way: str, folder: Path) -> None:
-    from prodcheck.engine.sql_engine import connect
+    from prodcheck.engine.duck import connect
     from prodcheck.model import Provider
     from prodcheck.sources import stripe_normalize
     from prodcheck.sources.duck_billing import read_billing_lines

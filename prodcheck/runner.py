@@ -17,9 +17,9 @@ from prodcheck.baseline import apply_baseline, load_baseline
 from prodcheck.bundled import contracts_dir, display_path
 from prodcheck.config import Config, find_config, load_config
 from prodcheck.engine.contracts import Rule, load_rules
+from prodcheck.engine.duck import configure, connect
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
-from prodcheck.engine.sql_engine import configure, connect
 from prodcheck.errors import ConfigError, doing
 from prodcheck.model import AccountState, BillingState, Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for

@@ -30,7 +30,7 @@ Read = tuple[AccountState, SourceInfo]
 
 
 def _conn() -> Any:
-    from prodcheck.engine.sql_engine import connect
+    from prodcheck.engine.duck import connect
 
     return connect()
 

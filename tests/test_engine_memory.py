@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from prodcheck.config import EngineConfig, load_config
-from prodcheck.engine.sql_engine import _database, configure
+from prodcheck.engine.duck import _database, configure
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +102,7 @@ def test_staged_files_go_to_the_runs_temp_directory(tmp_path, monkeypatch) -> No
     """A copied table's rows and a live run's pages are written where DuckDB
     spills (engine.temp_directory), not to the system's temp, which may be
     memory; a connection with no absolute temp_directory uses the system's."""
-    from prodcheck.engine.sql_engine import connect
+    from prodcheck.engine.duck import connect
     from prodcheck.model import Provider
     from prodcheck.sources import duck_billing
     from prodcheck.sources.duck_fixtures import staging

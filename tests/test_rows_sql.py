@@ -31,7 +31,7 @@ FOLDERS = sorted(folder for folder in SCENARIOS.iterdir() if (folder / "prodchec
 
 
 def _conn() -> Any:
-    from prodcheck.engine.sql_engine import connect
+    from prodcheck.engine.duck import connect
 
     return connect()
 

@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from prodcheck.config import load_config
+from prodcheck.engine.duck import connect
 from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_accounts import register, statements
-from prodcheck.engine.sql_engine import connect
 from prodcheck.engine.sql_load import _accounts
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario

@@ -1,6 +1,6 @@
 """The engine's billing tables computed by SQL from the files (sources/stripe_sql.py,
-then engine/sql_billing.py) equal the ones sql_load.py registers from the Python
-index, table by table and row by row, on every Stripe scenario, on a folder of
+then engine/sql_billing.py) equal the ones the Python index defines
+(tests/billing_oracle.py), table by table and row by row, on every Stripe scenario, on a folder of
 the cases scenarios lack, and under four policies (the settle window and the
 metadata key change what they hold)."""
 
@@ -16,16 +16,15 @@ from typing import Any
 import pytest
 
 from prodcheck.config import load_config
-from prodcheck.engine.facts import subscription_rows
+from prodcheck.engine.duck import connect
 from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_billing import register, statements
-from prodcheck.engine.sql_engine import connect
-from prodcheck.engine.sql_load import load
 from prodcheck.model import Provider
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario
 from prodcheck.sources.duck_billing import read_billing_folder
 
+from . import billing_oracle
 from .conftest import SCENARIOS
 
 # The Python loader: these tests read the index's objects.
@@ -96,7 +95,7 @@ def test_billing_tables_from_sql_equal_the_ones_from_python(folder: Path, policy
     snapshot = load_snapshot(config, load_checked_rules(config), folder, PYTHON, True, now)
     index = build_index(snapshot, config, now)
     python = duckdb.connect()
-    load(python, index, subscription_rows(index))
+    billing_oracle.register(python, index)
     sql = _sql_tables(folder, config, now)
     for table, query in TABLES.items():
         assert _rows(sql, query) == _rows(python, query), table

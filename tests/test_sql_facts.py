@@ -76,7 +76,12 @@ def _compare(index: Index) -> int:
     compared = 0
     try:
         for kind in KINDS:
-            rows = session.rows(kind)
+            # The rows as the Python index lists them; SQL numbers them alike.
+            rows = list(KINDS[kind].rows(index))
+            assert session.count(kind) == len(rows), kind
+            session.read_keys(kind, None)
+            for number, row in enumerate(rows):
+                assert session.ident(kind, number) == KINDS[kind].ident(row), (kind, number)
             paths = session.provided(kind)
             assert paths, kind
             selected = ", ".join(f'"{p}"' for p in paths)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from prodcheck.billing_store import store
 from prodcheck.config import Config
+from prodcheck.engine.duck import connect
 from prodcheck.engine.entitlement import entitles
 from prodcheck.engine.stored_plans import StoredPlans, stored_plans
 from prodcheck.model import (
@@ -57,7 +59,7 @@ class Index:
     # Its rows by the account they belong to (account_id when mapped, else customer_id).
     app_by_owner: dict[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
     app_by_account: bool = False
-    # The DuckDB connection holding the billing_* tables, when SQL read billing.
+    # The DuckDB connection holding billing's objects in the billing_* tables.
     billing_db: Any = None
     # Whether its db_accounts table holds the accounts (`accounts` is then empty).
     accounts_in_db: bool = False
@@ -179,9 +181,20 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         has_app_table="app_subscriptions" in config.database.tables,
         **_app_owners(snapshot, config),
         mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
-        billing_db=snapshot.billing_db,
+        billing_db=_billing_db(snapshot),
         accounts_in_db=snapshot.accounts_in_db,
     )
+
+
+def _billing_db(snapshot: Snapshot) -> Any:
+    """The connection holding billing's objects in the billing_* tables: the one
+    SQL read them into, or a new one they are stored into (a snapshot made of
+    Python objects)."""
+    if snapshot.billing_db is not None:
+        return snapshot.billing_db
+    conn = connect()
+    store(conn, snapshot.billing)
+    return conn
 
 
 def _app_owners(snapshot: Snapshot, config: Config) -> dict[str, Any]:

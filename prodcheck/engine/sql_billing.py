@@ -31,9 +31,14 @@ from prodcheck.engine.account_facts import email_key
 from prodcheck.engine.sql_conditions import literal, moment
 from prodcheck.engine.sql_load import table
 
-# Emails lower-cased by SQL: ASCII, where DuckDB's lower() is Python's. Others
+# Emails keyed by SQL's lower(): plain ASCII, where DuckDB's lower() is Python's
+# email_key, neither empty nor with blanks around it (which email_key strips; the
+# normalizers strip them first, a snapshot made of Python objects may not). Others
 # (an İ, a final Σ) are keyed by Python's email_key, registered per run.
-ASCII = "regexp_matches(email, '^[\\x01-\\x7f]*$')"
+ASCII = (
+    "(regexp_matches(email, '^[\\x01-\\x7f]+$') "
+    "AND NOT regexp_matches(email, '^[\\t-\\r\\x1c- ]|[\\t-\\r\\x1c- ]$'))"
+)
 
 CUSTOMERS = f"""
 CREATE OR REPLACE TEMP TABLE customers AS

@@ -1,6 +1,6 @@
 """The engine: which rules fire on which subjects, decided by DuckDB from the rules'
 conditions compiled to SQL when they load (sql_conditions.py) over the facts as SQL
-views (sql_facts.py) on the normalized tables (sql_load.py).
+views (sql_facts.py) on the engine tables (sql_billing.py, sql_accounts.py, sql_load.py).
 
 Per subject kind, one query reads the facts the kind's rules need (one row per
 subject, in report order): from the kind's view where the fact is SQL, else
@@ -15,105 +15,46 @@ duckdb and pyarrow are imported here only, when a check runs: `--version`,
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from prodcheck.billing_objects import billing_objects
 from prodcheck.catalogue import FACTS
-from prodcheck.config import EngineConfig
 from prodcheck.engine import sql_accounts, sql_billing, sql_rows
 from prodcheck.engine.conditions import fact_paths, getter
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, price_rows
 from prodcheck.engine.index import Index, with_accounts, with_billing
 from prodcheck.engine.sql_closure import closure, ids_table, numbers_table
-from prodcheck.engine.sql_conditions import cell, literal
+from prodcheck.engine.sql_conditions import cell
 from prodcheck.engine.sql_facts import SETTLING_COLUMN, base, views
 from prodcheck.engine.sql_load import arrow_type, load, row_tables, table
 from prodcheck.engine.stored_plans import StoredPlans, stored_from_items
-from prodcheck.errors import ConfigError
 from prodcheck.model import Account, Subscription, SubscriptionItem
 from prodcheck.row_objects import account_objects
 
 
-@cache
-def _database() -> Any:
-    import duckdb
-
-    return duckdb.connect()
-
-
-@cache
-def _private_spill_directory() -> Path:
-    """A directory of this process's own for DuckDB to spill to (DuckDB's default,
-    `.tmp` in the working directory, would write into the user's checkout);
-    removed when the process ends."""
-    path = Path(tempfile.mkdtemp(prefix="prodcheck-duckdb-"))
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
-
-
-def configure(engine: EngineConfig, *, small: bool = False) -> None:
-    """The database's bounds for this run: memory_limit, beyond which DuckDB spills
-    to the temp directory instead of failing; one thread for a `small` input,
-    where scheduling the work on more costs more than it saves (the demo: 10%)."""
-    import duckdb
-
-    conn = _database().cursor()
-    spill = engine.temp_directory or _private_spill_directory()
-    try:
-        conn.execute("SET threads = 1" if small else "RESET threads")
-        for name, value in (("memory_limit", engine.memory_limit), ("temp_directory", spill)):
-            try:
-                conn.execute(f"SET {name} = {literal(str(value))}")
-            except duckdb.Error as exc:
-                detail = " ".join(str(exc).split())[:160]
-                raise ConfigError(
-                    f"engine.{name}: {str(value)!r} cannot be used ({detail}); fix it in the "
-                    "config, or remove it for the default."
-                ) from None
-    finally:
-        conn.close()
-
-
-def connect() -> Any:
-    """A connection of its own to the process's one in-memory database (its temp
-    tables and registered tables are its alone); times read back are UTC, as the
-    model's, whatever the machine's time zone."""
-    conn = _database().cursor()
-    conn.execute("SET TimeZone = 'UTC'")
-    return conn
-
-
 class Session:
-    """One DuckDB connection for one evaluation; the snapshot's tables are loaded
-    the first time a kind's view needs them.
+    """One DuckDB connection for one evaluation: the snapshot's (index.billing_db,
+    where billing's objects are, in the billing_* tables), whose engine tables are
+    computed the first time a kind's view needs them.
 
-    When SQL read billing (index.billing_db), its objects stay in DuckDB: the
-    billing kinds' rows are keys read from SQL (sql_rows.py), and `facts_index`
-    reads back only the objects of the subjects whose facts are built. So do the
-    accounts when SQL read them too (index.accounts_in_db): the account kind's
-    rows are then account ids, and the Accounts read back are those of the rows
-    whose facts are built and of the customers their facts involve."""
+    Billing's objects stay in DuckDB: the billing kinds' rows are keys read from
+    SQL (sql_rows.py), and `facts_index` reads back only the objects of the
+    subjects whose facts are built. So do the accounts when SQL read them
+    (index.accounts_in_db): the account kind's rows are then account ids, and the
+    Accounts read back are those of the rows whose facts are built and of the
+    customers their facts involve."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self.in_db = index.billing_db is not None
-        # A connection of its own (its temp tables and registered tables are its
-        # alone) to the process's one in-memory database: opening a database costs
-        # 13 ms, a connection to an open one 0.4 ms.
-        self.conn = index.billing_db if self.in_db else connect()
+        self.conn = index.billing_db
         self._loaded = False
         self._rows: dict[str, list[Any]] = {}
         self._keys: dict[str, dict[int, Any]] = {}  # kind -> row number -> key
         self._provided: dict[str, list[str]] = {}
         self._views = views(index)
-        self._facts_index: Index | None = None if self.in_db else index
+        self._facts_index: Index | None = None
         self._subscriptions: dict[int, Subscription] = {}
         self._keyed: dict[str, dict[Any, Any]] = {}
         self.accounts_in_db = index.accounts_in_db
@@ -126,7 +67,7 @@ class Session:
     def _keys_in_db(self, kind: str) -> bool:
         if kind == "account":
             return self.accounts_in_db
-        return self.in_db and kind in sql_rows.KEYS
+        return kind in sql_rows.KEYS
 
     def _key_table(self, kind: str) -> tuple[str, str]:
         return sql_accounts.KEYS if kind == "account" else sql_rows.KEYS[kind]
@@ -182,20 +123,18 @@ class Session:
             return
         self._loaded = True
         policy, now = self.index.config.policy, self.index.now
-        load(self.conn, self.index, [] if self.in_db else self.rows("subscription"))
-        if self.in_db:
-            sql_billing.register(self.conn)
-            for statement in sql_billing.statements(policy, now):
-                self.conn.execute(statement)
+        load(self.conn, self.index)
+        sql_billing.register(self.conn)
+        for statement in sql_billing.statements(policy, now):
+            self.conn.execute(statement)
         if self.accounts_in_db:
             sql_accounts.register(self.conn, self.index, self._stored())
             for statement in sql_accounts.statements(self.index):
                 self.conn.execute(statement)
         for view in base(policy, now):
             self.conn.execute(view)
-        if self.in_db:
-            for statement in sql_rows.STATEMENTS:
-                self.conn.execute(statement)
+        for statement in sql_rows.STATEMENTS:
+            self.conn.execute(statement)
 
     def provided(self, kind: str) -> list[str]:
         """The fact paths the kind's view computes; the view is created on the first call."""
@@ -238,7 +177,7 @@ class Session:
 
     def _python_facts(self, kind: str, paths: list[str], count: int) -> Any:
         """The facts no view computes yet, from the Python fact builders (for every
-        row: with billing in DuckDB, every object is read back for them)."""
+        row: every object is read back for them)."""
         import pyarrow as pa
 
         specs = FACTS[kind]
@@ -261,10 +200,8 @@ class Session:
 
     def facts_index(self, wanted: Mapping[str, Iterable[int]] | None) -> Index:
         """The index the facts of these rows (kind -> row numbers; None: all) are
-        built from: the evaluation's own, or, when billing stayed in DuckDB, one over
-        the objects of the customers they involve, read back from the tables."""
-        if not self.in_db:
-            return self.index
+        built from: one over the objects of the customers they involve, read back
+        from the tables."""
         self._load()
         rows = None if wanted is None else sorted(set(wanted.get("account", ())))
         if self.accounts_in_db:

@@ -1,6 +1,7 @@
-"""The rows of the billing subject kinds, in report order, computed by SQL when
-billing's objects stay in DuckDB (what facts.py lists from the Python index
-otherwise): each statement writes the table the kind's view reads its rows from.
+"""The rows of the billing subject kinds, in report order, computed by SQL from
+billing's objects in DuckDB (facts.py lists the same from a Python index:
+tests/test_sql_facts.py holds the two together): each statement writes the table
+the kind's view reads its rows from.
 
 - customer_rows(row, id): every customer id an account or a subscription names,
   sorted (facts.customer_rows);
@@ -42,7 +43,7 @@ WITH holders AS (
     SELECT DISTINCT s.customer_id, c.email_key AS email FROM subscriptions s
     LEFT JOIN customers c ON c.id = s.customer_id
 ), keyed AS (
-    SELECT customer_id, email, coalesce(email, customer_id) AS key FROM holders
+    SELECT customer_id, email, coalesce(nullif(email, ''), customer_id) AS key FROM holders
 ), firsts AS (
     SELECT key, min(customer_id) AS first FROM keyed GROUP BY key
 )

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from prodcheck.billing_store import place
 from prodcheck.bundled import display_path
 from prodcheck.errors import DataError, FixtureError
 from prodcheck.model import BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_sql, stripe_sql
-from prodcheck.sources.billing_store import place
 from prodcheck.sources.duck_fixtures import empty_raw_table, objects_at, raw_table, staging
 from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.fixtures import NORMALIZERS, collection_paths, read_json_list

@@ -69,7 +69,7 @@ def test_sqlite_reads_the_app_table_like_the_fixtures(run_cli, tmp_path: Path) -
 
 def test_sqlite_app_table_rows_are_copied_as_sqlite3_reads_them(tmp_path: Path) -> None:
     from prodcheck.config import load_config
-    from prodcheck.engine.sql_engine import connect
+    from prodcheck.engine.duck import connect
     from prodcheck.sources.rows import typed_rows
     from prodcheck.sources.sqlite import SqliteAccounts
 

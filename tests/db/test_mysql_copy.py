@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from prodcheck.config import DatabaseConfig
-from prodcheck.engine.sql_engine import connect as duck_connect
+from prodcheck.engine.duck import connect as duck_connect
 from prodcheck.errors import ProdcheckError, SourceError
 from prodcheck.mapping import ColumnMapping, Join
 from prodcheck.sources.mysql import MysqlAccounts

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from prodcheck.config import ColumnMapping
-from prodcheck.engine.sql_engine import connect as duck_connect
+from prodcheck.engine.duck import connect as duck_connect
 from prodcheck.errors import SourceError
 from prodcheck.sources.postgres import PostgresAccounts
 

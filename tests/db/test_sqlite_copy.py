@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from prodcheck.config import ColumnMapping
-from prodcheck.engine.sql_engine import connect as duck_connect
+from prodcheck.engine.duck import connect as duck_connect
 from prodcheck.errors import ProdcheckError, SourceError
 from prodcheck.mapping import Join
 from prodcheck.sources.sqlite import SqliteAccounts

@@ -15,7 +15,7 @@ import yaml
 
 from prodcheck.billing_objects import billing_objects
 from prodcheck.config import load_config
-from prodcheck.engine.sql_engine import connect
+from prodcheck.engine.duck import connect
 from prodcheck.runner import load_checked_rules, needs_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_billing

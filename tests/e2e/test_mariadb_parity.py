@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from prodcheck.cli import cli
 from prodcheck.config import load_config
-from prodcheck.engine.sql_engine import connect as duck_connect
+from prodcheck.engine.duck import connect as duck_connect
 from prodcheck.scenario import read_scenario
 from prodcheck.sources.mysql import MysqlAccounts
 from prodcheck.sources.rows import typed_rows

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from prodcheck.config import load_config
-from prodcheck.engine.sql_engine import connect as duck_connect
+from prodcheck.engine.duck import connect as duck_connect
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario
 from prodcheck.sources.postgres import PostgresAccounts

@@ -100,7 +100,7 @@ def test_objects_kept_as_text_are_the_parsed_ones(
     import json
 
     from prodcheck.billing_objects import billing_objects
-    from prodcheck.engine.sql_engine import connect
+    from prodcheck.engine.duck import connect
     from prodcheck.model import Provider
 
     objects = account(450)

@@ -1,14 +1,14 @@
 """The model's billing objects written into the normalized billing tables a
-provider's SQL writes (stripe_sql.py, paddle_sql.py): the inverse of
-billing_objects.py, for the objects the SQL leaves to the provider's Python
-normalizer (an object of a shape it does not read exactly as the normalizer
-does, a file DuckDB's reader refuses). Those objects are normalized by Python one
-by one and take their place in the tables, at their position in their
-collection, beside the objects the SQL read; the engine then reads every object
-from the tables, whoever normalized it.
+provider's SQL writes (sources/stripe_sql.py, paddle_sql.py): the inverse of
+billing_objects.py. `place` puts the objects the SQL leaves to the provider's
+Python normalizer (an object of a shape it does not read exactly as the
+normalizer does, a file DuckDB's reader refuses) in their place beside the
+objects the SQL read; `store` writes a snapshot made of Python objects (the
+Python loader's, a test's) into new tables. The engine reads every object from
+the tables, whoever normalized it.
 
-Tables and columns: stripe_sql.py's docstring. The connection is given; pyarrow
-is imported here, duckdb by whoever opened the connection.
+The connection is given; pyarrow is imported here, duckdb by whoever opened the
+connection.
 """
 
 from __future__ import annotations
@@ -27,6 +27,84 @@ from prodcheck.model import (
 )
 
 Row = dict[str, Any]  # column -> value
+
+# billing_schedules' columns are the schedule's own fields, phases aside.
+_SCHEDULE_FIELDS = tuple(
+    f.name for f in dataclass_fields(SubscriptionSchedule) if f.name != "phases"
+)
+_TIME = "TIMESTAMP WITH TIME ZONE"
+# Each table's columns, as the providers' SQL writes them (tests/test_unread_objects.py
+# holds the two together).
+COLUMNS: dict[str, dict[str, str]] = {
+    "billing_customers": {
+        "pos": "BIGINT",
+        "id": "VARCHAR",
+        "email": "VARCHAR",
+        "name": "VARCHAR",
+        "created": _TIME,
+        "deleted": "BOOLEAN",
+        "metadata": "JSON",
+        "ok": "BOOLEAN",
+    },
+    "billing_subscriptions": {
+        "pos": "BIGINT",
+        "id": "VARCHAR",
+        "customer_id": "VARCHAR",
+        "status": "VARCHAR",
+        "created": _TIME,
+        "current_period_start": _TIME,
+        "current_period_end": _TIME,
+        "cancel_at": _TIME,
+        "canceled_at": _TIME,
+        "ended_at": _TIME,
+        "trial_start": _TIME,
+        "trial_end": _TIME,
+        "cancel_at_period_end": "BOOLEAN",
+        "metadata": "JSON",
+        "ok": "BOOLEAN",
+    },
+    "billing_items": {
+        "sub_pos": "BIGINT",
+        "pos": "BIGINT",
+        "id": "VARCHAR",
+        "price_id": "VARCHAR",
+        "quantity": "BIGINT",
+        "unit_amount": "BIGINT",
+        "currency": "VARCHAR",
+        "interval": "VARCHAR",
+        "interval_count": "BIGINT",
+        "current_period_start": _TIME,
+        "current_period_end": _TIME,
+        "created": _TIME,
+        "product_id": "VARCHAR",
+        "lookup_key": "VARCHAR",
+        "product_name": "VARCHAR",
+        "ok": "BOOLEAN",
+    },
+    "billing_pending": {"sub_pos": "BIGINT", "pos": "BIGINT", "price_id": "VARCHAR"},
+    "billing_schedules": {
+        "pos": "BIGINT",
+        **{name: _TIME if name == "created" else "VARCHAR" for name in _SCHEDULE_FIELDS},
+        "ok": "BOOLEAN",
+    },
+    "billing_schedule_phases": {
+        "schedule_pos": "BIGINT",
+        "pos": "BIGINT",
+        "phase_start": _TIME,
+        "phase_end": _TIME,
+        "price_ids": "VARCHAR[]",
+        "ok": "BOOLEAN",
+    },
+    "billing_events": {
+        "pos": "BIGINT",
+        "id": "VARCHAR",
+        "type": "VARCHAR",
+        "created": _TIME,
+        "object_id": "VARCHAR",
+        "pending_webhooks": "BIGINT",
+        "ok": "BOOLEAN",
+    },
+}
 
 # Each collection's tables, with the column holding the position of the object a
 # row belongs to.
@@ -125,12 +203,6 @@ def _subscriptions(
     }
 
 
-# billing_schedules' columns are the schedule's own fields, phases aside.
-_SCHEDULE_FIELDS = tuple(
-    f.name for f in dataclass_fields(SubscriptionSchedule) if f.name != "phases"
-)
-
-
 def _schedules(
     objects: Sequence[SubscriptionSchedule], positions: Sequence[int]
 ) -> dict[str, list[Row]]:
@@ -184,22 +256,21 @@ def _rows(state: BillingState, positions: Mapping[str, Sequence[int]]) -> dict[s
     return rows
 
 
-def _arrow(conn: Any, table: str, rows: list[Row]) -> Any:
+def _arrow(table: str, rows: list[Row]) -> Any:
     """The rows as an Arrow table of the billing table's own column types."""
     import pyarrow as pa
 
-    described = conn.execute(f"DESCRIBE {table}").fetchall()
     kinds = {
         "BIGINT": pa.int64(),
         "VARCHAR": pa.string(),
         "JSON": pa.string(),
         "BOOLEAN": pa.bool_(),
-        "TIMESTAMP WITH TIME ZONE": pa.timestamp("us", tz="UTC"),
+        _TIME: pa.timestamp("us", tz="UTC"),
         "VARCHAR[]": pa.list_(pa.string()),
     }
-    columns = [(name, kind) for name, kind, *_ in described if name in rows[0]]
+    columns = COLUMNS[table]
     return pa.table(
-        {name: pa.array([row[name] for row in rows], kinds[kind]) for name, kind in columns}
+        {name: pa.array([row[name] for row in rows], kinds[columns[name]]) for name in rows[0]}
     )
 
 
@@ -217,6 +288,21 @@ def place(conn: Any, state: BillingState, positions: Mapping[str, Sequence[int]]
         conn.unregister("placed_positions")
     for table, rows in _rows(state, positions).items():
         if rows:
-            conn.register("placed_rows", _arrow(conn, table, rows))
+            conn.register("placed_rows", _arrow(table, rows))
             conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM placed_rows")
             conn.unregister("placed_rows")
+
+
+def store(conn: Any, state: BillingState) -> None:
+    """Every object of the state into new billing tables, at its position in its
+    collection (a snapshot made of Python objects)."""
+    for table, columns in COLUMNS.items():
+        declared = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({declared})")
+    collections = {
+        "customers": state.customers,
+        "subscriptions": state.subscriptions,
+        "subscription_schedules": state.schedules,
+        "events": state.events,
+    }
+    place(conn, state, {name: range(len(objects)) for name, objects in collections.items()})
