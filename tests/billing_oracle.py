@@ -1,7 +1,8 @@
-"""The engine's billing tables as the Python index defines them, from its objects:
-the oracle tests/test_sql_billing.py holds engine/sql_billing.py's SQL to (this
-was the engine's own path for objects Python read, before every object went
-through the billing_* tables)."""
+"""The engine's tables as the Python index defines them, from its objects: the
+oracle tests/test_sql_billing.py and test_sql_accounts.py hold
+engine/sql_billing.py's and sql_accounts.py's SQL to (this was the engine's own
+path for what Python read, before every object and row went through the
+billing_* tables and db_accounts)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from prodcheck.engine import access
 from prodcheck.engine.account_facts import email_key, had_trial
 from prodcheck.engine.facts import SubscriptionRow, subscription_rows
 from prodcheck.engine.index import Index
-from prodcheck.engine.sql_load import table, tuples_table
-from prodcheck.model import Subscription
+from prodcheck.engine.sql_conditions import cell
+from prodcheck.engine.sql_load import ACCOUNT_FIELDS, CONVERTED, arrow_type, table, tuples_table
+from prodcheck.model import ACCOUNT_ATTRIBUTES, Subscription
 
 
 def _customers(index: Index) -> Any:
@@ -125,3 +128,57 @@ def register(conn: Any, index: Index) -> None:
     """The tables, registered on `conn`."""
     for name, arrow in billing_tables(index, subscription_rows(index)).items():
         conn.register(name, arrow)
+
+
+def _account_fields(index: Index, granted: list[bool]) -> dict[str, list[Any]]:
+    """The `account.*` facts by field, column by column (account_facts.account_values
+    per row; the parity test holds the two together)."""
+    accounts = index.accounts
+    derived: dict[str, list[Any]] = {
+        "has_access": granted,
+        "deleted": [a.deleted_at is not None for a in accounts],
+        "comped": [index.is_comped(a) for a in accounts],
+    }
+    found: dict[str, list[Any]] = {}
+    for name, spec in ACCOUNT_FIELDS:
+        if name in derived:
+            values = derived[name]
+        elif name in ACCOUNT_ATTRIBUTES:
+            values = [getattr(a, name) for a in accounts]
+        else:
+            values = [a.value(name) for a in accounts]
+        if spec.type in CONVERTED:
+            values = [cell(v, spec) for v in values]
+        found[name] = values
+    return found
+
+
+def _accounts(index: Index) -> Any:
+    import pyarrow as pa
+
+    columns, now, accounts = index.config.database.columns, index.now, index.accounts
+    granted = [access.has_access(columns, a, now, index.app_rows_for(a)) for a in accounts]
+    fields = _account_fields(index, granted)
+    text = pa.string()
+    return table(
+        {
+            "row": (pa.int64(), list(range(len(accounts)))),
+            "db_plan": (text, [index.db_plan(a.plan) for a in accounts]),
+            "email_key": (text, [email_key(a.email) for a in accounts]),
+            **{name: (arrow_type(spec), fields[name]) for name, spec in ACCOUNT_FIELDS},
+        }
+    )
+
+
+def account_tables(index: Index) -> dict[str, Any]:
+    """The accounts side's tables, from the index's Account objects (sql_accounts.py
+    computes the same ones by SQL when SQL read the accounts)."""
+    import pyarrow as pa
+
+    text = pa.string()
+    return {
+        "accounts": _accounts(index),
+        # who settles: computed by the index (engine/index.py: _settling, _within_allowance)
+        "settle_accounts": table({"id": (text, sorted(index.settling_accounts))}),
+        "allowance": table({"id": (text, sorted(index.within_allowance))}),
+    }

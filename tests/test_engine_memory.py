@@ -132,3 +132,19 @@ def test_staged_files_go_to_the_runs_temp_directory(tmp_path, monkeypatch) -> No
             assert folder.parent == Path(tempfile.gettempdir())
     finally:
         conn.execute(f"SET temp_directory = '{saved}'")
+
+
+def test_a_later_run_may_spill_elsewhere_after_an_earlier_one_spilled(tmp_path: Path) -> None:
+    """DuckDB cannot switch a temp directory it has used: a process running several
+    checks (`prodcheck test`, each scenario with its own engine settings) gives the
+    later run a database of its own instead of failing."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    configure(EngineConfig(memory_limit="64MB", temp_directory=first))
+    conn = _database().cursor()
+    conn.execute("CREATE TEMP TABLE big AS SELECT md5(range::VARCHAR) AS y FROM range(2000000)")
+    conn.execute("SELECT * FROM big ORDER BY y").fetchone()
+    assert any(first.iterdir()), "the sort spilled"
+    configure(EngineConfig(temp_directory=second))
+    assert _setting("temp_directory") == str(second)
+    conn.execute("SELECT count(*) FROM big").fetchone()  # the earlier run's connection works
+    conn.close()

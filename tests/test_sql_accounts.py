@@ -1,6 +1,6 @@
 """The engine's accounts-side tables computed by SQL from the typed rows
-(sources/rows_sql.py, then engine/sql_accounts.py) equal the ones sql_load.py
-registers from the Python index, row by row: on every scenario whose accounts
+(sources/rows_sql.py, then engine/sql_accounts.py) equal the ones the Python
+index defines (tests/billing_oracle.py), row by row: on every scenario whose accounts
 SQL reads, and under policies that change what they hold (the settle window,
 comped accounts, an expiry read with an allowance, non-ASCII emails)."""
 
@@ -19,11 +19,11 @@ from prodcheck.config import load_config
 from prodcheck.engine.duck import connect
 from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_accounts import register, statements
-from prodcheck.engine.sql_load import _accounts
 from prodcheck.runner import load_checked_rules, load_snapshot
 from prodcheck.scenario import read_scenario
 from prodcheck.sources.fixtures import FixtureAccounts
 
+from .billing_oracle import _accounts
 from .conftest import SCENARIOS
 
 PYTHON = {"PRODCHECK_LOADER": "python"}
@@ -126,3 +126,30 @@ def test_access_read_from_an_expiry_with_an_allowance(tmp_path: Path) -> None:
     }
     config_path.write_text(yaml.safe_dump(config))
     _compare(folder)
+
+
+ALL = sorted(f for f in SCENARIOS.iterdir() if (f / "prodcheck.yml").is_file())
+
+
+@pytest.mark.parametrize("folder", ALL, ids=[f.name for f in ALL])
+def test_stored_accounts_read_back_as_they_went_in(folder: Path) -> None:
+    """account_store writes db_accounts as the SQL reader does (its columns, in
+    order, of its types) and row_objects reads the Accounts back unchanged: every
+    scenario's accounts, read by Python."""
+    from prodcheck.account_store import store_accounts, typed_columns
+    from prodcheck.row_objects import account_objects
+    from prodcheck.sources.rows_sql import columns
+
+    config = load_config(folder / "prodcheck.yml")
+    mapping = config.database.columns
+    assert typed_columns(mapping) == [(name, kind) for name, kind, _ in columns(mapping)[:-1]]
+    accounts, _ = FixtureAccounts(folder, config.database).load()
+    conn = connect()
+    store_accounts(conn, accounts.accounts, mapping)
+    assert tuple(account_objects(conn).values()) == accounts.accounts
+    sql = connect()
+    if FixtureAccounts(folder, config.database).load_by_sql(sql, objects=False) is not None:
+        described = sql.execute("DESCRIBE db_accounts").fetchall()
+        assert conn.execute("DESCRIBE db_accounts").fetchall() == described
+    conn.close()
+    sql.close()

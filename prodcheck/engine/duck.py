@@ -37,24 +37,50 @@ def _private_spill_directory() -> Path:
 def configure(engine: EngineConfig, *, small: bool = False) -> None:
     """The database's bounds for this run: memory_limit, beyond which DuckDB spills
     to the temp directory instead of failing; one thread for a `small` input,
-    where scheduling the work on more costs more than it saves (the demo: 10%)."""
+    where scheduling the work on more costs more than it saves (the demo: 10%).
+    A process that runs several checks (`prodcheck test`) may ask for another
+    temp directory after an earlier run spilled to its own, which DuckDB cannot
+    switch: that run gets a database of its own (the earlier runs' connections
+    keep theirs)."""
     import duckdb
 
+    spill = str(engine.temp_directory or _private_spill_directory())
     conn = _database().cursor()
-    spill = engine.temp_directory or _private_spill_directory()
     try:
+        current = conn.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+        settings = [("memory_limit", str(engine.memory_limit))]
+        if current != spill:  # DuckDB refuses even the same one, once used
+            if _used(conn, spill):
+                conn.close()
+                _database.cache_clear()  # the temp directory was used: a new database
+                conn = _database().cursor()
+            settings.append(("temp_directory", spill))
         conn.execute("SET threads = 1" if small else "RESET threads")
-        for name, value in (("memory_limit", engine.memory_limit), ("temp_directory", spill)):
+        for name, value in settings:
             try:
-                conn.execute(f"SET {name} = {literal(str(value))}")
+                conn.execute(f"SET {name} = {literal(value)}")
             except duckdb.Error as exc:
                 detail = " ".join(str(exc).split())[:160]
                 raise ConfigError(
-                    f"engine.{name}: {str(value)!r} cannot be used ({detail}); fix it in the "
+                    f"engine.{name}: {value!r} cannot be used ({detail}); fix it in the "
                     "config, or remove it for the default."
                 ) from None
     finally:
         conn.close()
+
+
+def _used(conn: Any, directory: str) -> bool:
+    """Whether the database's temp directory was used, which `directory` then
+    cannot replace (tried, and set when it can)."""
+    import duckdb
+
+    try:
+        conn.execute(f"SET temp_directory = {literal(directory)}")
+    except duckdb.NotImplementedException:
+        return True
+    except duckdb.Error:
+        return False  # a directory that cannot be used: said so when set
+    return False
 
 
 def connect() -> Any:

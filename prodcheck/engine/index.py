@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from prodcheck.account_store import store_accounts
 from prodcheck.billing_store import store
 from prodcheck.config import Config
 from prodcheck.engine.duck import connect
@@ -59,10 +60,9 @@ class Index:
     # Its rows by the account they belong to (account_id when mapped, else customer_id).
     app_by_owner: dict[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
     app_by_account: bool = False
-    # The DuckDB connection holding billing's objects in the billing_* tables.
+    # The DuckDB connection holding billing's objects in the billing_* tables and
+    # the accounts in db_accounts.
     billing_db: Any = None
-    # Whether its db_accounts table holds the accounts (`accounts` is then empty).
-    accounts_in_db: bool = False
     # Derived per-subscription values, filled on first use by the fact builders.
     plan_cache: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
@@ -181,19 +181,20 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         has_app_table="app_subscriptions" in config.database.tables,
         **_app_owners(snapshot, config),
         mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
-        billing_db=_billing_db(snapshot),
-        accounts_in_db=snapshot.accounts_in_db,
+        billing_db=_database(snapshot, config),
     )
 
 
-def _billing_db(snapshot: Snapshot) -> Any:
-    """The connection holding billing's objects in the billing_* tables: the one
-    SQL read them into, or a new one they are stored into (a snapshot made of
-    Python objects)."""
-    if snapshot.billing_db is not None:
-        return snapshot.billing_db
-    conn = connect()
-    store(conn, snapshot.billing)
+def _database(snapshot: Snapshot, config: Config) -> Any:
+    """The connection holding billing's objects in the billing_* tables and the
+    accounts in db_accounts: the one SQL read them into, or a new one, where what
+    Python read (a snapshot made of Python objects) is stored."""
+    conn = snapshot.billing_db
+    if conn is None:
+        conn = connect()
+        store(conn, snapshot.billing)
+    if not snapshot.accounts_in_db:
+        store_accounts(conn, snapshot.accounts.accounts, config.database.columns)
     return conn
 
 

@@ -41,10 +41,9 @@ class Session:
 
     Billing's objects stay in DuckDB: the billing kinds' rows are keys read from
     SQL (sql_rows.py), and `facts_index` reads back only the objects of the
-    subjects whose facts are built. So do the accounts when SQL read them
-    (index.accounts_in_db): the account kind's rows are then account ids, and the
-    Accounts read back are those of the rows whose facts are built and of the
-    customers their facts involve."""
+    subjects whose facts are built. So do the accounts (db_accounts): the account
+    kind's rows are account ids, and the Accounts read back are those of the rows
+    whose facts are built and of the customers their facts involve."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
@@ -57,7 +56,6 @@ class Session:
         self._facts_index: Index | None = None
         self._subscriptions: dict[int, Subscription] = {}
         self._keyed: dict[str, dict[Any, Any]] = {}
-        self.accounts_in_db = index.accounts_in_db
         self._accounts: dict[int, Account] = {}  # read back, by row
         self._stored_plans: StoredPlans | None = None
 
@@ -65,9 +63,7 @@ class Session:
         self.conn.close()
 
     def _keys_in_db(self, kind: str) -> bool:
-        if kind == "account":
-            return self.accounts_in_db
-        return kind in sql_rows.KEYS
+        return kind == "account" or kind in sql_rows.KEYS
 
     def _key_table(self, kind: str) -> tuple[str, str]:
         return sql_accounts.KEYS if kind == "account" else sql_rows.KEYS[kind]
@@ -127,10 +123,9 @@ class Session:
         sql_billing.register(self.conn)
         for statement in sql_billing.statements(policy, now):
             self.conn.execute(statement)
-        if self.accounts_in_db:
-            sql_accounts.register(self.conn, self.index, self._stored())
-            for statement in sql_accounts.statements(self.index):
-                self.conn.execute(statement)
+        sql_accounts.register(self.conn, self.index, self._stored())
+        for statement in sql_accounts.statements(self.index):
+            self.conn.execute(statement)
         for view in base(policy, now):
             self.conn.execute(view)
         for statement in sql_rows.STATEMENTS:
@@ -204,12 +199,11 @@ class Session:
         from the tables."""
         self._load()
         rows = None if wanted is None else sorted(set(wanted.get("account", ())))
-        if self.accounts_in_db:
-            # the rows' own Accounts first: the closure reads their ids
-            numbers_table(self.conn, "wanted_rows", rows or [])
-            self._accounts = account_objects(
-                self.conn, "" if rows is None else "pos IN (SELECT n FROM wanted_rows)"
-            )
+        # the rows' own Accounts first: the closure reads their ids
+        numbers_table(self.conn, "wanted_rows", rows or [])
+        self._accounts = account_objects(
+            self.conn, "" if rows is None else "pos IN (SELECT n FROM wanted_rows)"
+        )
         customers = None if wanted is None else closure(self, wanted)
         loaded = {"customers", "subscriptions"}
         loaded |= {"events"} if self.index.has_events else set()
@@ -226,8 +220,7 @@ class Session:
             ),
             stored=self._stored(),
         )
-        if self.accounts_in_db:
-            self._facts_index = self._with_accounts(self._facts_index, rows, customers)
+        self._facts_index = self._with_accounts(self._facts_index, rows, customers)
         self._keyed.clear()
         return self._facts_index
 
@@ -257,12 +250,8 @@ class Session:
         )
 
     def account(self, number: int) -> Account:
-        """The Account of a row of the account kind (read back by facts_index when
-        the accounts stay in DuckDB)."""
-        if self.accounts_in_db:
-            return self._accounts[number]
-        account: Account = self.rows("account")[number]
-        return account
+        """The Account of a row of the account kind (read back by facts_index)."""
+        return self._accounts[number]
 
     def _entitling(self) -> frozenset[str]:
         """The ids of the subscriptions read back that entitle (an id entitles when

@@ -1,17 +1,11 @@
-"""The snapshot's tables the engine does not compute by SQL, loaded from the
-index's Python objects through Arrow: the accounts when SQL did not read them
-(sql_accounts.py computes the same tables from what it read), the plans, the
-app's subscription ids. Billing's tables are always computed by SQL
-(sql_billing.py) from the billing_* tables.
+"""The small tables the engine's SQL joins, loaded from the config and the index
+through Arrow: the plans, their tiers, the app's subscription ids. Billing's and
+the accounts' tables are computed by SQL (sql_billing.py, sql_accounts.py) from
+the billing_* tables and db_accounts; what Python decides for a row is computed
+per distinct value and registered there.
 
-What the app's mapping decides for one row (access the app's way, the plan its
-plan column stands for, an email compared case-blind) is computed here, once per
-row; everything that joins, groups or ranks is SQL, in sql_facts.py. Rows keep the
-index's order (`row`), which is the order reports walk subjects in.
-
-Tables: accounts, plans (price -> plan), tiers (plan -> rank), app_ids (ids in
-the app's own subscriptions table), settle_accounts and allowance (the ids the
-settle window and the app's access allowance hold back).
+Also the Arrow types of fact cells (`arrow_type`, `table`), and the tables a
+kind's view reads its rows from when Python lists them (`row_tables`).
 
 pyarrow is imported here only, when the SQL engine runs.
 """
@@ -22,12 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prodcheck.catalogue import FACTS
-from prodcheck.engine import access
-from prodcheck.engine.account_facts import email_key
 from prodcheck.engine.index import Index
-from prodcheck.engine.sql_conditions import cell
 from prodcheck.factspec import FactSpec, FactType
-from prodcheck.model import ACCOUNT_ATTRIBUTES
 from prodcheck.tables import APP_SUBSCRIPTIONS
 
 # Fact types whose cells differ from the Python value (sql_conditions.cell).
@@ -76,46 +66,6 @@ def tuples_table(types: Mapping[str, Any], rows: Sequence[tuple[Any, ...]]) -> A
     )
 
 
-def _account_fields(index: Index, granted: list[bool]) -> dict[str, list[Any]]:
-    """The `account.*` facts by field, column by column (account_facts.account_values
-    per row; the parity test holds the two together)."""
-    accounts = index.accounts
-    derived: dict[str, list[Any]] = {
-        "has_access": granted,
-        "deleted": [a.deleted_at is not None for a in accounts],
-        "comped": [index.is_comped(a) for a in accounts],
-    }
-    found: dict[str, list[Any]] = {}
-    for name, spec in ACCOUNT_FIELDS:
-        if name in derived:
-            values = derived[name]
-        elif name in ACCOUNT_ATTRIBUTES:
-            values = [getattr(a, name) for a in accounts]
-        else:
-            values = [a.value(name) for a in accounts]
-        if spec.type in CONVERTED:
-            values = [cell(v, spec) for v in values]
-        found[name] = values
-    return found
-
-
-def _accounts(index: Index) -> Any:
-    import pyarrow as pa
-
-    columns, now, accounts = index.config.database.columns, index.now, index.accounts
-    granted = [access.has_access(columns, a, now, index.app_rows_for(a)) for a in accounts]
-    fields = _account_fields(index, granted)
-    text = pa.string()
-    return table(
-        {
-            "row": (pa.int64(), list(range(len(accounts)))),
-            "db_plan": (text, [index.db_plan(a.plan) for a in accounts]),
-            "email_key": (text, [email_key(a.email) for a in accounts]),
-            **{name: (arrow_type(spec), fields[name]) for name, spec in ACCOUNT_FIELDS},
-        }
-    )
-
-
 def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
     """The tables a kind's view reads its rows from (facts.KINDS order): customer and
     price ids, each person's customers, the app's subscriptions rows."""
@@ -144,30 +94,13 @@ def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
     return {}
 
 
-def account_tables(index: Index) -> dict[str, Any]:
-    """The accounts side's tables, from the index's Account objects (sql_accounts.py
-    computes the same ones by SQL when SQL read the accounts)."""
-    import pyarrow as pa
-
-    text = pa.string()
-    return {
-        "accounts": _accounts(index),
-        # who settles: computed by the index (engine/index.py: _settling, _within_allowance)
-        "settle_accounts": table({"id": (text, sorted(index.settling_accounts))}),
-        "allowance": table({"id": (text, sorted(index.within_allowance))}),
-    }
-
-
 def load(conn: Any, index: Index) -> None:
-    """Register the snapshot's tables on a DuckDB connection (billing's are
-    computed there by sql_billing.py), the accounts' unless SQL read them
-    (index.accounts_in_db)."""
+    """Register the tables on a DuckDB connection."""
     import pyarrow as pa
 
     text = pa.string()
     plans = index.config.plans
     tables = {
-        **({} if index.accounts_in_db else account_tables(index)),
         "plans": table(
             {"price_id": (text, list(plans.prices)), "plan": (text, list(plans.prices.values()))}
         ),

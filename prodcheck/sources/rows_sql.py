@@ -27,6 +27,7 @@ Pure: builds text, imports no database driver.
 
 from __future__ import annotations
 
+from prodcheck.account_store import SQL_TYPES
 from prodcheck.mapping import ColumnMapping
 from prodcheck.sources.stripe_sql import EPOCH_RANGE
 from prodcheck.tables import SOURCE, FieldType
@@ -91,13 +92,6 @@ ROW_MACROS = (
     "ELSE pc_row_iso(t, s) END)",
 )
 
-SQL_TYPES = {
-    FieldType.ID: "VARCHAR",
-    FieldType.TEXT: "VARCHAR",
-    FieldType.FLAG: "BOOLEAN",
-    FieldType.TIME: "TIMESTAMPTZ",
-    FieldType.COUNT: "BIGINT",
-}
 # The macro pair (value, whether read) for each field type.
 _READERS = {
     FieldType.ID: "str",

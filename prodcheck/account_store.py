@@ -1,0 +1,74 @@
+"""The typed rows of a table read through its column mapping, as the SQL reader
+writes them (`db_<name>`: sources/rows_sql.py), and the model's Accounts written
+into them: the inverse of row_objects.account_objects, for accounts read by
+Python (the Python reader's, a test's), so that the engine reads every account
+from db_accounts, whoever read it.
+
+The connection is given; pyarrow is imported here, duckdb by whoever opened the
+connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from prodcheck.mapping import ColumnMapping
+from prodcheck.model import Account
+from prodcheck.tables import SOURCE, FieldType
+
+# Each field type's column type in the typed rows.
+SQL_TYPES = {
+    FieldType.ID: "VARCHAR",
+    FieldType.TEXT: "VARCHAR",
+    FieldType.FLAG: "BOOLEAN",
+    FieldType.TIME: "TIMESTAMPTZ",
+    FieldType.COUNT: "BIGINT",
+}
+
+
+def typed_columns(mapping: ColumnMapping) -> list[tuple[str, str]]:
+    """(column, type) of the typed rows, `pos` and `ok` aside, in order: every field
+    of the table's spec, and after a field read from a status column (a derivation
+    granting some values), that column's own value as `<field>:source`."""
+    found: list[tuple[str, str]] = []
+    for spec in mapping.spec.fields:
+        found.append((spec.name, SQL_TYPES[spec.type]))
+        derivation = mapping.derivation(spec.name)
+        if (
+            mapping.get(spec.name) is not None
+            and derivation is not None
+            and not (derivation.expires or derivation.source)
+        ):
+            found.append((f"{spec.name}{SOURCE}", "VARCHAR"))
+    return found
+
+
+def store_accounts(conn: Any, accounts: Sequence[Account], mapping: ColumnMapping) -> None:
+    """db_accounts(pos, <typed columns>, ok) from the accounts, in their order."""
+    import pyarrow as pa
+
+    kinds = {
+        "VARCHAR": pa.string(),
+        "BOOLEAN": pa.bool_(),
+        "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
+        "BIGINT": pa.int64(),
+    }
+    columns = typed_columns(mapping)
+    declared = ", ".join(f'"{name}" {kind}' for name, kind in columns)
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE db_accounts (pos BIGINT, {declared}, ok BOOLEAN)")
+    if not accounts:
+        return
+    rows = pa.table(
+        {
+            "pos": pa.array(range(len(accounts)), pa.int64()),
+            **{
+                name: pa.array([a.value(name) for a in accounts], kinds[kind])
+                for name, kind in columns
+            },
+            "ok": pa.array([True] * len(accounts), pa.bool_()),
+        }
+    )
+    conn.register("stored_accounts", rows)
+    conn.execute("INSERT INTO db_accounts BY NAME SELECT * FROM stored_accounts")
+    conn.unregister("stored_accounts")
