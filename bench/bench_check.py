@@ -1,7 +1,7 @@
 """N accounts: evaluation alone, and the whole `prodcheck check`.
 
-    python bench/bench_check.py [N ...] [--data DIR] [--loaders python,duckdb]
-                                [--postgres ADMIN_URL] [--sqlite] [--mysql ADMIN_URL]
+    python bench/bench_check.py [N ...] [--data DIR] [--postgres ADMIN_URL]
+                                [--sqlite] [--mysql ADMIN_URL]
                                 [--ndjson] [--provider paddle]
                                                     (default N: 100000 1000000)
 
@@ -10,15 +10,13 @@ subscriptions, about 1% drift; JSON arrays, or with --ndjson one object per line
 in a temporary directory, or reuses --data DIR,
 then reports wall time, CPU time and peak RSS, each measured in a fresh process:
 
-- evaluation: the normalized snapshot in, findings out (build_index + evaluate,
-  copying the Python objects into DuckDB included, and shown apart); the peak is
+- evaluation: the snapshot read into DuckDB in, findings out (build_index +
+  evaluate, registering the small tables shown apart); the peak is
   the process's resident set while evaluating, the loaded snapshot included (the
   high-water mark is reset once the snapshot is loaded);
 - check: `prodcheck check --fixtures DIR --format json` end to end: reading and
   normalizing the JSON, evaluating, writing the report.
 
---loaders runs each with the billing loader named (PRODCHECK_LOADER: duckdb, the
-default, or python, the old path) and checks that their reports are the same.
 --postgres ADMIN_URL also runs the check with the accounts table in a fresh
 PostgreSQL database (loaded with COPY, dropped at the end) and billing from the
 fixtures, and compares its findings with the fixture folder's; --sqlite and
@@ -58,8 +56,8 @@ def _peak_kib() -> int:
 
 
 def _time_loading() -> list[float]:
-    """Seconds the engine spends copying the Python snapshot into DuckDB (what
-    reading the fixtures into DuckDB directly removes), accumulated in [0]."""
+    """Seconds the engine spends registering the small tables Python computes
+    (sql_load.load: plans, tiers, the app's ids), accumulated in [0]."""
     from prodcheck.engine import sql_engine
 
     spent = [0.0]
@@ -127,38 +125,27 @@ def run_child(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def bench(n: int, folder: Path, scratch: Path, loaders: list[str]) -> None:
+def bench(n: int, folder: Path, scratch: Path) -> None:
     print(f"\nN = {n:,} (accounts and subscriptions), data in {folder}")
-    print(f"  {'':<10} {'loader':<7} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
-    reports = {}
-    for loader in loaders:
-        os.environ["PRODCHECK_LOADER"] = loader
-        out = scratch / "eval.json"
-        run_child([sys.executable, __file__, "--child-eval", str(folder)], out, (0,))
-        figures = json.loads(out.read_text())
-        print(
-            f"  {'evaluation':<10} {loader:<7} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
-            f"{figures['peak_mib']:9,.0f}  {figures['findings']:,} findings; snapshot loaded "
-            f"beforehand: {figures['loaded_mib']:,.0f} MiB in {figures['load']:.2f} s; of the "
-            f"wall time, build_index {figures['index']:.2f} s, copying into DuckDB "
-            f"{figures['loading']:.2f} s"
-        )
-        report = scratch / f"report-{loader}.json"
-        command = [
-            shutil.which("prodcheck") or "prodcheck", "check", "--fixtures", str(folder),
-            "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
-        ]  # fmt: skip
-        wall, cpu, peak = run_child(command, scratch / "stdout.txt")
-        reports[loader] = report.read_bytes()
-        findings = len(json.loads(reports[loader])["findings"])
-        print(
-            f"  {'check':<10} {loader:<7} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  "
-            f"{findings:,} findings"
-        )
-    os.environ.pop("PRODCHECK_LOADER")  # the database runs below read the default way
-    if len(reports) > 1:
-        same = len(set(reports.values())) == 1
-        print(f"  reports byte-identical across loaders: {'yes' if same else 'NO'}")
+    print(f"  {'':<10} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
+    out = scratch / "eval.json"
+    run_child([sys.executable, __file__, "--child-eval", str(folder)], out, (0,))
+    figures = json.loads(out.read_text())
+    print(
+        f"  {'evaluation':<10} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
+        f"{figures['peak_mib']:9,.0f}  {figures['findings']:,} findings; snapshot loaded "
+        f"beforehand: {figures['loaded_mib']:,.0f} MiB in {figures['load']:.2f} s; of the "
+        f"wall time, build_index {figures['index']:.2f} s, registering the small tables "
+        f"{figures['loading']:.2f} s"
+    )
+    report = scratch / "report.json"
+    command = [
+        shutil.which("prodcheck") or "prodcheck", "check", "--fixtures", str(folder),
+        "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
+    ]  # fmt: skip
+    wall, cpu, peak = run_child(command, scratch / "stdout.txt")
+    findings = len(json.loads(report.read_bytes())["findings"])
+    print(f"  {'check':<10} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  {findings:,} findings")
 
 
 def bench_postgres(folder: Path, scratch: Path, admin_url: str) -> None:
@@ -309,7 +296,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
     parser.add_argument("--data", type=Path, help="reuse this generated folder (one N)")
-    parser.add_argument("--loaders", default="duckdb", help="duckdb (the default), python, or both")
     parser.add_argument(
         "--postgres",
         metavar="ADMIN_URL",
@@ -349,13 +335,12 @@ def main() -> None:
                 started = time.perf_counter()
                 generate(n, folder, ndjson=args.ndjson, provider=args.provider)
                 print(f"\ngenerated {n:,} accounts in {time.perf_counter() - started:.1f} s")
-            loaders = args.loaders.split(",")
-            bench(n, folder, scratch, loaders)
-            if args.postgres and "duckdb" in loaders:
+            bench(n, folder, scratch)
+            if args.postgres:
                 bench_postgres(folder, scratch, args.postgres)
-            if args.sqlite and "duckdb" in loaders:
+            if args.sqlite:
                 bench_sqlite(folder, scratch)
-            if args.mysql and "duckdb" in loaders:
+            if args.mysql:
                 bench_mysql(folder, scratch, args.mysql)
             if not args.data:
                 shutil.rmtree(folder)

@@ -103,16 +103,14 @@ def load_snapshot(
     needs = needs_for(config, rules)
     billing_from = fixtures or config.billing.fixtures
     where = f"fixtures in {billing_from}" if billing_from else f"the {config.billing.provider} API"
-    by_sql = env.get("PRODCHECK_LOADER") != "python"
     with doing(f"reading billing from {where}"):
         source = open_billing(config, fixtures, env, quiet=quiet, now=now)
-        billing_db, read = _billing_by_sql(source, needs) if by_sql else (None, None)
-        billing, billing_info = read or source.load(needs)
+        billing_db, (billing, billing_info) = _billing_by_sql(source, needs)
     rows_from = fixtures or config.database.fixtures
     where = f"fixtures in {rows_from}" if rows_from else "the database"
     database = open_accounts(config, fixtures, env)
     with doing(f"reading the accounts table {config.database.table} from {where}"):
-        accounts_read = _accounts_by_sql(database, billing_db) if by_sql else None
+        accounts_read = _accounts_by_sql(database, billing_db)
         accounts, accounts_info = accounts_read or database.load()
     # The accounts stay in DuckDB beside billing's tables; read beside billing's
     # objects, they are objects too.
@@ -123,7 +121,7 @@ def load_snapshot(
         if name == "accounts":
             continue
         with doing(f"reading the table {table.table} ({table.key}) from {where}"):
-            rows = _table_by_sql(database, name) if by_sql else None
+            rows = _table_by_sql(database, name)
             if rows is None:
                 rows = typed_rows(database.read_table(name), table.columns, table.table)
             tables[name] = rows
@@ -165,23 +163,20 @@ def _small(fixtures: Path | None, config: Config) -> bool:
 
 def _billing_by_sql(
     source: Any, needs: frozenset[str]
-) -> tuple[Any, tuple[BillingState, SourceInfo] | None]:
-    """(the DuckDB connection, what it read) for a source read into DuckDB's billing
-    tables (fixture files, and the objects a live API sent); else (None, what
-    Python read of a live source's objects, or None when Python is to read it), as
-    it reads everything with `PRODCHECK_LOADER=python` (the old path, kept while
-    the new one replaces it)."""
+) -> tuple[Any, tuple[BillingState, SourceInfo]]:
+    """(the DuckDB connection whose billing tables hold the objects, what was read):
+    fixture files and the objects a live API sent, normalized by SQL (the objects
+    it leaves to the provider's normalizer put in their place); (None, the objects
+    as the normalizer read them) for a live collection the SQL does not know."""
     conn = connect()
     in_db = False
     try:
         if isinstance(source, FixtureBilling):
             read = read_billing_folder(conn, source.folder, source.provider)
             in_db = True
-        elif hasattr(source, "load_by_sql"):
+        else:
             state, info, in_db = source.load_by_sql(conn, needs)
             read = state, info
-        else:
-            read = None
     finally:
         if not in_db:
             conn.close()

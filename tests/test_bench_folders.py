@@ -17,6 +17,7 @@ from prodcheck.config import load_config
 from prodcheck.runner import load_checked_rules, load_snapshot, parse_now
 
 from .conftest import REPO
+from .python_readers import python_readers
 
 NOW = "2026-11-01T12:00:00Z"
 
@@ -45,7 +46,8 @@ def test_a_generated_folder_is_read_by_sql_as_python_reads_it(
     snapshot.billing_db.close()
     args = ("check", "--fixtures", str(folder), "--now", NOW, "--format", "json")
     sql = run_cli(*args)
-    python = run_cli(*args, env={"PRODCHECK_LOADER": "python"})
+    with python_readers():
+        python = run_cli(*args)
     assert sql.exit_code == python.exit_code == 1
     assert sql.stdout == python.stdout
     rules = Counter(f["rule"] for f in json.loads(sql.stdout)["findings"])

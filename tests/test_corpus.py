@@ -38,6 +38,7 @@ from click.testing import CliRunner
 from prodcheck.cli import cli
 
 from .conftest import SCENARIOS
+from .python_readers import python_readers
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SECONDS = 30
@@ -167,8 +168,8 @@ LOADED_CASES = [c for c in CASES if c.id.split(":")[0] in ("stripe", "paddle", "
 def test_corpus_case_with_the_python_loader(
     case: dict[str, Any], tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setenv("PRODCHECK_LOADER", "python")
-    _run_case(case, tmp_path, monkeypatch)
+    with python_readers():
+        _run_case(case, tmp_path, monkeypatch)
 
 
 def _run_case(case: dict[str, Any], tmp_path: Path, monkeypatch: Any) -> None:

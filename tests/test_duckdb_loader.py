@@ -1,6 +1,6 @@
 """The SQL loader (the default: billing files read by DuckDB, normalized by SQL,
 the engine's billing tables computed from them, objects read back only for the
-subjects that fire) against the Python one it replaces (PRODCHECK_LOADER=python):
+subjects that fire) against the Python readers (tests/python_readers.py):
 every scenario gives the same report, byte for byte, in every format that shows
 findings; every Stripe and Paddle scenario is read by SQL, not handed back to
 Python; and every subject's facts built from the objects read back for it alone
@@ -26,10 +26,10 @@ from prodcheck.scenario import read_scenario
 from prodcheck.testing import find_scenarios
 
 from .conftest import SCENARIOS
+from .python_readers import python_readers, python_snapshot
 
 FOLDERS = find_scenarios((SCENARIOS,))
 DUCKDB: dict[str, str] = {}  # the default
-PYTHON = {"PRODCHECK_LOADER": "python"}
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
@@ -40,9 +40,8 @@ def test_both_loaders_give_the_same_report(folder: Path, run_cli, monkeypatch) -
     for output in ("json", "terminal", "markdown") if many else ("json",):
         args = ("check", "--fixtures", str(folder), "--format", output)
         sql = run_cli(*args)
-        monkeypatch.setenv("PRODCHECK_LOADER", "python")
-        python = run_cli(*args)
-        monkeypatch.delenv("PRODCHECK_LOADER")
+        with python_readers():
+            python = run_cli(*args)
         assert sql.exit_code == python.exit_code
         assert sql.stdout == python.stdout, output
 
@@ -63,13 +62,12 @@ def test_provider_scenarios_are_read_by_sql(folder: Path) -> None:
     # So do the accounts, joined tables and all.
     assert snapshot.accounts_in_db
     assert snapshot.accounts.accounts == ()
+    python = python_snapshot(config, rules, folder, scenario.now)
+    # the Python readers read every object and row themselves
+    assert python.billing_db is None and not python.accounts_in_db
+    assert python.billing.subscriptions and python.accounts.accounts
     read_back = tuple(account_objects(snapshot.billing_db).values())
-    assert (
-        read_back
-        == load_snapshot(config, rules, folder, PYTHON, True, scenario.now).accounts.accounts
-    )
-    python = load_snapshot(config, rules, folder, PYTHON, True, scenario.now)
-    assert python.billing_db is None
+    assert read_back == python.accounts.accounts
     loaded = snapshot.billing.loaded
     assert loaded == python.billing.loaded
     provider = config.billing.provider
@@ -95,7 +93,7 @@ def _every_subject_alike(folder: Path) -> int:
     assert scenario is not None and scenario.now is not None
     config = load_config(folder / "prodcheck.yml")
     rules = load_checked_rules(config)
-    python = build_index(load_snapshot(config, rules, folder, PYTHON, True, scenario.now), config,
+    python = build_index(python_snapshot(config, rules, folder, scenario.now), config,
                          scenario.now)  # fmt: skip
     snapshot = load_snapshot(config, rules, folder, DUCKDB, True, scenario.now)
     assert snapshot.billing_db is not None

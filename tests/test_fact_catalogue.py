@@ -19,15 +19,13 @@ from prodcheck.engine.index import build_index
 from prodcheck.errors import ContractError
 from prodcheck.factspec import ALL_PROVIDERS, FactType
 from prodcheck.model import Money
-from prodcheck.runner import load_checked_rules, load_snapshot
+from prodcheck.runner import load_checked_rules
 from prodcheck.scenario import read_scenario
 from prodcheck.tables import ACCOUNTS, TABLES
 from prodcheck.testing import find_scenarios
 
 from .conftest import SCENARIOS
-
-# The Python loader: these tests read the index's objects.
-PYTHON = {"PRODCHECK_LOADER": "python"}
+from .python_readers import python_snapshot
 
 PYTHON_TYPES: dict[FactType, Any] = {
     FactType.FLAG: bool,
@@ -78,7 +76,7 @@ def test_every_computed_fact_is_declared_with_its_type(folder: Path) -> None:
     assert scenario is not None
     config = load_config(folder / "prodcheck.yml")
     rules = load_checked_rules(config)
-    snapshot = load_snapshot(config, rules, folder, PYTHON, True, scenario.now)
+    snapshot = python_snapshot(config, rules, folder, scenario.now)
     assert scenario.now is not None
     index = build_index(snapshot, config, scenario.now)
     problems: list[str] = []

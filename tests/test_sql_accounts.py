@@ -19,14 +19,13 @@ from prodcheck.config import load_config
 from prodcheck.engine.duck import connect
 from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_accounts import register, statements
-from prodcheck.runner import load_checked_rules, load_snapshot
+from prodcheck.runner import load_checked_rules
 from prodcheck.scenario import read_scenario
 from prodcheck.sources.fixtures import FixtureAccounts
 
 from .billing_oracle import _accounts
 from .conftest import SCENARIOS
-
-PYTHON = {"PRODCHECK_LOADER": "python"}
+from .python_readers import python_snapshot
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -45,7 +44,7 @@ def _compare(folder: Path, policy: dict[str, Any] | None = None) -> None:
     if policy:
         config = replace(config, policy=replace(config.policy, **policy))
     rules = load_checked_rules(config)
-    snapshot = load_snapshot(config, rules, folder, PYTHON, True, now)
+    snapshot = python_snapshot(config, rules, folder, now)
     index = build_index(snapshot, config, now)
     conn = connect()
     assert FixtureAccounts(folder, config.database).load_by_sql(conn) is not None

@@ -20,15 +20,13 @@ from prodcheck.engine.duck import connect
 from prodcheck.engine.index import build_index
 from prodcheck.engine.sql_billing import register, statements
 from prodcheck.model import Provider
-from prodcheck.runner import load_checked_rules, load_snapshot
+from prodcheck.runner import load_checked_rules
 from prodcheck.scenario import read_scenario
 from prodcheck.sources.duck_billing import read_billing_folder
 
 from . import billing_oracle
 from .conftest import SCENARIOS
-
-# The Python loader: these tests read the index's objects.
-PYTHON = {"PRODCHECK_LOADER": "python"}
+from .python_readers import python_snapshot
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -92,7 +90,7 @@ def test_billing_tables_from_sql_equal_the_ones_from_python(folder: Path, policy
     now = scenario.now
     config = load_config(folder / "prodcheck.yml")
     config = replace(config, policy=replace(config.policy, **POLICIES[policy]))
-    snapshot = load_snapshot(config, load_checked_rules(config), folder, PYTHON, True, now)
+    snapshot = python_snapshot(config, load_checked_rules(config), folder, now)
     index = build_index(snapshot, config, now)
     python = duckdb.connect()
     billing_oracle.register(python, index)

@@ -42,14 +42,12 @@ from prodcheck.model import (
     SubscriptionSchedule,
     SubscriptionStatus,
 )
-from prodcheck.runner import load_checked_rules, load_snapshot
+from prodcheck.runner import load_checked_rules
 from prodcheck.scenario import read_scenario
 from prodcheck.testing import find_scenarios
 
 from .conftest import SCENARIOS
-
-# The Python loader: these tests read the index's objects.
-PYTHON = {"PRODCHECK_LOADER": "python"}
+from .python_readers import python_snapshot
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
@@ -111,7 +109,7 @@ def test_sql_facts_equal_python_facts_on_every_scenario(folder: Path) -> None:
     scenario = read_scenario(folder)
     assert scenario is not None and scenario.now is not None
     config = load_config(folder / "prodcheck.yml")
-    snapshot = load_snapshot(config, load_checked_rules(config), folder, PYTHON, True, scenario.now)
+    snapshot = python_snapshot(config, load_checked_rules(config), folder, scenario.now)
     index = build_index(snapshot, config, scenario.now)
     assert _compare(index) > 0
 

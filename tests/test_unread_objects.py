@@ -27,8 +27,8 @@ from prodcheck.sources.duck_macros import ensure_macros
 from prodcheck.sources.fixtures import NORMALIZERS, FixtureBilling
 
 from .conftest import SCENARIOS
+from .python_readers import python_readers, python_snapshot
 
-PYTHON = {"PRODCHECK_LOADER": "python"}
 BILLED = sorted(
     f for f in SCENARIOS.iterdir() if (f / "stripe").is_dir() or (f / "paddle").is_dir()
 )
@@ -62,9 +62,8 @@ def _edit(folder: Path, relative: str, change: Callable[[list[Any]], None]) -> N
 def _both(folder: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     args = ("check", "--fixtures", str(folder), "--format", "json")
     sql = run_cli(*args)
-    monkeypatch.setenv("PRODCHECK_LOADER", "python")
-    python = run_cli(*args)
-    monkeypatch.delenv("PRODCHECK_LOADER")
+    with python_readers():
+        python = run_cli(*args)
     return sql, python
 
 
@@ -104,7 +103,7 @@ def test_an_odd_object_alone_goes_to_python(
     scenario = read_scenario(folder)
     assert scenario is not None
     rules = load_checked_rules(config)
-    python = load_snapshot(config, rules, folder, PYTHON, True, scenario.now)
+    python = python_snapshot(config, rules, folder, scenario.now)
     seen = _spy(monkeypatch)
     snapshot = load_snapshot(config, rules, folder, {}, True, scenario.now)
     collection = Path(relative).stem
