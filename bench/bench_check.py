@@ -127,12 +127,12 @@ def run_child(
 
 def bench(n: int, folder: Path, scratch: Path) -> None:
     print(f"\nN = {n:,} (accounts and subscriptions), data in {folder}")
-    print(f"  {'':<10} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
+    print(f"  {'':<10} {'source':<7} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
     out = scratch / "eval.json"
     run_child([sys.executable, __file__, "--child-eval", str(folder)], out, (0,))
     figures = json.loads(out.read_text())
     print(
-        f"  {'evaluation':<10} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
+        f"  {'evaluation':<10} {'fix':<7} {figures['wall']:8.2f} {figures['cpu']:8.2f} "
         f"{figures['peak_mib']:9,.0f}  {figures['findings']:,} findings; snapshot loaded "
         f"beforehand: {figures['loaded_mib']:,.0f} MiB in {figures['load']:.2f} s; of the "
         f"wall time, build_index {figures['index']:.2f} s, registering the small tables "
@@ -145,7 +145,7 @@ def bench(n: int, folder: Path, scratch: Path) -> None:
     ]  # fmt: skip
     wall, cpu, peak = run_child(command, scratch / "stdout.txt")
     findings = len(json.loads(report.read_bytes())["findings"])
-    print(f"  {'check':<10} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  {findings:,} findings")
+    print(f"  {'check':<10} {'fix':<7} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  {findings:,} findings")
 
 
 def bench_postgres(folder: Path, scratch: Path, admin_url: str) -> None:
@@ -265,7 +265,7 @@ def check_database(folder: Path, scratch: Path, url: str, label: str) -> None:
     ]  # fmt: skip
     wall, cpu, peak = run_child(command, scratch / "stdout.txt")
     found = json.loads(report.read_text())["findings"]
-    same = found == json.loads((scratch / "report-duckdb.json").read_text())["findings"]
+    same = found == json.loads((scratch / "report.json").read_text())["findings"]
     print(
         f"  {'check':<10} {label:<7} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  "
         f"{len(found):,} findings, the fixture folder's: {'yes' if same else 'NO'}"
