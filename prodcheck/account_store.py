@@ -46,25 +46,43 @@ def typed_columns(mapping: ColumnMapping) -> list[tuple[str, str]]:
 
 def store_accounts(conn: Any, accounts: Sequence[Account], mapping: ColumnMapping) -> None:
     """db_accounts(pos, <typed columns>, ok) from the accounts, in their order."""
+    declared = ", ".join(f'"{name}" {kind}' for name, kind in typed_columns(mapping))
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE db_accounts (pos BIGINT, {declared}, ok BOOLEAN)")
+    _insert(conn, accounts, range(len(accounts)), mapping)
+
+
+def place_accounts(
+    conn: Any, accounts: Sequence[Account], positions: Sequence[int], mapping: ColumnMapping
+) -> None:
+    """The accounts into db_accounts, the n-th at row positions[n], in place of the
+    rows the SQL reader wrote there (values it does not read as rows.py does)."""
     import pyarrow as pa
 
+    conn.register("placed_positions", pa.table({"pos": pa.array(positions, pa.int64())}))
+    conn.execute("DELETE FROM db_accounts WHERE pos IN (SELECT pos FROM placed_positions)")
+    conn.unregister("placed_positions")
+    _insert(conn, accounts, positions, mapping)
+
+
+def _insert(
+    conn: Any, accounts: Sequence[Account], positions: Sequence[int], mapping: ColumnMapping
+) -> None:
+    import pyarrow as pa
+
+    if not accounts:
+        return
     kinds = {
         "VARCHAR": pa.string(),
         "BOOLEAN": pa.bool_(),
         "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
         "BIGINT": pa.int64(),
     }
-    columns = typed_columns(mapping)
-    declared = ", ".join(f'"{name}" {kind}' for name, kind in columns)
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE db_accounts (pos BIGINT, {declared}, ok BOOLEAN)")
-    if not accounts:
-        return
     rows = pa.table(
         {
-            "pos": pa.array(range(len(accounts)), pa.int64()),
+            "pos": pa.array(positions, pa.int64()),
             **{
                 name: pa.array([a.value(name) for a in accounts], kinds[kind])
-                for name, kind in columns
+                for name, kind in typed_columns(mapping)
             },
             "ok": pa.array([True] * len(accounts), pa.bool_()),
         }

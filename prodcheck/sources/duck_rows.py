@@ -2,24 +2,27 @@
 accounts table into `db_accounts`, where the engine reads them (or from which
 the Accounts are built without a Python pass over each value).
 
-`read_accounts` returns None whenever the SQL path would not read the file
-exactly as fixtures.py and rows.py do (a file DuckDB's reader refuses or would
-read where JSON or Python's csv does not, a mapped column in no row, a value of a
-shape rows_sql.py leaves to Python, a join duck_joins.py leaves to joins.py): the
-caller then reads it the Python way, which also names each problem.
+`read_typed` returns None whenever the SQL path would not read the file exactly
+as fixtures.py and rows.py do (a file DuckDB's reader refuses or would read where
+JSON or Python's csv does not, a mapped column in no row, a join duck_joins.py
+leaves to joins.py; in a joined or declared table, a value of a shape rows_sql.py
+leaves to Python): the caller then reads it the Python way, which also names each
+problem. In the accounts file itself, the rows holding such a value are read by
+rows.py alone and put in their place.
 
 The connection is given; duckdb is imported by whoever opens it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from prodcheck.account_store import place_accounts
 from prodcheck.errors import ProdcheckError
 from prodcheck.mapping import ColumnMapping, TableConfig
-from prodcheck.model import AccountState
+from prodcheck.model import Account, AccountState
 from prodcheck.row_objects import account_objects
 from prodcheck.sources.duck_csv import names_of, raw_csv
 from prodcheck.sources.duck_fixtures import keys_present, raw_table
@@ -34,10 +37,14 @@ def read_typed(
     table: TableConfig,
     name: str,
     locate: Callable[[TableConfig], Path] | None = None,
+    accounts_at: Callable[[Any, Path, list[int]], Sequence[Account]] | None = None,
 ) -> list[str] | None:
     """Write `db_<name>(pos, <typed fields>, ok)` from a fixture file (JSON, NDJSON
     or CSV; `locate` finds each joined table's file); its columns (pos and ok
-    aside), or None when Python is to read the file."""
+    aside), or None when Python is to read the file. The accounts table's rows
+    holding a value the SQL does not read as rows.py does are read by
+    `accounts_at` (conn, the file, their positions), when given and the table
+    joins none, and put in their place."""
     raw = f"raw_db_{name}"
     mapped = list(dict.fromkeys(column for _, column in table.columns.items()))
     if table.joins:
@@ -48,7 +55,11 @@ def read_typed(
         return None
     out = f"db_{name}"
     if not type_rows(conn, table.columns, raw, out, tags):
-        return None
+        if accounts_at is None or name != "accounts" or table.joins:
+            return None
+        listed = conn.execute(f"SELECT pos FROM {out} WHERE NOT ok ORDER BY pos").fetchall()
+        positions = [row[0] for row in listed]
+        place_accounts(conn, accounts_at(conn, path, positions), positions, table.columns)
     described = conn.execute(f"DESCRIBE {out}").fetchall()
     return [row[0] for row in described if row[0] not in ("pos", "ok")]
 

@@ -19,7 +19,7 @@ from prodcheck.bundled import display_path
 from prodcheck.config import BillingConfig, DatabaseConfig
 from prodcheck.errors import DataError, FixtureError, json_kind
 from prodcheck.mapping import TableConfig
-from prodcheck.model import AccountState, BillingState, Provider, SourceInfo
+from prodcheck.model import Account, AccountState, BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_normalize, stripe_normalize
 from prodcheck.sources.joins import joined_rows
 from prodcheck.sources.rows import accounts_from_rows, missing_columns
@@ -237,16 +237,51 @@ class FixtureAccounts:
         self, conn: Any, *, objects: bool = True
     ) -> tuple[AccountState, SourceInfo] | None:
         """The accounts read by DuckDB and typed by SQL (duck_rows.py) into
-        `db_accounts` on `conn`, or None when only `load` reads this file as it is.
-        Without `objects` they stay there: the AccountState holds none."""
+        `db_accounts` on `conn` (the rows holding a value SQL does not read as
+        rows.py does read by rows.py, those rows alone), or None when only `load`
+        reads this file as it is. Without `objects` they stay there: the
+        AccountState holds none."""
         from prodcheck.sources.duck_rows import account_state, read_typed
 
         path = self._file()
         locate = partial(table_file, self.folder)
-        if read_typed(conn, path, self.table, "accounts", locate) is None:
+        if read_typed(conn, path, self.table, "accounts", locate, self._accounts_at) is None:
             return None
         state, count = account_state(conn, self.table, objects=objects)
         return state, self._info(path, count, [])
+
+    def _accounts_at(self, conn: Any, path: Path, positions: list[int]) -> tuple[Account, ...]:
+        """The Accounts of these rows of the file, read by rows.py, whose errors
+        name each row as `load` names it."""
+        from prodcheck.sources.duck_fixtures import objects_at
+
+        csv_file = path.suffix == ".csv"
+        if csv_file:
+            wanted, rows = set(positions), []
+            for index, row in enumerate(csv_rows(path)):
+                if index in wanted:
+                    rows.append(row)
+                    if len(rows) == len(wanted):
+                        break
+        else:
+            rows = objects_at(conn, path, positions)
+            for index, row in zip(positions, rows, strict=True):
+                if not isinstance(row, dict):  # as read_rows says it
+                    raise FixtureError(
+                        f"{path}[{index}]: expected a row object, got {shown_value(row)}."
+                    )
+        try:
+            state = accounts_from_rows(
+                rows,
+                self.config.columns,
+                display_path(path),
+                first_row_number=2 if csv_file else 0,
+                row_label="{origin}:{number}" if csv_file else "{origin}[{number}]",
+                positions=positions,
+            )
+        except DataError as exc:
+            raise FixtureError(exc.message, details=exc.details) from None
+        return state.accounts
 
     def read_table_by_sql(self, conn: Any, name: str) -> tuple[dict[str, Any], ...] | None:
         """A declared table's typed rows, read by DuckDB and typed by SQL (as
@@ -297,17 +332,20 @@ class FixtureAccounts:
 
 
 def _read_csv(path: Path) -> list[dict[str, Any]]:
+    return list(csv_rows(path))
+
+
+def csv_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """A CSV file's rows, keyed by its header, one at a time; errors name the file."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle, strict=True)
-            rows = []
             for row in reader:
                 if None in row:
                     raise FixtureError(
                         f"{path}:{reader.line_num}: more values than header columns."
                     )
-                rows.append(dict(row))
-            return rows
+                yield dict(row)
     except csv.Error as exc:
         raise FixtureError(f"{path}: malformed CSV: {exc}") from None
     except UnicodeDecodeError as exc:

@@ -95,12 +95,17 @@ def accounts_from_rows(
     *,
     first_row_number: int = 0,
     row_label: str = "{origin}[{number}]",
+    positions: Iterable[int] | None = None,
 ) -> AccountState:
     """`origin` names the file or table; row numbers in errors start at `first_row_number`
-    (0 for a JSON index; 2 and "{origin}:{number}" for a CSV line under its header)."""
+    (0 for a JSON index; 2 and "{origin}:{number}" for a CSV line under its header),
+    and count the rows given, or are `positions` (each row's index in its table,
+    when only some of its rows are given) from there."""
     accounts: list[Account] = []
     errors: list[str] = []
-    for number, row in enumerate(rows, start=first_row_number):
+    numbered = enumerate(rows) if positions is None else zip(positions, rows, strict=True)
+    for index, row in numbered:
+        number = first_row_number + index
         try:
             accounts.append(_account(row, mapping))
         except CoercionError as exc:
