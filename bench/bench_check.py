@@ -125,6 +125,13 @@ def run_child(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def _check(report: Path, *source: str) -> list[str]:
+    """`prodcheck check` of these sources at NOW, its JSON report to `report`."""
+    prodcheck = shutil.which("prodcheck") or "prodcheck"
+    return [prodcheck, "check", *source, "--now", NOW, "--format", "json",
+            "--output", str(report), "--quiet"]  # fmt: skip
+
+
 def bench(n: int, folder: Path, scratch: Path) -> None:
     print(f"\nN = {n:,} (accounts and subscriptions), data in {folder}")
     print(f"  {'':<10} {'source':<7} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}  notes")
@@ -139,11 +146,7 @@ def bench(n: int, folder: Path, scratch: Path) -> None:
         f"{figures['loading']:.2f} s"
     )
     report = scratch / "report.json"
-    command = [
-        shutil.which("prodcheck") or "prodcheck", "check", "--fixtures", str(folder),
-        "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
-    ]  # fmt: skip
-    wall, cpu, peak = run_child(command, scratch / "stdout.txt")
+    wall, cpu, peak = run_child(_check(report, "--fixtures", str(folder)), scratch / "stdout.txt")
     findings = len(json.loads(report.read_bytes())["findings"])
     print(f"  {'check':<10} {'fix':<7} {wall:8.2f} {cpu:8.2f} {peak:9,.0f}  {findings:,} findings")
 
@@ -259,11 +262,7 @@ def check_database(folder: Path, scratch: Path, url: str, label: str) -> None:
     path.write_text(yaml.safe_dump(config))
     os.environ["BENCH_DATABASE_URL"] = url
     report = scratch / "report-database.json"
-    command = [
-        shutil.which("prodcheck") or "prodcheck", "check", "--config", str(path),
-        "--now", NOW, "--format", "json", "--output", str(report), "--quiet",
-    ]  # fmt: skip
-    wall, cpu, peak = run_child(command, scratch / "stdout.txt")
+    wall, cpu, peak = run_child(_check(report, "--config", str(path)), scratch / "stdout.txt")
     found = json.loads(report.read_text())["findings"]
     same = found == json.loads((scratch / "report.json").read_text())["findings"]
     print(

@@ -20,8 +20,6 @@ from typing import Any
 
 from prodcheck.model import (
     BillingState,
-    Customer,
-    Event,
     Subscription,
     SubscriptionSchedule,
 )
@@ -127,49 +125,11 @@ def _metadata(values: Mapping[str, str]) -> str:
     return json.dumps(dict(values), ensure_ascii=False)
 
 
-def _customers(objects: Sequence[Customer], positions: Sequence[int]) -> dict[str, list[Row]]:
-    return {
-        "billing_customers": [
-            {
-                "pos": pos,
-                "id": c.id,
-                "email": c.email,
-                "name": c.name,
-                "created": c.created,
-                "deleted": c.deleted,
-                "metadata": _metadata(c.metadata),
-                "ok": True,
-            }
-            for pos, c in zip(positions, objects, strict=True)
-        ]
-    }
-
-
-_TIMES = (
-    "created",
-    "current_period_start",
-    "current_period_end",
-    "cancel_at",
-    "canceled_at",
-    "ended_at",
-    "trial_start",
-    "trial_end",
-)
-_ITEM_FIELDS = (
-    "id",
-    "price_id",
-    "quantity",
-    "unit_amount",
-    "currency",
-    "interval",
-    "interval_count",
-    "current_period_start",
-    "current_period_end",
-    "created",
-    "product_id",
-    "lookup_key",
-    "product_name",
-)
+def _row(pos: int, obj: Any, omit: tuple[str, ...] = (), **values: Any) -> Row:
+    """The row of an object whose fields are its table's columns: its position,
+    each field (but those omitted; `values` replace some), ok."""
+    fields = {f.name: getattr(obj, f.name) for f in dataclass_fields(obj) if f.name not in omit}
+    return {"pos": pos, **fields, **values, "ok": True}
 
 
 def _subscriptions(
@@ -178,24 +138,15 @@ def _subscriptions(
     subscriptions: list[Row] = []
     items: list[Row] = []
     pending: list[Row] = []
+    nested = ("items", "pending_update_price_ids", "provider")
     for pos, s in zip(positions, objects, strict=True):
-        subscriptions.append(
-            {
-                "pos": pos,
-                "id": s.id,
-                "customer_id": s.customer_id,
-                "status": s.status.value,
-                **{name: getattr(s, name) for name in _TIMES},
-                "cancel_at_period_end": s.cancel_at_period_end,
-                "metadata": _metadata(s.metadata),
-                "ok": True,
-            }
+        status, metadata = s.status.value, _metadata(s.metadata)
+        subscriptions.append(_row(pos, s, nested, status=status, metadata=metadata))
+        items += ({"sub_pos": pos, **_row(n, item)} for n, item in enumerate(s.items))
+        pending += (
+            {"sub_pos": pos, "pos": n, "price_id": price_id}
+            for n, price_id in enumerate(s.pending_update_price_ids)
         )
-        for number, item in enumerate(s.items):
-            fields = {name: getattr(item, name) for name in _ITEM_FIELDS}
-            items.append({"sub_pos": pos, "pos": number, **fields, "ok": True})
-        for number, price_id in enumerate(s.pending_update_price_ids):
-            pending.append({"sub_pos": pos, "pos": number, "price_id": price_id})
     return {
         "billing_subscriptions": subscriptions,
         "billing_items": items,
@@ -209,50 +160,37 @@ def _schedules(
     schedules: list[Row] = []
     phases: list[Row] = []
     for pos, s in zip(positions, objects, strict=True):
-        fields = {name: getattr(s, name) for name in _SCHEDULE_FIELDS}
-        schedules.append({"pos": pos, **fields, "ok": True})
-        for number, phase in enumerate(s.phases):
-            phases.append(
-                {
-                    "schedule_pos": pos,
-                    "pos": number,
-                    "phase_start": phase.start,
-                    "phase_end": phase.end,
-                    "price_ids": list(phase.price_ids),
-                    "ok": True,
-                }
-            )
-    return {"billing_schedules": schedules, "billing_schedule_phases": phases}
-
-
-def _events(objects: Sequence[Event], positions: Sequence[int]) -> dict[str, list[Row]]:
-    return {
-        "billing_events": [
+        schedules.append(_row(pos, s, ("phases",)))
+        phases += (
             {
-                "pos": pos,
-                "id": e.id,
-                "type": e.type,
-                "created": e.created,
-                "object_id": e.object_id,
-                "pending_webhooks": e.pending_webhooks,
+                "schedule_pos": pos,
+                "pos": n,
+                "phase_start": phase.start,
+                "phase_end": phase.end,
+                "price_ids": list(phase.price_ids),
                 "ok": True,
             }
-            for pos, e in zip(positions, objects, strict=True)
-        ]
-    }
+            for n, phase in enumerate(s.phases)
+        )
+    return {"billing_schedules": schedules, "billing_schedule_phases": phases}
 
 
 def _rows(state: BillingState, positions: Mapping[str, Sequence[int]]) -> dict[str, list[Row]]:
     """Each table's rows for the state's objects of the collections in `positions`."""
     rows: dict[str, list[Row]] = {}
     if "customers" in positions:
-        rows |= _customers(state.customers, positions["customers"])
+        rows["billing_customers"] = [
+            _row(pos, c, metadata=_metadata(c.metadata))
+            for pos, c in zip(positions["customers"], state.customers, strict=True)
+        ]
     if "subscriptions" in positions:
         rows |= _subscriptions(state.subscriptions, positions["subscriptions"])
     if "subscription_schedules" in positions:
         rows |= _schedules(state.schedules, positions["subscription_schedules"])
     if "events" in positions:
-        rows |= _events(state.events, positions["events"])
+        rows["billing_events"] = [
+            _row(pos, e) for pos, e in zip(positions["events"], state.events, strict=True)
+        ]
     return rows
 
 

@@ -6,7 +6,7 @@ Stripe's API responses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from prodcheck.model import (
@@ -47,45 +47,25 @@ def normalize(
     def origin(name: str) -> str:
         return origins.get(name, f"Stripe {name}")
 
-    customers = convert_all(
-        raw.get("customers", []),
-        _customer,
-        origin("customers"),
-        errors,
-        "stripe-customer",
-        positions.get("customers"),
-    )
-    subscriptions = convert_all(
-        raw.get("subscriptions", []),
-        _subscription,
-        origin("subscriptions"),
-        errors,
-        "stripe-subscription",
-        positions.get("subscriptions"),
-    )
-    schedules = convert_all(
-        raw.get("subscription_schedules", []),
-        _schedule,
-        origin("subscription_schedules"),
-        errors,
-        "stripe-subscription-schedule",
-        positions.get("subscription_schedules"),
-    )
-    events = convert_all(
-        raw.get("events", []),
-        _event,
-        origin("events"),
-        errors,
-        "stripe-event",
-        positions.get("events"),
-    )
+    kinds: dict[str, tuple[Callable[[Mapping[str, Any]], Any], str]] = {
+        "customers": (_customer, "stripe-customer"),
+        "subscriptions": (_subscription, "stripe-subscription"),
+        "subscription_schedules": (_schedule, "stripe-subscription-schedule"),
+        "events": (_event, "stripe-event"),
+    }
+    found = {
+        name: convert_all(
+            raw.get(name, []), convert, origin(name), errors, shape, positions.get(name)
+        )
+        for name, (convert, shape) in kinds.items()
+    }
     raise_if_errors(errors, "Stripe objects")
     return BillingState(
         provider=Provider.STRIPE,
-        customers=customers,
-        subscriptions=subscriptions,
-        schedules=schedules,
-        events=events,
+        customers=found["customers"],
+        subscriptions=found["subscriptions"],
+        schedules=found["subscription_schedules"],
+        events=found["events"],
         loaded=frozenset(raw),
     )
 
