@@ -4,7 +4,7 @@ billing_objects.py. `place` puts the objects the SQL leaves to the provider's
 Python normalizer (an object of a shape it does not read exactly as the
 normalizer does, a file DuckDB's reader refuses) in their place beside the
 objects the SQL read; `store` writes a snapshot made of Python objects (the
-Python loader's, a test's) into new tables. The engine reads every object from
+Python readers', a test's) into new tables. The engine reads every object from
 the tables, whoever normalized it.
 
 The connection is given; pyarrow is imported here, duckdb by whoever opened the

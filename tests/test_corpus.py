@@ -158,9 +158,9 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path, monkeypatch) -> None:
     _run_case(case, tmp_path, monkeypatch)
 
 
-# The cases about billing files and the app's rows, read by the Python loader too:
-# each ends as it does by default, where SQL reads what it can exactly as Python
-# does and leaves the rest, with its messages, to Python.
+# The cases about billing files and the app's rows, read by the Python readers too
+# (tests/python_readers.py): each ends as it does by default, where SQL reads what
+# it can exactly as Python does and leaves the rest, with its messages, to Python.
 LOADED_CASES = [c for c in CASES if c.id.split(":")[0] in ("stripe", "paddle", "valid", "rows")]
 
 

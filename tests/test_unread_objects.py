@@ -36,7 +36,7 @@ BILLED = sorted(
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[int]]:
     """What the normalizer is handed during the SQL path: collection -> positions
-    (the Python loader, which hands it every object, shares the dict: not counted)."""
+    (the Python readers, which hand it every object, share the dict: not counted)."""
     seen: dict[str, list[int]] = {}
     for provider, normalize in NORMALIZERS.items():
 
