@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from prodcheck.billing_store import arrow_type, delete_at, insert
 from prodcheck.mapping import ColumnMapping
 from prodcheck.model import Account
 from prodcheck.tables import SOURCE, FieldType
@@ -56,11 +57,7 @@ def place_accounts(
 ) -> None:
     """The accounts into db_accounts, the n-th at row positions[n], in place of the
     rows the SQL reader wrote there (values it does not read as rows.py does)."""
-    import pyarrow as pa
-
-    conn.register("placed_positions", pa.table({"pos": pa.array(positions, pa.int64())}))
-    conn.execute("DELETE FROM db_accounts WHERE pos IN (SELECT pos FROM placed_positions)")
-    conn.unregister("placed_positions")
+    delete_at(conn, [("db_accounts", "pos")], positions)
     _insert(conn, accounts, positions, mapping)
 
 
@@ -71,22 +68,14 @@ def _insert(
 
     if not accounts:
         return
-    kinds = {
-        "VARCHAR": pa.string(),
-        "BOOLEAN": pa.bool_(),
-        "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
-        "BIGINT": pa.int64(),
-    }
     rows = pa.table(
         {
             "pos": pa.array(positions, pa.int64()),
             **{
-                name: pa.array([a.value(name) for a in accounts], kinds[kind])
+                name: pa.array([a.value(name) for a in accounts], arrow_type(kind))
                 for name, kind in typed_columns(mapping)
             },
             "ok": pa.array([True] * len(accounts), pa.bool_()),
         }
     )
-    conn.register("stored_accounts", rows)
-    conn.execute("INSERT INTO db_accounts BY NAME SELECT * FROM stored_accounts")
-    conn.unregister("stored_accounts")
+    insert(conn, "db_accounts", rows)

@@ -14,7 +14,7 @@ connection.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
@@ -194,41 +194,59 @@ def _rows(state: BillingState, positions: Mapping[str, Sequence[int]]) -> dict[s
     return rows
 
 
-def _arrow(table: str, rows: list[Row]) -> Any:
-    """The rows as an Arrow table of the billing table's own column types."""
+def arrow_type(kind: str) -> Any:
+    """The Arrow type of a column of this SQL type (as DuckDB names it, or spells
+    it in a declaration)."""
     import pyarrow as pa
 
-    kinds = {
+    moment = pa.timestamp("us", tz="UTC")
+    return {
         "BIGINT": pa.int64(),
         "VARCHAR": pa.string(),
         "JSON": pa.string(),
         "BOOLEAN": pa.bool_(),
-        _TIME: pa.timestamp("us", tz="UTC"),
+        _TIME: moment,
+        "TIMESTAMPTZ": moment,
         "VARCHAR[]": pa.list_(pa.string()),
-    }
+    }[kind]
+
+
+def _arrow(table: str, rows: list[Row]) -> Any:
+    """The rows as an Arrow table of the billing table's own column types."""
+    import pyarrow as pa
+
     columns = COLUMNS[table]
     return pa.table(
-        {name: pa.array([row[name] for row in rows], kinds[columns[name]]) for name in rows[0]}
+        {name: pa.array([row[name] for row in rows], arrow_type(columns[name])) for name in rows[0]}
     )
+
+
+def delete_at(conn: Any, tables: Iterable[tuple[str, str]], positions: Sequence[int]) -> None:
+    """Delete the rows of these positions from each (table, its position column)."""
+    import pyarrow as pa
+
+    conn.register("placed_positions", pa.table({"pos": pa.array(positions, pa.int64())}))
+    for table, column in tables:
+        conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT pos FROM placed_positions)")
+    conn.unregister("placed_positions")
+
+
+def insert(conn: Any, table: str, rows: Any) -> None:
+    """Append an Arrow table's rows to `table`, its columns matched by name."""
+    conn.register("placed_rows", rows)
+    conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM placed_rows")
+    conn.unregister("placed_rows")
 
 
 def place(conn: Any, state: BillingState, positions: Mapping[str, Sequence[int]]) -> None:
     """Put the state's objects into the billing tables, the n-th object of a
     collection at positions[collection][n], in place of whatever rows the SQL
     wrote at those positions (an object it could not read)."""
-    import pyarrow as pa
-
     for collection, spots in positions.items():
-        conn.register("placed_positions", pa.table({"pos": pa.array(spots, pa.int64())}))
-        for table, column in TABLES[collection]:
-            wanted = "SELECT pos FROM placed_positions"
-            conn.execute(f"DELETE FROM {table} WHERE {column} IN ({wanted})")
-        conn.unregister("placed_positions")
+        delete_at(conn, TABLES[collection], spots)
     for table, rows in _rows(state, positions).items():
         if rows:
-            conn.register("placed_rows", _arrow(table, rows))
-            conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM placed_rows")
-            conn.unregister("placed_rows")
+            insert(conn, table, _arrow(table, rows))
 
 
 def store(conn: Any, state: BillingState) -> None:

@@ -25,12 +25,17 @@ from typing import Any, NamedTuple
 
 from prodcheck.billing_store import place
 from prodcheck.bundled import display_path
-from prodcheck.errors import DataError, FixtureError
 from prodcheck.model import BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_sql, stripe_sql
 from prodcheck.sources.duck_fixtures import empty_raw_table, objects_at, raw_table, staging
 from prodcheck.sources.duck_macros import ensure_macros
-from prodcheck.sources.fixtures import NORMALIZERS, collection_paths, read_json_list
+from prodcheck.sources.fixtures import (
+    NORMALIZERS,
+    billing_info,
+    collection_paths,
+    fixture_errors,
+    read_json_list,
+)
 
 
 class ProviderSql(NamedTuple):
@@ -56,20 +61,12 @@ def read_billing_folder(
     """The fixture folder's objects, normalized into `conn`'s billing tables; what
     cannot be read raises the errors fixtures.py raises, named alike."""
     files = collection_paths(folder, provider)  # each file read as its turn comes
-    try:
+    with fixture_errors():
         counts = _normalize(conn, provider, files, {})
-    except FixtureError:
-        raise
-    except DataError as exc:
-        raise FixtureError(exc.message, details=exc.details) from None
-    info = SourceInfo(
-        side="billing",
-        kind="fixture",
-        location=display_path(folder / provider.value),
-        counts=dict(sorted(counts.items())),
-    )
     # The objects stay in the tables: the engine reads back the few its messages need.
-    return BillingState(provider=provider, loaded=frozenset(counts)), info
+    return BillingState(provider=provider, loaded=frozenset(counts)), billing_info(
+        folder, provider, counts
+    )
 
 
 def read_billing_lines(

@@ -24,7 +24,7 @@ import mmap
 from pathlib import Path
 from typing import Any
 
-from prodcheck.sources.duck_fixtures import quoted
+from prodcheck.sources.duck_fixtures import numbered_table, quoted
 from prodcheck.sources.rows_sql import identifier
 
 _BOM = b"\xef\xbb\xbf"
@@ -95,8 +95,6 @@ def raw_csv(conn: Any, table: str, path: Path, wanted: list[str]) -> tuple[int, 
 def _by_duckdb(
     conn: Any, table: str, path: Path, wanted: list[str], names: list[str]
 ) -> int | None:
-    import duckdb
-
     declared = ", ".join(f"{quoted(name)}: 'VARCHAR'" for name in [*names, _EXTRA])
     selected = ", ".join(
         identifier(name) if name in names else f"NULL::VARCHAR AS {identifier(name)}"
@@ -108,14 +106,8 @@ def _by_duckdb(
         f"null_padding = true, strict_mode = true, nullstr = {quoted(_NULL)}, "
         f"allow_quoted_nulls = false, encoding = 'utf-8', max_line_size = {_longest()})"
     )
-    try:
-        conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER () - 1 AS pos, "
-            f"{selected}, {identifier(_EXTRA)} IS NOT NULL AS _extra FROM {source}"
-        )
-    except duckdb.OutOfMemoryException:
-        raise  # the memory limit's to raise, not a file for Python to read
-    except duckdb.Error:
+    flagged = f"{selected}, {identifier(_EXTRA)} IS NOT NULL AS _extra"
+    if not numbered_table(conn, table, flagged, source):
         return None
     count, extra = conn.execute(f"SELECT count(*), bool_or(_extra) FROM {table}").fetchall()[0]
     if extra:

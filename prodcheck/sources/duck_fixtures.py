@@ -105,17 +105,18 @@ def raw_table(conn: Any, table: str, path: Path, columns: dict[str, str]) -> int
         select = f"SELECT unnest(o) FROM (SELECT unnest(data) AS o FROM {listing})"
     else:
         return None
-    try:
-        conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS "
-            f"SELECT row_number() OVER () - 1 AS pos, * FROM ({select})"
-        )
-    except duckdb.OutOfMemoryException:
-        raise  # the memory limit's to raise, not a file for Python to read
-    except duckdb.Error:
+    if not numbered_table(conn, table, "*", f"({select})"):
         return None
     count: int = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return count
+
+
+def _layout(path: Path) -> str | None:
+    """The read_json_objects format of a file raw_table read: one object per line,
+    or an array; None for a list object (its objects are in `data`)."""
+    if path.suffix == ".ndjson":
+        return "newline_delimited"
+    return "array" if first_character(path) == "[" else None
 
 
 def objects_at(conn: Any, path: Path, positions: list[int]) -> list[Any]:
@@ -125,12 +126,8 @@ def objects_at(conn: Any, path: Path, positions: list[int]) -> list[Any]:
     taken from the whole file, parsed by Python (DuckDB would re-write them)."""
     import pyarrow as pa
 
-    source = quoted(str(path))
-    if path.suffix == ".ndjson":
-        layout = "newline_delimited"
-    elif first_character(path) == "[":
-        layout = "array"
-    else:
+    source, layout = quoted(str(path)), _layout(path)
+    if layout is None:
         found = read_json_list(path)
         return [found[pos] for pos in positions]
     conn.register("wanted_positions", pa.table({"pos": pa.array(positions, pa.int64())}))
@@ -143,6 +140,24 @@ def objects_at(conn: Any, path: Path, positions: list[int]) -> list[Any]:
     )
     conn.unregister("wanted_positions")
     return [json.loads(texts[pos]) for pos in positions]
+
+
+def numbered_table(conn: Any, table: str, columns: str, source: str) -> bool:
+    """`CREATE table AS SELECT pos, <columns> FROM <source>`, pos each row's place
+    in its file; False when DuckDB's reader refuses the file (Python then reads
+    it). Running out of memory under the limit is the limit's to raise."""
+    import duckdb
+
+    try:
+        conn.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT row_number() OVER () - 1 AS pos, {columns} FROM {source}"
+        )
+    except duckdb.OutOfMemoryException:
+        raise
+    except duckdb.Error:
+        return False
+    return True
 
 
 def empty_raw_table(table: str, columns: dict[str, str]) -> str:
@@ -160,11 +175,9 @@ def _list_of(columns: dict[str, str]) -> str:
 def keys_present(conn: Any, path: Path, keys: list[str]) -> bool:
     """Whether each key is a key of some object of the file (read by raw_table,
     where a key's column is null both when it is absent and when it holds null)."""
-    source = quoted(str(path))
-    if path.suffix == ".ndjson":
-        objects = f"SELECT json AS o FROM read_json_objects({source}, format = 'newline_delimited')"
-    elif first_character(path) == "[":
-        objects = f"SELECT json AS o FROM read_json_objects({source}, format = 'array')"
+    source, layout = quoted(str(path)), _layout(path)
+    if layout is not None:
+        objects = f"SELECT json AS o FROM read_json_objects({source}, format = '{layout}')"
     else:
         objects = (
             "SELECT unnest(json_extract(json, '$.data[*]')) AS o "

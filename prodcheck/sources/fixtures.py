@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -98,6 +98,28 @@ def read_json_list(path: Path) -> list[Any]:
     )
 
 
+@contextmanager
+def fixture_errors() -> Iterator[None]:
+    """A DataError raised inside (a normalizer's, rows.py's) is the fixture's: a
+    FixtureError with the same message and details."""
+    try:
+        yield
+    except FixtureError:
+        raise
+    except DataError as exc:
+        raise FixtureError(exc.message, details=exc.details) from None
+
+
+def billing_info(folder: Path, provider: Provider, counts: Mapping[str, int]) -> SourceInfo:
+    """What a fixture folder's billing side held, for the report."""
+    return SourceInfo(
+        side="billing",
+        kind="fixture",
+        location=display_path(folder / provider.value),
+        counts=dict(sorted(counts.items())),
+    )
+
+
 class FixtureBilling:
     def __init__(self, folder: Path, config: BillingConfig) -> None:
         self.folder = folder
@@ -116,20 +138,10 @@ class FixtureBilling:
 
     def load(self, needs: frozenset[str]) -> tuple[BillingState, SourceInfo]:
         raw, origins = self.fetch(needs)
-        normalizer = NORMALIZERS[self.provider]
-        try:
-            state = normalizer(raw, origins)
-        except FixtureError:
-            raise
-        except DataError as exc:
-            raise FixtureError(exc.message, details=exc.details) from None
-        info = SourceInfo(
-            side="billing",
-            kind="fixture",
-            location=display_path(self.folder / self.provider.value),
-            counts={name: len(objects) for name, objects in sorted(raw.items())},
-        )
-        return state, info
+        with fixture_errors():
+            state = NORMALIZERS[self.provider](raw, origins)
+        counts = {name: len(objects) for name, objects in raw.items()}
+        return state, billing_info(self.folder, self.provider, counts)
 
 
 def collection_paths(folder: Path, provider: Provider) -> Iterator[tuple[str, Path]]:
@@ -270,8 +282,17 @@ class FixtureAccounts:
                     raise FixtureError(
                         f"{path}[{index}]: expected a row object, got {shown_value(row)}."
                     )
-        try:
-            state = accounts_from_rows(
+        return self._accounts(rows, path, positions).accounts
+
+    def _accounts(
+        self, rows: list[dict[str, Any]], path: Path, positions: list[int] | None = None
+    ) -> AccountState:
+        """rows.py's Accounts of these rows of the file (at these positions, when
+        not all of them), each error naming its row: a JSON file's index, a CSV
+        file's line under its header."""
+        csv_file = path.suffix == ".csv"
+        with fixture_errors():
+            return accounts_from_rows(
                 rows,
                 self.config.columns,
                 display_path(path),
@@ -279,9 +300,6 @@ class FixtureAccounts:
                 row_label="{origin}:{number}" if csv_file else "{origin}[{number}]",
                 positions=positions,
             )
-        except DataError as exc:
-            raise FixtureError(exc.message, details=exc.details) from None
-        return state.accounts
 
     def read_table_by_sql(self, conn: Any, name: str) -> tuple[dict[str, Any], ...] | None:
         """A declared table's typed rows, read by DuckDB and typed by SQL (as
@@ -317,18 +335,7 @@ class FixtureAccounts:
                 f"{shown}: no column for {', '.join(missing)} in any row. Fix "
                 f"{self.config.key}.columns in the config or the fixture's keys."
             )
-        csv_file = path.suffix == ".csv"
-        try:
-            state = accounts_from_rows(
-                rows,
-                self.config.columns,
-                shown,
-                first_row_number=2 if csv_file else 0,
-                row_label="{origin}:{number}" if csv_file else "{origin}[{number}]",
-            )
-        except DataError as exc:
-            raise FixtureError(exc.message, details=exc.details) from None
-        return state, self._info(path, len(rows), notes)
+        return self._accounts(rows, path), self._info(path, len(rows), notes)
 
 
 def _read_csv(path: Path) -> list[dict[str, Any]]:
