@@ -48,9 +48,10 @@ def child(way: str, folder: Path) -> None:
         count = len(state.subscriptions)
     else:  # JSON texts, as fetch_lines keeps them
         lines = {name: list(texts(name)) for name in NAMES}
+        origins = {name: f"Stripe API /v1/{name}" for name in lines}
         started, cpu = time.perf_counter(), time.process_time()
         conn = connect()
-        read, _ = read_billing_lines(conn, lines, Provider.STRIPE)
+        read, _ = read_billing_lines(conn, lines, Provider.STRIPE, origins)
         assert read is not None, "the SQL left these objects to Python"
         count = conn.execute("SELECT count(*) FROM billing_subscriptions").fetchall()[0][0]
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
