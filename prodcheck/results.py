@@ -163,6 +163,18 @@ class Report:
     baseline: BaselineSummary | None = None
 
     @property
+    def checked_partly(self) -> bool:
+        """An error report of a run that checked some of what it was asked to (its
+        rules ran; coverage.py names what was left unchecked), not nothing."""
+        return bool(self.errors) and bool(self.rules_run)
+
+    @property
+    def error_headline(self) -> str:
+        if self.checked_partly:
+            return "not everything asked for was checked"
+        return "could not check; nothing was verified"
+
+    @property
     def active_findings(self) -> tuple[Finding, ...]:
         """Findings that count towards the verdict (not suppressed, not baselined)."""
         return tuple(f for f in self.findings if f.status == "new")

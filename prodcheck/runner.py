@@ -16,6 +16,7 @@ from prodcheck import __version__
 from prodcheck.baseline import apply_baseline, load_baseline
 from prodcheck.bundled import contracts_dir, display_path
 from prodcheck.config import Config, find_config, load_config
+from prodcheck.coverage import unchecked
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.duck import configure, connect
 from prodcheck.engine.evaluate import apply_overrides, evaluate
@@ -259,14 +260,16 @@ def evaluate_snapshot(
             "database.where limits the rows read: identity.duplicate_customer only sees "
             "duplicates among those rows",
         )
+    errors = unchecked(config, rules, evaluation, snapshot.sources)
     report = Report(
-        verdict=verdict_for(evaluation.findings, ()),
+        verdict=verdict_for(evaluation.findings, errors),
         findings=evaluation.findings,
         now=now,
         rules_run=evaluation.rules_run,
         skipped_rules=evaluation.skipped,
         settling=evaluation.settling,
         sources=snapshot.sources,
+        errors=errors,
         notes=notes,
         config_path=display_path(config.path) if config.path else None,
         version=__version__,

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from prodcheck.config import load_config
-from prodcheck.model import Snapshot
+from prodcheck.model import Snapshot, SourceInfo
 from prodcheck.redaction import scrub
 from prodcheck.runner import evaluate_snapshot, load_checked_rules, needs_for
 from prodcheck.sources import open_accounts, open_billing
@@ -123,7 +123,14 @@ def record_snapshot(
         for name, table in config.database.tables.items()
         if name in others
     }
-    report = evaluate_snapshot(config, rules, Snapshot(billing, accounts, tables=tables), now)
+    # what was read, counted as a check counts it: a run that would check nothing
+    # (coverage.py) is recorded as the error it is
+    sources = (
+        SourceInfo("billing", provider.value, "snapshot", {k: len(v) for k, v in raw.items()}),
+        SourceInfo("database", "snapshot", config.database.table, {"accounts": len(rows)}),
+    )
+    snapshot = Snapshot(billing, accounts, sources=sources, tables=tables)
+    report = evaluate_snapshot(config, rules, snapshot, now)
 
     for name, objects in sorted(raw.items()):
         _write_json(out / provider.value / f"{name}.json", objects)

@@ -225,6 +225,7 @@ def test_readme_guarantees_count_the_corpus() -> None:
         "stripe",
         "paddle",
         "rows",
+        "unchecked",
         "valid",
     ]
     assert stated == [counts[name] for name in order]

@@ -160,6 +160,8 @@ def test_mutated_csv_is_read_by_sql_as_python_reads_it_or_left_to_python(tmp_pat
         "id,paid\nu1,true\n",  # a mapped column the header lacks
         "\nid,cus,paid\nu1,cus_1,true\n",  # a blank first line
         "id,cus,paid\nu1," + "c" * 131_073 + ",true\n",  # a field over Python's limit
+        "id,cus,paid\nu1,cus_1\n",  # fewer values than the header names (an error)
+        '"id",cus,paid\nu1\n',  # (the same, in a file the csv module parses)
     ],
 )
 def test_a_csv_python_refuses_or_reads_otherwise_is_left_to_it(tmp_path: Path, text: str) -> None:
@@ -178,7 +180,7 @@ def test_a_csv_python_refuses_or_reads_otherwise_is_left_to_it(tmp_path: Path, t
         "id,ID,cus,paid\nu1,u2,cus_1,true\n",  # names equal but for case
         "id,cus,paid,cus\nu1,c1,true,c2\n",  # a name twice: the last one's value
         "id,cus,paid\nu1,\x01prodcheck-null\x02,true\n",  # DuckDB's null marker itself
-        "\ufeff" + '"id",cus,paid\nu1,,\n\nu2\n',
+        "\ufeff" + '"id",cus,paid\nu1,,\n\nu2,,\n',
     ],
 )
 def test_a_csv_duckdb_might_misread_is_parsed_by_the_csv_module(tmp_path: Path, text: str) -> None:
@@ -189,8 +191,8 @@ def test_a_csv_duckdb_might_misread_is_parsed_by_the_csv_module(tmp_path: Path, 
     assert _same(folder)
 
 
-def test_a_csv_of_short_rows_and_empty_values(tmp_path: Path) -> None:
-    text = "\ufeffid,cus,paid\r\nu1,cus_1\r\n\r\nu2,,\r\n u3,cus 3 ,yes\r\nu4"
+def test_a_csv_of_empty_values(tmp_path: Path) -> None:
+    text = "\ufeffid,cus,paid\r\nu1,cus_1,\r\n\r\nu2,,\r\n u3,cus 3 ,yes\r\nu4,,"
     folder = _folder(tmp_path, CONFIG, {"users.csv": text})
     assert _same(folder)
     python, _ = _both(folder)
@@ -202,6 +204,25 @@ def test_a_csv_of_short_rows_and_empty_values(tmp_path: Path) -> None:
         ("u3", "cus 3", True),  # stripped, as rows.py strips
         ("u4", None, False),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeffid,cus,paid\r\nu1,cus_1,true\r\n\r\nu2,cus_2\r\nu3",  # DuckDB's reader
+        'id,cus,paid\n"u1",cus_1,true\n\nu2,cus_2\nu3',  # the csv module
+    ],
+)
+def test_a_csv_row_short_of_its_header_is_an_error(tmp_path: Path, text: str) -> None:
+    """A row with fewer values than the header names is malformed, not a row of
+    nulls (it read as one, silently): both readers stop at its line."""
+    folder = _folder(tmp_path, CONFIG, {"users.csv": text})
+    python, sql = _both(folder)
+    assert sql is None and isinstance(python, ProdcheckError)
+    assert python.message == (
+        f"{folder / 'db/users.csv'}:4: fewer values than header columns (none for paid); "
+        "give every row a value for each column, an empty one for none."
+    )
 
 
 JOINED = {

@@ -65,7 +65,9 @@ def test_provider_scenarios_are_read_by_sql(folder: Path) -> None:
     python = python_snapshot(config, rules, folder, scenario.now)
     # the Python readers read every object and row themselves
     assert python.billing_db is None and not python.accounts_in_db
-    assert python.billing.subscriptions and python.accounts.accounts
+    assert python.billing.subscriptions
+    # (every scenario has accounts but the one about a table that reads empty)
+    assert python.accounts.accounts or folder.name == "coverage-no-accounts-error"
     read_back = tuple(account_objects(snapshot.billing_db).values())
     assert read_back == python.accounts.accounts
     loaded = snapshot.billing.loaded

@@ -58,6 +58,7 @@ class Rule:
     # The names its message and fix read (fact_checks.names_read): a finding's
     # context holds only these facts, the others never computed for it.
     names: frozenset[str] = frozenset()
+    builtin: bool = False  # shipped in contracts/<pack>/, not from contracts.files
 
     @property
     def pack(self) -> str:
@@ -199,6 +200,7 @@ def _compile_rule(
         facts=tuple(dict.fromkeys(fact_paths(data["when"]))),
         at_stake=data.get("at_stake", True),
         names=frozenset(name for ast in asts for name in names_read(ast)),
+        builtin=builtin,
     )
 
 

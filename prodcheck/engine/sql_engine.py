@@ -81,7 +81,7 @@ class Session:
         if self._keys_in_db(kind):
             self._load()
             name, _ = self._key_table(kind)
-            return int(self.conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+            return int(self.conn.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
         return len(self.rows(kind))
 
     def read_keys(self, kind: str, numbers: Iterable[int] | None) -> None:

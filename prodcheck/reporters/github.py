@@ -39,7 +39,8 @@ def render(report: Report) -> str:
     lines: list[str] = []
     file = report.config_path
     for error in report.errors:
-        lines.append(_command("error", "prodcheck could not check", error, file))
+        title = "prodcheck did not check everything" if report.checked_partly else None
+        lines.append(_command("error", title or "prodcheck could not check", error, file))
     for note in report.notes:
         # Expired suppressions and risky credentials: worth a yellow line in the PR.
         if note.startswith("warning: "):

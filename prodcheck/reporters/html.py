@@ -119,9 +119,10 @@ def _groups(report: Report) -> list[dict[str, Any]]:
 
 
 def _headline(report: Report) -> str:
-    if report.errors:
+    if report.errors and not report.checked_partly:
         return "Could not check: nothing was verified."
-    parts = [
+    parts = [report.error_headline.capitalize()] if report.checked_partly else []
+    parts += [
         f"{report.count(Severity.FAIL)} failures",
         f"{report.count(Severity.WARN)} warnings",
         f"{len(report.rules_run)} rules run",

@@ -78,9 +78,9 @@ def render(report: Report) -> str:
     at_stake = report.monthly_at_stake()
     lines = [f"## {_ICON[verdict]} prodcheck: {verdict.value.upper()}", ""]
     if report.errors:
-        lines += ["**Could not check; nothing was verified.**", ""]
+        lines += [f"**{report.error_headline.capitalize()}.**", ""]
         lines += [f"- {cell(e)}" for e in report.errors] + [""]
-    else:
+    if not report.errors or report.checked_partly:
         lines.append(
             f"**{report.count(Severity.FAIL)}** failures, **{report.count(Severity.WARN)}** "
             f"warnings, {len(report.rules_run)} rules run"

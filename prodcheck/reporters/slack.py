@@ -47,9 +47,10 @@ def worst_first(findings: tuple[Finding, ...]) -> list[Finding]:
 
 
 def summary_line(report: Report) -> str:
-    if report.errors:
+    if report.errors and not report.checked_partly:
         return "could not check: nothing was verified"
-    parts = [
+    parts = [report.error_headline] if report.checked_partly else []
+    parts += [
         f"{report.count(Severity.FAIL)} failures",
         f"{report.count(Severity.WARN)} warnings",
     ]

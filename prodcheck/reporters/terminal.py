@@ -127,8 +127,8 @@ def _verdict_line(report: Report, paint: _Painter) -> str:
     verdict = paint(
         f"VERDICT: {report.verdict.value.upper()}", _VERDICT_COLOR[report.verdict], "bold"
     )
-    if report.verdict is Verdict.ERROR:
-        return f"{verdict} · could not check; nothing was verified"
+    if report.verdict is Verdict.ERROR and not report.checked_partly:
+        return f"{verdict} · {report.error_headline}"
     parts = [
         _plural(report.count(Severity.FAIL), "failure"),
         _plural(report.count(Severity.WARN), "warning"),
@@ -141,7 +141,10 @@ def _verdict_line(report: Report, paint: _Painter) -> str:
         parts.append(f"{suppressed} suppressed")
     at_stake = report.monthly_at_stake()
     money = f" · {_money(at_stake).replace('/mo', '')} a month at stake" if at_stake else ""
-    return f"{verdict} · {', '.join(parts)} · {_plural(len(report.rules_run), 'rule')} run{money}"
+    counts = f"{', '.join(parts)} · {_plural(len(report.rules_run), 'rule')} run{money}"
+    if report.verdict is Verdict.ERROR:
+        return f"{verdict} · {report.error_headline} · {counts}"
+    return f"{verdict} · {counts}"
 
 
 def _render(report: Report, paint: _Painter) -> str:

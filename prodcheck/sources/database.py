@@ -64,8 +64,9 @@ def rows_check(count: int, where: str | None) -> Check:
     return Check(
         "rows",
         False,
-        f"0 to check{narrowed}: a check would compare nothing with billing. If the table "
-        "has rows, a where, the wrong database or row-level security hides them.",
+        f"0 to check{narrowed}: a check would compare nothing with billing, and ends in "
+        "error while billing holds subscriptions. If the table has rows, a where, the "
+        "wrong database or row-level security hides them.",
         warning=True,
     )
 

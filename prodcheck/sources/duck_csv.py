@@ -1,6 +1,6 @@
 """An app table's CSV fixture read into a DuckDB raw table of text columns, as
 fixtures.py's csv.DictReader reads it: `raw(pos, "<column>" VARCHAR, ...)`, each
-wanted column of the header; a value a short row lacks is null, an empty one ''.
+wanted column of the header; an empty value is ''.
 
 A file of plain lines (no quote anywhere, a header of distinct names) is read by
 DuckDB's own CSV reader, in parallel. Any other is parsed by Python's csv module
@@ -10,9 +10,9 @@ quote) and reads an unclosed quote at the end as no row at all (both found by
 tests/test_csv_joins_sql.py's mutations), so quoting is left to the parser that
 defines it.
 
-`raw_csv` returns None for a file DictReader refuses (a row with more values
-than the header, quoting it rejects, text that is not UTF-8, a field over its
-size limit): fixtures.py then reads it, and names the line.
+`raw_csv` returns None for a file DictReader refuses (a row with more or fewer
+values than the header, quoting it rejects, text that is not UTF-8, a field over
+its size limit): fixtures.py then reads it, and names the line.
 
 The connection is given; duckdb is imported by whoever opens it.
 """
@@ -106,13 +106,18 @@ def _by_duckdb(
         f"null_padding = true, strict_mode = true, nullstr = {quoted(_NULL)}, "
         f"allow_quoted_nulls = false, encoding = 'utf-8', max_line_size = {_longest()})"
     )
-    flagged = f"{selected}, {identifier(_EXTRA)} IS NOT NULL AS _extra"
+    # a row with more values than the header holds one in the extra column; one
+    # with fewer, none in the header's last (padded with null: an empty value is '')
+    flagged = (
+        f"{selected}, {identifier(_EXTRA)} IS NOT NULL OR {identifier(names[-1])} IS NULL "
+        "AS _ragged"
+    )
     if not numbered_table(conn, table, flagged, source):
         return None
-    count, extra = conn.execute(f"SELECT count(*), bool_or(_extra) FROM {table}").fetchall()[0]
-    if extra:
+    count, ragged = conn.execute(f"SELECT count(*), bool_or(_ragged) FROM {table}").fetchall()[0]
+    if ragged:
         return None
-    conn.execute(f"ALTER TABLE {table} DROP COLUMN _extra")
+    conn.execute(f"ALTER TABLE {table} DROP COLUMN _ragged")
     return int(count)
 
 
@@ -141,8 +146,8 @@ def _by_csv_module(
                 for row in reader:
                     if not row:
                         continue  # DictReader skips an empty line
-                    if len(row) > width:
-                        return None  # more values than header columns: fixtures.py says so
+                    if len(row) != width:
+                        return None  # more or fewer values than header columns: fixtures.py says so
                     batch.append(row)
                     if len(batch) == BATCH:
                         break

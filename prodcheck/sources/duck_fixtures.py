@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from prodcheck.sources.fixtures import read_json_list
+from prodcheck.sources.fixtures import LACKING_SHOWN, Lacking, read_json_list
 
 _PEEK = 4096
 # DuckDB's JSON reader accepts a comma before a closing brace, which JSON (and
@@ -185,6 +185,31 @@ def keys_present(conn: Any, path: Path, keys: list[str]) -> bool:
         )
     found = ", ".join(f"bool_or(list_contains(json_keys(o), {quoted(key)}))" for key in keys)
     return all(conn.execute(f"SELECT {found} FROM ({objects})").fetchall()[0])
+
+
+def lacking_keys(conn: Any, path: Path, keys: list[str]) -> Lacking:
+    """The rows of a JSON or NDJSON file (read by raw_table) lacking some of these
+    keys, which DuckDB's reader reads as it reads a null: fixtures.lacking_keys_in's
+    answer, from the file's own text."""
+    source, layout = quoted(str(path)), _layout(path)
+    if layout is not None:
+        objects = (
+            "SELECT row_number() OVER () - 1 AS pos, json AS o "
+            f"FROM read_json_objects({source}, format = '{layout}')"
+        )
+    else:
+        objects = (
+            "SELECT generate_subscripts(rows, 1) - 1 AS pos, unnest(rows) AS o FROM "
+            "(SELECT json_extract(json, '$.data[*]') AS rows "
+            f"FROM read_json_objects({source}, format = 'unstructured'))"
+        )
+    wanted = "[" + ", ".join(quoted(key) for key in keys) + "]"
+    found = conn.execute(
+        f"SELECT pos, list_filter({wanted}, lambda x: NOT list_contains(k, x)), count(*) OVER () "
+        f"FROM (SELECT pos, json_keys(o) AS k FROM ({objects}) WHERE json_type(o) = 'OBJECT') "
+        f"WHERE NOT list_has_all(k, {wanted}) ORDER BY pos LIMIT {LACKING_SHOWN}"
+    ).fetchall()
+    return (found[0][2] if found else 0), [(pos, list(lacking)) for pos, lacking, _ in found]
 
 
 @contextmanager

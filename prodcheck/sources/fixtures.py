@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -30,6 +30,8 @@ COLLECTIONS = {
     Provider.PADDLE: ("customers", "subscriptions"),
 }
 REQUIRED = frozenset({"customers", "subscriptions"})
+# Files in a provider folder that look like data: each must be a collection's.
+_DATA_SUFFIXES = (".json", ".ndjson", ".jsonl", ".csv")
 NORMALIZERS = {
     Provider.STRIPE: stripe_normalize.normalize,
     Provider.PADDLE: paddle_normalize.normalize,
@@ -146,8 +148,9 @@ class FixtureBilling:
 
 def collection_paths(folder: Path, provider: Provider) -> Iterator[tuple[str, Path]]:
     """(collection, its file) for each collection the fixtures hold, in
-    COLLECTIONS order; an error for a missing provider folder, or for a missing
-    required file when its turn comes (after the files before it are read)."""
+    COLLECTIONS order; an error for a missing provider folder, for a data file in
+    it that is no collection's, or for a missing required file when its turn
+    comes (after the files before it are read)."""
     base = folder / provider.value
     if not base.is_dir():
         raise FixtureError(
@@ -155,6 +158,17 @@ def collection_paths(folder: Path, provider: Provider) -> Iterator[tuple[str, Pa
             f"'{provider.value}' in the config: add {provider.value}/customers.json "
             "and subscriptions.json, or fix billing.provider."
         )
+    read = {f"{name}{suffix}" for name in COLLECTIONS[provider] for suffix in (".json", ".ndjson")}
+    for path in sorted(base.iterdir()):
+        if path.suffix.lower() in _DATA_SUFFIXES and path.name not in read and path.is_file():
+            # a misnamed collection (events.jsonl, schedules.json) would go unread, and
+            # the rules needing it skipped as if the folder had none
+            files = ", ".join(f"{name}.json" for name in COLLECTIONS[provider])
+            raise FixtureError(
+                f"{path}: not a file prodcheck reads, so its objects would go unchecked. "
+                f"A {provider.value}/ folder holds {files} (or .ndjson): rename it, or "
+                "move it out of the folder."
+            )
     for name in COLLECTIONS[provider]:
         path = collection_file(base, name, (".json", ".ndjson"))
         if not path.is_file():
@@ -191,6 +205,37 @@ def table_file(folder: Path, table: TableConfig) -> Path:
         f"{table.key}.table is '{name}': add db/{name}.json (an array of rows), "
         f"db/{name}.ndjson (a row per line) or db/{name}.csv."
     )
+
+
+# Rows lacking some mapped keys: how many, and the first LACKING_SHOWN of them
+# (their index in the file, the keys each lacks).
+Lacking = tuple[int, list[tuple[int, list[str]]]]
+LACKING_SHOWN = 3
+
+
+def lacking_keys_in(rows: Sequence[Any], keys: list[str]) -> Lacking:
+    """The row objects lacking some of these keys (read as null, as a null is)."""
+    lacking = [
+        (index, missing)
+        for index, row in enumerate(rows)
+        if isinstance(row, dict) and (missing := [key for key in keys if key not in row])
+    ]
+    return len(lacking), lacking[:LACKING_SHOWN]
+
+
+def lacking_note(shown: str, total: int, lacking: Lacking) -> list[str]:
+    """The warning naming rows that lack mapped keys: read as null, they may hide
+    drift (a plan read as no plan), so the report says so, never silently."""
+    count, first = lacking
+    if not count:
+        return []
+    listed = "; ".join(f"{shown}[{index}] lacks {', '.join(keys)}" for index, keys in first)
+    more = f"; {count - len(first)} more" if count > len(first) else ""
+    return [
+        f"warning: {count} of {total} rows of {shown} lack a mapped column's key, read as "
+        f"null: {listed}{more}. Write the key with null where a row has no value, or fix "
+        "the column mapping."
+    ]
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -253,6 +298,7 @@ class FixtureAccounts:
         rows.py does read by rows.py, those rows alone), or None when only `load`
         reads this file as it is. Without `objects` they stay there: the
         AccountState holds none."""
+        from prodcheck.sources.duck_fixtures import lacking_keys
         from prodcheck.sources.duck_rows import account_state, read_typed
 
         path = self._file()
@@ -260,7 +306,17 @@ class FixtureAccounts:
         if read_typed(conn, path, self.table, "accounts", locate, self._accounts_at) is None:
             return None
         state, count = account_state(conn, self.table, objects=objects)
-        return state, self._info(path, count, [])
+        own = self._own_keys(path)
+        lacking = lacking_keys(conn, path, own) if own and count else (0, [])
+        return state, self._info(path, count, lacking_note(display_path(path), count, lacking))
+
+    def _own_keys(self, path: Path) -> list[str]:
+        """The keys each row of a JSON accounts file must hold: its own mapped
+        columns (a CSV row holds every column of its header, or is refused)."""
+        if path.suffix == ".csv":
+            return []
+        own = [c for _, c in self.table.columns.items() if self.table.join_of(c) is None]
+        return list(dict.fromkeys(own))
 
     def _accounts_at(self, conn: Any, path: Path, positions: list[int]) -> tuple[Account, ...]:
         """The Accounts of these rows of the file, read by rows.py, whose errors
@@ -324,8 +380,11 @@ class FixtureAccounts:
 
     def load(self) -> tuple[AccountState, SourceInfo]:
         path = self._file()
-        rows, notes = self._joined(read_rows(path))
+        own_rows = read_rows(path)
         shown = display_path(path)
+        lacking_rows = lacking_keys_in(own_rows, self._own_keys(path))
+        lacking = lacking_note(shown, len(own_rows), lacking_rows)
+        rows, notes = self._joined(own_rows)
         columns: set[str] = set()
         for row in rows:
             columns.update(row)
@@ -335,7 +394,7 @@ class FixtureAccounts:
                 f"{shown}: no column for {', '.join(missing)} in any row. Fix "
                 f"{self.config.key}.columns in the config or the fixture's keys."
             )
-        return self._accounts(rows, path), self._info(path, len(rows), notes)
+        return self._accounts(rows, path), self._info(path, len(rows), [*lacking, *notes])
 
 
 def _read_csv(path: Path) -> list[dict[str, Any]]:
@@ -351,6 +410,13 @@ def csv_rows(path: Path) -> Iterator[dict[str, Any]]:
                 if None in row:
                     raise FixtureError(
                         f"{path}:{reader.line_num}: more values than header columns."
+                    )
+                lacking = [name for name, value in row.items() if value is None]
+                if lacking:  # DictReader's restval: the row stopped short of the header
+                    raise FixtureError(
+                        f"{path}:{reader.line_num}: fewer values than header columns (none "
+                        f"for {', '.join(lacking)}); give every row a value for each column, "
+                        "an empty one for none."
                     )
                 yield dict(row)
     except csv.Error as exc:

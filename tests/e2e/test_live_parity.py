@@ -6,6 +6,7 @@ findings as the fixture folder; `snapshot` then `check --fixtures` reproduces th
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,27 @@ def _column_type(name: str, values: list[Any]) -> str:
     return "text"
 
 
-def _create_table(url: str, table: str, rows: list[dict[str, Any]], schema: str) -> None:
+def mapped_columns(folder: Path, table: str) -> list[str]:
+    """The columns a scenario's config maps in a table: what a table whose fixture
+    holds no row (so no key to take them from) is created with."""
+    database = yaml.safe_load((folder / "prodcheck.yml").read_text())["database"]
+    tables = database.get("tables", {"accounts": database})
+    return [
+        column
+        for config in tables.values()
+        if config["table"] == table
+        for column in config["columns"].values()
+        if isinstance(column, str)
+    ]
+
+
+def _create_table(
+    url: str, table: str, rows: list[dict[str, Any]], schema: str, empty: Sequence[str] = ()
+) -> None:
+    """The table, of the rows' keys (`empty`'s columns when there is no row)."""
     from psycopg import sql
 
-    columns = list(dict.fromkeys(k for row in rows for k in row))
+    columns = list(dict.fromkeys(k for row in rows for k in row)) or list(empty)
     types = {c: _column_type(c, [row.get(c) for row in rows]) for c in columns}
     with connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
@@ -114,7 +132,7 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
     )
     schema = "s_" + folder.name.replace("-", "_")
     for path in sorted((folder / "db").glob("*.json")):  # the accounts table and its joins
-        _create_table(pg_url, path.stem, _load(path), schema)
+        _create_table(pg_url, path.stem, _load(path), schema, mapped_columns(folder, path.stem))
     server, key = _server(folder)
     config["billing"].update(api_key_env="PC_BILLING_KEY", api_base=None)
     if config["billing"]["provider"] == "paddle":

@@ -7,6 +7,7 @@ starter schemas' mappings from MariaDB as it does from PostgreSQL."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from prodcheck.testing import find_scenarios
 from ..conftest import SCENARIOS
 from ..db.conftest import mysql_connect, mysql_database, mysql_url_for
 from .test_init_schemas import INIT_SCENARIOS, _assert_proposes_and_checks
-from .test_live_parity import _load
+from .test_live_parity import _load, mapped_columns
 
 DB_SCENARIOS = [folder for folder in find_scenarios((SCENARIOS,)) if (folder / "db").is_dir()]
 TIME_SUFFIXES = ("_at", "_until", "_period_end", "At", "PeriodEnd")
@@ -56,8 +57,11 @@ def _value(value: Any, column_type: str) -> Any:
     return value
 
 
-def create_table(database: str, table: str, rows: list[dict[str, Any]]) -> None:
-    columns = list(dict.fromkeys(k for row in rows for k in row))
+def create_table(
+    database: str, table: str, rows: list[dict[str, Any]], empty: Sequence[str] = ()
+) -> None:
+    """The table, of the rows' keys (`empty`'s columns when there is no row)."""
+    columns = list(dict.fromkeys(k for row in rows for k in row)) or list(empty)
     types = {c: _column_type(c, [row.get(c) for row in rows]) for c in columns}
     quoted = ", ".join(f"`{c}` {types[c]}" for c in columns) or "`id` TEXT"
     with mysql_connect(database) as conn, conn.cursor() as cursor:
@@ -91,7 +95,7 @@ def test_mariadb_matches_fixtures(folder: Path, tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(config))
     with mysql_database("prodcheck_parity") as database:
         for table in sorted((folder / "db").glob("*.json")):
-            create_table(database, table.stem, _load(table))
+            create_table(database, table.stem, _load(table), mapped_columns(folder, table.stem))
         env = {"PC_DATABASE_URL": mysql_url_for(database)}
         live = _invoke(["check", "--config", str(path), *now], env)
         # The rows the check copied into DuckDB are the ones PyMySQL reads.

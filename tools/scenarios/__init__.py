@@ -3,7 +3,8 @@
 Every rule in contracts/ has a failing scenario (`<pack>-<name>-fail`: the rule
 fires, with as few other findings as possible) and a passing one (`...-pass`:
 the near misses the rule must not fire on). Then come the settle window, comped
-accounts, skipped rules (policy), the audit, a mixed SaaS, Paddle and the demo.
+accounts, skipped rules (policy), the audit, a mixed SaaS, Paddle, the demo, and the
+runs that must end in error for having checked nothing or less than asked (coverage).
 
 Each module ends with a plain dict of its builders, folder name -> function;
 BUILDERS joins them.
@@ -19,6 +20,7 @@ from . import (
     access,
     audit,
     billing,
+    coverage,
     demo,
     identity,
     lifecycle,
@@ -45,4 +47,5 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **mixed_saas.BUILDERS,
     **paddle.BUILDERS,
     **demo.BUILDERS,
+    **coverage.BUILDERS,
 }
