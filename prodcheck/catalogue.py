@@ -18,11 +18,22 @@ from prodcheck.factspec import FIELD_TYPES, STATUSES, FactSpec, FactType
 from prodcheck.model import Provider
 from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
 
+# Facts that say nothing without plans.prices (FactSpec.settings).
+PLANS = ("plans",)
+
 
 def _subscription_fields(subject: str, root: str) -> list[FactSpec]:
     """The fields of a subscription summary (an account's candidate, a subscription)."""
     return [
-        FactSpec(subject, f"{root}.{name}", kind, text, item=item, values=values)
+        FactSpec(
+            subject,
+            f"{root}.{name}",
+            kind,
+            text,
+            item=item,
+            values=values,
+            settings=PLANS if name in ("plan", "tier") else (),
+        )
         for name, kind, text, item, values in (
             ("id", FactType.ID, "the subscription's id", None, ()),
             ("status", FactType.TEXT, "the provider's status", None, STATUSES),
@@ -70,7 +81,8 @@ def _account_fields() -> list[FactSpec]:
             "account",
             "account.deleted",
             FactType.FLAG,
-            "the row is soft-deleted (deleted_at is set; false when deleted_at is not mapped)",
+            "the row is soft-deleted (deleted_at is set and not in the future; false when "
+            "deleted_at is not mapped)",
         )
     )
     return specs
@@ -124,8 +136,20 @@ def _account() -> list[FactSpec]:
         FactSpec(s, "in_grace", f, "entitled only through past_due subscriptions within grace"),
         FactSpec(s, "grace_expired", f, "not entitled, and the candidate's grace period is over"),
         FactSpec(s, "days_past_due", i, "the candidate's days past_due"),
-        FactSpec(s, "billing_plan", t, "the highest-tier plan among entitling subscriptions"),
-        FactSpec(s, "billing_tier", i, "billing_plan's position in plans.tiers (0 = lowest)"),
+        FactSpec(
+            s,
+            "billing_plan",
+            t,
+            "the highest-tier plan among entitling subscriptions",
+            settings=PLANS,
+        ),
+        FactSpec(
+            s,
+            "billing_tier",
+            i,
+            "billing_plan's position in plans.tiers (0 = lowest)",
+            settings=PLANS,
+        ),
         FactSpec(
             s,
             "db_plan",
@@ -133,15 +157,21 @@ def _account() -> list[FactSpec]:
             "the plan the row's plan column stands for (plans.stored_as, "
             "plans.values); null when its value names no plan",
             columns=("plan",),
+            settings=PLANS,
         ),
-        FactSpec(s, "db_tier", i, "db_plan's position in plans.tiers", columns=("plan",)),
-        FactSpec(s, "plan_matches", f, "db_plan equals billing_plan", columns=("plan",)),
+        FactSpec(
+            s, "db_tier", i, "db_plan's position in plans.tiers", columns=("plan",), settings=PLANS
+        ),
+        FactSpec(
+            s, "plan_matches", f, "db_plan equals billing_plan", columns=("plan",), settings=PLANS
+        ),
         FactSpec(
             s,
             "billing_plan_value",
             t,
             "billing_plan as the app's plan column stores it "
             "(a price id, product id, lookup key or name under plans.stored_as)",
+            settings=PLANS,
         ),
         FactSpec(
             s,
@@ -149,6 +179,7 @@ def _account() -> list[FactSpec]:
             ids,
             "entitling prices missing from plans.prices",
             item=FactType.ID,
+            settings=PLANS,
         ),
         FactSpec(
             s,
@@ -156,6 +187,7 @@ def _account() -> list[FactSpec]:
             t,
             "the plan of a pending (unpaid) subscription update",
             providers=frozenset({Provider.STRIPE.value}),
+            settings=PLANS,
         ),
         FactSpec(
             s,
@@ -163,6 +195,7 @@ def _account() -> list[FactSpec]:
             o,
             "a schedule that downgrades after a later upgrade",
             needs=("subscription_schedules",),
+            settings=PLANS,
         ),
         FactSpec(s, "stale_downgrade.schedule_id", FactType.ID, "the schedule"),
         FactSpec(s, "stale_downgrade.subscription_id", FactType.ID, "the subscription"),
@@ -283,8 +316,8 @@ def _others() -> list[FactSpec]:
         FactSpec("customer", "monthly_amount", money, "its entitling subscriptions' total"),
         FactSpec("price", "price", o, "a price used by an entitling subscription"),
         FactSpec("price", "price.id", id_, "the price id"),
-        FactSpec("price", "mapped", f, "the price is in plans.prices"),
-        FactSpec("price", "plan", t, "the plan it maps to, if any"),
+        FactSpec("price", "mapped", f, "the price is in plans.prices", settings=PLANS),
+        FactSpec("price", "plan", t, "the plan it maps to, if any", settings=PLANS),
         FactSpec("price", "subscriptions", ids, "entitling subscriptions using it", item=id_),
         FactSpec("price", "subscription_count", i, "how many"),
         FactSpec("price", "monthly_amount", money, "their monthly total"),

@@ -144,10 +144,42 @@ def _join_errors(located: Located) -> list[str]:
     return errors
 
 
+# What each status listed under policy.entitled_statuses would mean that the
+# policy cannot: past_due entitles within the grace period (listed, it would
+# entitle for as long as retries go on, the grace period silently off); the others
+# never entitle (engine/entitlement.py), so listing them would change nothing.
+_NOT_ENTITLING = {
+    "past_due": (
+        "past_due entitles within policy.grace_period_days; listed here it would entitle "
+        "for as long as the provider retries, with no grace period. Remove it, and set "
+        "grace_period_days to the retry schedule's length (e.g. 21 days) instead"
+    ),
+    "canceled": "a canceled subscription is over and never entitles: remove it",
+    "unpaid": "an unpaid subscription stopped collecting and never entitles: remove it",
+    "incomplete": "an incomplete subscription was never paid and never entitles: remove it",
+    "incomplete_expired": (
+        "an incomplete_expired subscription was never paid and never entitles: remove it"
+    ),
+    "paused": "a paused subscription collects nothing and never entitles: remove it",
+}
+
+
+def _entitled_errors(located: Located) -> list[str]:
+    """policy.entitled_statuses lists only statuses it can make entitle; anything
+    else would be accepted and do nothing, or turn the grace period off."""
+    statuses = (located.data.get("policy") or {}).get("entitled_statuses") or []
+    errors = []
+    for index, status in enumerate(statuses if isinstance(statuses, list) else []):
+        if isinstance(status, str) and status in _NOT_ENTITLING:
+            key = ("policy", "entitled_statuses", index)
+            errors.append(f"{located.where(key)}: {dotted(key)}: {_NOT_ENTITLING[status]}")
+    return errors
+
+
 def semantic_errors(located: Located) -> list[str]:
     """What JSON Schema cannot say: one form of the accounts table; plans in the price
-    map missing from the tier order."""
-    errors = _table_form_errors(located) + _join_errors(located)
+    map missing from the tier order; statuses the policy cannot make entitle."""
+    errors = _table_form_errors(located) + _join_errors(located) + _entitled_errors(located)
     plans = located.data.get("plans") or {}
     tiers = plans.get("tiers") or []
     for section in ("prices", "values"):

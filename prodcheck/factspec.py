@@ -38,6 +38,9 @@ class FactSpec:
     providers: frozenset[str] = ALL_PROVIDERS  # billing providers that supply it
     columns: tuple[str, ...] = ()  # accounts fields without which it says nothing
     needs: tuple[str, ...] = ()  # billing collections: events, subscription_schedules
+    # config sections without which it says nothing: `plans` (plans.prices maps
+    # billing's prices to the app's plans; without it no price names a plan)
+    settings: tuple[str, ...] = ()
 
     @property
     def parent(self) -> str | None:

@@ -210,7 +210,9 @@ ACCOUNTS = TableSpec(
             guesses=("email", "email_address", "user_email", "billing_email", "contact_email"),
         ),
         FieldSpec(
-            "deleted_at", FieldType.TIME, "when the account was soft-deleted",
+            "deleted_at", FieldType.TIME,
+            "when the account was soft-deleted (a time still ahead: a deletion scheduled, "
+            "not one yet)",
             enables="soft-deleted accounts still billed",
             guesses=("deleted_at", "archived_at", "removed_at", "deactivated_at", "discarded_at"),
         ),

@@ -136,7 +136,8 @@ def _account_fields(index: Index, granted: list[bool]) -> dict[str, list[Any]]:
     accounts = index.accounts
     derived: dict[str, list[Any]] = {
         "has_access": granted,
-        "deleted": [a.deleted_at is not None for a in accounts],
+        # a deletion scheduled for later is not one yet
+        "deleted": [a.deleted_at is not None and a.deleted_at <= index.now for a in accounts],
         "comped": [index.is_comped(a) for a in accounts],
     }
     found: dict[str, list[Any]] = {}

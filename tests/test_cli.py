@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from prodcheck.yamlfile import load_schema
 
@@ -89,6 +90,43 @@ def test_several_formats_in_one_run(run_cli, tmp_path: Path) -> None:
     assert json.loads(report.read_text())["verdict"] == "fail"
     assert summary.read_text().startswith("## ❌ prodcheck: FAIL")
     assert "VERDICT: FAIL" in result.output
+
+
+def test_an_output_belongs_to_the_format_before_it(run_cli, tmp_path: Path) -> None:
+    """`--format terminal --format json --output r.json`: the file is the JSON report
+    and the terminal one prints (they were paired by position: the terminal text in
+    r.json, the JSON on stdout)."""
+    report = tmp_path / "r.json"
+    args = ["--format", "terminal", "--format", "json", "--output", str(report)]
+    result = run_cli("check", "--fixtures", str(DEMO), *args)
+    assert result.exit_code == 1
+    assert json.loads(report.read_text())["verdict"] == "fail"
+    assert "VERDICT: FAIL" in result.output
+    inline = run_cli("check", "--fixtures", str(DEMO), "--format=json", f"--output={report}")
+    assert inline.exit_code == 1 and json.loads(report.read_text())["verdict"] == "fail"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--output", "r.json", "--format", "json"], "--output r.json follows no --format"),
+        (
+            ["--format", "json", "--output", "a.json", "--output", "b.json"],
+            "--output a.json and --output b.json both follow --format json",
+        ),
+    ],
+)
+def test_an_output_without_its_own_format_is_an_error(run_cli, args, says) -> None:
+    result = run_cli("check", "--fixtures", str(DEMO), *args)
+    assert result.exit_code == 2
+    assert says in result.output
+
+
+def test_one_output_without_a_format_takes_the_default(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    result = run_cli("check", "--fixtures", str(DEMO), "--output", str(out))
+    assert result.exit_code == 1 and result.output == ""
+    assert "VERDICT: FAIL" in out.read_text()
 
 
 def test_two_formats_on_stdout_is_an_error(run_cli) -> None:

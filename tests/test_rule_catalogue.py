@@ -108,7 +108,7 @@ def test_facts_command_lists_the_catalogue(run_cli) -> None:
     assert listing.exit_code == 0
     for name, spec in FACTS["account"].items():
         assert name in listing.output and spec.description in listing.output
-    assert "pending_plan" in listing.output and "[Stripe only]" in listing.output
+    assert "pending_plan" in listing.output and "[Stripe only; plans.prices]" in listing.output
     assert "\n  subscription.status " not in listing.output  # a subscription rule's fact
     assert run_cli("facts", "--format", "markdown").output == facts_markdown()
     unknown = run_cli("facts", "acount")
@@ -118,5 +118,5 @@ def test_facts_command_lists_the_catalogue(run_cli) -> None:
 def test_rules_explains_the_facts_a_rule_reads(run_cli) -> None:
     text = run_cli("rules", "plan.unpaid_upgrade").output
     assert "pending_plan (text): the plan of a pending (unpaid) subscription update" in text
-    assert "[Stripe only]" in text and "Providers: stripe" in text
+    assert "[Stripe only; plans.prices]" in text and "Providers: stripe" in text
     assert "Needs mapped columns: plan" in text

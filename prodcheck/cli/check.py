@@ -14,7 +14,16 @@ from prodcheck.cli.options import (
     now_option,
     quiet_option,
 )
-from prodcheck.cli.output import FORMATS, emit, environment, pair_outputs, say, use_color
+from prodcheck.cli.output import (
+    ARGS,
+    FORMATS,
+    InOrder,
+    emit,
+    environment,
+    pair_outputs,
+    say,
+    use_color,
+)
 from prodcheck.config import find_config, load_config
 from prodcheck.errors import ConfigError, ProdcheckError
 from prodcheck.failures import internal_error_message
@@ -24,7 +33,7 @@ from prodcheck.runner import CheckRequest, error_report, load_checked_rules, par
 from prodcheck.scenario import read_scenario
 
 
-@click.command()
+@click.command(cls=InOrder)
 @config_option
 @fixtures_option
 @click.option(
@@ -40,7 +49,7 @@ from prodcheck.scenario import read_scenario
     "outputs",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the matching --format to FILE instead of stdout.",
+    help="Write the --format given last before it to FILE instead of stdout.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the run too (exit 1).")
 @now_option
@@ -60,7 +69,7 @@ def check(
 ) -> None:
     """Compare the database with billing and report every disagreement."""
     env = environment()
-    pairs = pair_outputs(formats, outputs, env)
+    pairs = pair_outputs(formats, outputs, env, click.get_current_context().meta.get(ARGS))
     now = parse_now(now_text, "--now") if now_text else None
     if fixtures is not None and not fixtures.is_dir():
         raise ConfigError(f"--fixtures {fixtures}: no such folder.")

@@ -23,19 +23,65 @@ def default_format(env: Mapping[str, str]) -> str:
     return "github" if env.get("GITHUB_ACTIONS") == "true" else "terminal"
 
 
+class InOrder(click.Command):
+    """A command that keeps its arguments as given (ctx.meta[ARGS]): click gathers
+    each repeated option's values apart, and `pair_outputs` needs which --format
+    each --output followed."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ARGS] = list(args)
+        return super().parse_args(ctx, args)
+
+
+ARGS = "prodcheck.args"
+
+
+def _output_owners(args: Sequence[str]) -> list[int | None]:
+    """For each --output in order, the index of the --format given last before it
+    (None: no --format before it)."""
+    owners: list[int | None] = []
+    formats = 0
+    for token in args:
+        if token == "--":
+            break
+        if token == "--format" or token.startswith("--format="):
+            formats += 1
+        elif token == "--output" or token.startswith("--output="):
+            owners.append(formats - 1 if formats else None)
+    return owners
+
+
 def pair_outputs(
-    formats: Sequence[str], outputs: Sequence[Path], env: Mapping[str, str]
+    formats: Sequence[str],
+    outputs: Sequence[Path],
+    env: Mapping[str, str],
+    args: Sequence[str] | None = None,
 ) -> list[tuple[str, Path | None]]:
-    """`--format json --output r.json --format junit --output j.xml`: the n-th output
-    belongs to the n-th format; formats without an output print to stdout."""
+    """`--format json --output r.json --format junit --output j.xml`: each --output
+    belongs to the --format given last before it (`args`, the command line as
+    given); formats without an output print to stdout. Without --format, one
+    --output takes the default format."""
     chosen = list(formats) or [default_format(env)]
-    if len(outputs) > len(chosen):
-        raise ConfigError(
-            f"{len(outputs)} --output given for {len(chosen)} --format: give one --format "
-            "before each --output."
-        )
+    owners = _output_owners(args) if args is not None else list(range(len(outputs)))
+    if not formats and owners:
+        owners = [0 if owner is None else owner for owner in owners]
+    if len(owners) != len(outputs):  # the arguments were not these (a caller's own list)
+        owners = list(range(len(outputs)))
+    bound: dict[int, Path] = {}
+    for owner, output in zip(owners, outputs, strict=True):
+        if owner is None or owner >= len(chosen):
+            raise ConfigError(
+                f"--output {output} follows no --format: give the --format it is for "
+                "before it (--format json --output report.json)."
+            )
+        if owner in bound:
+            raise ConfigError(
+                f"--output {bound[owner]} and --output {output} both follow --format "
+                f"{chosen[owner]}: give one --format before each --output."
+            )
+        bound[owner] = output
     pairs: list[tuple[str, Path | None]] = [
-        (fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(chosen)
+        (fmt, bound.get(index)) for index, fmt in enumerate(chosen)
     ]
     to_stdout = [fmt for fmt, out in pairs if out is None]
     if len(to_stdout) > 1:

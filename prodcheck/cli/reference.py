@@ -26,6 +26,7 @@ def availability(spec: FactSpec) -> str:
     ]
     if spec.providers != ALL_PROVIDERS:
         parts.append(f"{' or '.join(sorted(p.capitalize() for p in spec.providers))} only")
+    parts += [f"{name}.prices" if name == "plans" else name for name in spec.settings]
     return "; ".join(parts)
 
 

@@ -225,7 +225,8 @@ def account_values(index: Index, account: Account, granted: bool) -> dict[str, A
         **{name: getattr(account, name) for name in _ATTRIBUTES},
         **({name: account.value(name) for name in _EXTRA} if _EXTRA else {}),
         "has_access": granted,
-        "deleted": account.deleted_at is not None,
+        # a deletion scheduled for later (deleted_at in the future) is not one yet
+        "deleted": account.deleted_at is not None and account.deleted_at <= index.now,
         "comped": index.is_comped(account),
     }
 

@@ -59,6 +59,7 @@ class Rule:
     # context holds only these facts, the others never computed for it.
     names: frozenset[str] = frozenset()
     builtin: bool = False  # shipped in contracts/<pack>/, not from contracts.files
+    settings: frozenset[str] = frozenset()  # config sections its facts need (FactSpec)
 
     @property
     def pack(self) -> str:
@@ -139,16 +140,17 @@ def _template(label: str, field_name: str, source: str, *, deferred: bool) -> tu
 
 
 def _needs(data: Mapping[str, Any], asts: list[Any]) -> tuple[frozenset[str], ...]:
-    """Columns, billing collections and providers the rule's facts need: declared in the
-    rule, and derived from the catalogue for every fact its condition names (and every
-    column its templates name)."""
+    """Columns, billing collections, providers and config sections the rule's facts
+    need: declared in the rule, and derived from the catalogue for every fact its
+    condition names (and every column its templates name)."""
     specs = [FACTS[data["subject"]][name] for name in fact_paths(data["when"])]
     columns = set(data.get("requires", ()))
     columns.update(c for spec in specs for c in spec.columns)
     columns.update(c for ast in asts for c in template_columns(ast) if c in ACCOUNTS.optional)
     needs = set(data.get("needs", ())) | {n for spec in specs for n in spec.needs}
     providers = frozenset(ALL_PROVIDERS).intersection(*(spec.providers for spec in specs))
-    return frozenset(columns), frozenset(needs), providers
+    settings = frozenset(name for spec in specs for name in spec.settings)
+    return frozenset(columns), frozenset(needs), providers, settings
 
 
 def _compile_rule(
@@ -177,7 +179,7 @@ def _compile_rule(
         predicate = compile_sql(data["when"], FACTS[subject])
     except SqlConditionError as exc:
         raise ContractError(f"{label}: {exc}") from None
-    requires, needs, providers = _needs(data, asts)
+    requires, needs, providers, settings = _needs(data, asts)
     examples = data.get("examples") or {}
     return Rule(
         id=rule_id,
@@ -201,6 +203,7 @@ def _compile_rule(
         at_stake=data.get("at_stake", True),
         names=frozenset(name for ast in asts for name in names_read(ast)),
         builtin=builtin,
+        settings=settings,
     )
 
 

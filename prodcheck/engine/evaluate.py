@@ -110,6 +110,11 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
         facts = FACTS[rule.subject]
         names = [name for name in rule.facts if provider not in facts[name].providers]
         return f"uses {', '.join(names)}, which {provider.capitalize()} billing does not provide"
+    if "plans" in rule.settings and not index.config.plans.prices:
+        return (
+            "needs plans: map billing's prices to the app's plans under plans.prices to "
+            "enable this rule"
+        )
     if "events" in rule.needs and not index.has_events:
         return "needs Stripe events, which this billing source does not provide"
     if "subscription_schedules" in rule.needs and not index.has_schedules:

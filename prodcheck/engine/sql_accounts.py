@@ -91,7 +91,8 @@ def statements(index: Index) -> tuple[str, ...]:
     config, now = index.config, index.now
     derived = {
         "has_access": _granted(index),
-        "deleted": "a.deleted_at IS NOT NULL",
+        # a deletion scheduled for later (deleted_at in the future) is not one yet
+        "deleted": f"coalesce(a.deleted_at <= {moment(now)}, false)",
         "comped": "coalesce(a.comped, false) OR a.id IN (SELECT id FROM comped_ids)",
     }
     fields = []

@@ -4,7 +4,8 @@ Every rule in contracts/ has a failing scenario (`<pack>-<name>-fail`: the rule
 fires, with as few other findings as possible) and a passing one (`...-pass`:
 the near misses the rule must not fire on). Then come the settle window, comped
 accounts, skipped rules (policy), the audit, a mixed SaaS, Paddle, the demo, and the
-runs that must end in error for having checked nothing or less than asked (coverage).
+runs that must end in error for having checked nothing or less than asked (coverage),
+and the billing semantics users found wrong (semantics).
 
 Each module ends with a plain dict of its builders, folder name -> function;
 BUILDERS joins them.
@@ -29,6 +30,7 @@ from . import (
     plan,
     policy,
     schemas,
+    semantics,
     starters,
     trial,
 )
@@ -48,4 +50,5 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **paddle.BUILDERS,
     **demo.BUILDERS,
     **coverage.BUILDERS,
+    **semantics.BUILDERS,
 }
