@@ -68,6 +68,10 @@ class Finding:
     # How the finding relates to a baseline or suppression: new | known | suppressed.
     status: str = "new"
     suppression_reason: str | None = None
+    # The subscriptions monthly_amount is the money of, each with its own amount:
+    # totals count each subscription once, however many findings name it. Empty
+    # when they are not known (the amount is then counted as it is).
+    parts: tuple[tuple[str, Money], ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -198,13 +202,31 @@ class Report:
                     title=findings[0].title,
                     severity=findings[0].severity,
                     count=len(findings),
-                    monthly=sum_money(f.monthly_amount for f in findings),
+                    monthly=money_at_stake(findings),
                 )
             )
         return tuple(sorted(summaries, key=lambda s: (SEVERITY_ORDER[s.severity], s.rule)))
 
     def monthly_at_stake(self) -> tuple[Money, ...]:
-        return sum_money(f.monthly_amount for f in self.active_findings)
+        return money_at_stake(self.active_findings)
+
+
+def money_at_stake(findings: Iterable[Finding]) -> tuple[Money, ...]:
+    """The monthly money at stake in these findings, per currency: each
+    subscription's once, however many findings are about it (two rows sharing one
+    customer, a leak and a double subscription); an amount of no known
+    subscriptions as it is."""
+    once: dict[str, Money] = {}
+    loose: list[Money] = []
+    for finding in findings:
+        if finding.monthly_amount is None:
+            continue
+        if finding.parts:
+            for subscription_id, money in finding.parts:
+                once.setdefault(subscription_id, money)
+        else:
+            loose.append(finding.monthly_amount)
+    return sum_money([*once.values(), *loose])
 
 
 def sum_money(amounts: Iterable[Money | None]) -> tuple[Money, ...]:

@@ -12,7 +12,7 @@ from jinja2 import UndefinedError
 from prodcheck.catalogue import FACTS
 from prodcheck.config import Config
 from prodcheck.engine.contracts import Rule
-from prodcheck.engine.facts import KINDS, SubjectFacts, monthly_amount_of
+from prodcheck.engine.facts import KINDS, SubjectFacts, money_parts, monthly_amount_of
 from prodcheck.engine.index import Index
 from prodcheck.engine.sql_engine import Session
 from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
@@ -186,11 +186,11 @@ def _evaluate_subjects(
         build = KINDS[kind_name].build
         for number, holding in rows.items():
             item = build(facts_index, session.python_row(kind_name, number))
-            findings.extend(_findings(holding, item, base_context))
+            findings.extend(_findings(holding, item, base_context, facts_index))
 
 
 def _findings(
-    holding: list[Rule], item: SubjectFacts, base_context: dict[str, Any]
+    holding: list[Rule], item: SubjectFacts, base_context: dict[str, Any], index: Index
 ) -> Iterator[Finding]:
     superseded = {s for rule in holding for s in rule.supersedes}
     # Only the facts the templates read: the others are never computed (item.facts
@@ -198,6 +198,11 @@ def _findings(
     facts = item.facts
     read = {name: facts[name] for rule in holding for name in rule.names if name in facts}
     context = {**base_context, **read, "subject": item.subject}
+    amount = monthly_amount_of(facts) if any(rule.at_stake for rule in holding) else None
+    named = item.refs.get("subscription", ())
+    parts = money_parts(
+        amount, (index.subscriptions_by_id[i] for i in named if i in index.subscriptions_by_id)
+    )
     for rule in holding:
         if rule.id in superseded:
             continue
@@ -209,5 +214,6 @@ def _findings(
             message=_render(rule, "message", context, item.subject.id),
             fix=_render(rule, "fix", context, item.subject.id),
             refs=item.refs,
-            monthly_amount=monthly_amount_of(item.facts) if rule.at_stake else None,
+            monthly_amount=amount if rule.at_stake else None,
+            parts=parts if rule.at_stake else (),
         )

@@ -292,3 +292,20 @@ KINDS: dict[str, Kind] = {
 def monthly_amount_of(facts: Mapping[str, Any]) -> Money | None:
     amount = facts.get("monthly_amount")
     return amount if isinstance(amount, Money) else None
+
+
+def money_parts(
+    amount: Money | None, subscriptions: Iterable[Subscription]
+) -> tuple[tuple[str, Money], ...]:
+    """The subscriptions a subject's monthly `amount` is the money of (of those its
+    finding names), each with its own: all of them when theirs add up to it, else
+    the one whose amount it is (an account paying in two currencies counts its
+    candidate's); else none, and the amount counts as it is."""
+    if amount is None:
+        return ()
+    parts = tuple(
+        {s.id: s.monthly_amount for s in subscriptions if s.monthly_amount is not None}.items()
+    )
+    if parts and sum_money(money for _, money in parts) == (amount,):
+        return parts
+    return next((((sid, money),) for sid, money in parts if money == amount), ())

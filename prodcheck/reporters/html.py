@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 from prodcheck.model import Money
-from prodcheck.results import Finding, Report, Severity, sum_money
+from prodcheck.results import Finding, Report, Severity, money_at_stake
 
 TEMPLATE = "report.html.j2"
 
@@ -110,7 +110,7 @@ def _groups(report: Report) -> list[dict[str, Any]]:
                 "title": findings[0].title,
                 "severity": findings[0].severity.value,
                 "rationale": rationale.get(rule, ""),
-                "at_stake": _money(sum_money(f.monthly_amount for f in new)),
+                "at_stake": _money(money_at_stake(new)),
                 "findings": [_finding_view(f) for f in ordered],
                 "order": (0 if new else 1, 0 if findings[0].severity is Severity.FAIL else 1, rule),
             }

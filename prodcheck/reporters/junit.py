@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from prodcheck.results import Finding, Report, Severity, sum_money
+from prodcheck.results import Finding, Report, Severity, money_at_stake
 
 SUITE = "prodcheck"
 
@@ -56,7 +56,7 @@ def _rule_case(suite: ET.Element, rule: str, title: str, findings: list[Finding]
     accepted = [f for f in findings if f.status != "new"]
     if new:
         worst = Severity.FAIL if any(f.severity is Severity.FAIL for f in new) else Severity.WARN
-        totals = sum_money(f.monthly_amount for f in new)
+        totals = money_at_stake(new)
         money = f", {' + '.join(m.format() for m in totals)}/mo at stake" if totals else ""
         failure = ET.SubElement(
             case,

@@ -592,7 +592,8 @@ def schema_supabase_fail() -> Scenario:
         "canceled 8 days ago but his row still says 'active': he keeps access (wrongful "
         "access) and the copy is stale (status mismatch). Cy's checkout webhook never wrote "
         "a row: he pays and is locked out (revenue leak), and the subscription has no row "
-        "(missing). One problem each, reported from both sides.",
+        "(missing). One problem each, reported from both sides, and each subscription's "
+        "money counted once: $49 + $49 = $98/mo.",
     )
     _supabase_user(s, 1, "Ann Ash")
     bo = _supabase_user(
@@ -610,7 +611,7 @@ def schema_supabase_fail() -> Scenario:
             ("access.revenue_leak", "account:5a1e0000-0000-4000-8000-000000000003"),
             ("app.missing_subscription", f"subscription:{cy['id']}"),
         ],
-        monthly_at_stake={"usd": 19600},
+        monthly_at_stake={"usd": 9800},
     )
     return s
 

@@ -3,7 +3,7 @@ fix, and is what the fix is held to."""
 
 from __future__ import annotations
 
-from scenario_kit import Scenario
+from scenario_kit import MINUTE, Scenario, new_id
 
 from .common import (
     NEEDS_APP_TABLE,
@@ -69,7 +69,59 @@ def deleted_in_future() -> Scenario:
     return s
 
 
+def money_once_shared_customer() -> Scenario:
+    s = new(
+        "money-once-shared-customer",
+        "u_751 and u_752 (one person, two sign-ups) share one Stripe customer paying one "
+        "$49 Pro subscription, and neither row has access: two revenue leaks and a "
+        "duplicate customer, all about the same $49. Each subscription's money counts once "
+        "in any total: $49/mo at stake, not $147.",
+    )
+    cid = new_id("cus", "money-once-shared-customer:shared")
+    s.customer(cid, email="vera.holt@example.com", name="Vera Holt")
+    s.subscription(new_id("sub", "money-once-shared-customer:shared"), cid, "price_pro_monthly")
+    s.account("u_751", cid, has_access=False, plan="free", email="vera.holt@example.com")
+    s.account("u_752", cid, has_access=False, plan="free", email="vera@holt.dev")
+    s.expect(
+        "fail",
+        [
+            ("access.revenue_leak", "account:u_751"),
+            ("access.revenue_leak", "account:u_752"),
+            ("identity.duplicate_customer", f"customer:{cid}"),
+        ],
+        monthly_at_stake={"usd": 4900},
+    )
+    return s
+
+
+def money_once_double_subscription() -> Scenario:
+    s = new(
+        "money-once-double-subscription",
+        "A double checkout gave u_761 two active $49 Pro subscriptions, and the row never "
+        "got access: a revenue leak and a double subscription, both about the same two "
+        "subscriptions. $98 is billed, so $98/mo is at stake, not $196.",
+    )
+    cid, _ = member(s, "u_761", "Wim Dekker", access=False, plan="free", created_days_ago=30)
+    s.subscription(
+        new_id("sub", "money-once-double-subscription:u_761:2"),
+        cid,
+        "price_pro_monthly",
+        created_days_ago=30 - 2 * MINUTE,
+    )
+    s.expect(
+        "fail",
+        [
+            ("access.revenue_leak", "account:u_761"),
+            ("billing.multiple_entitling_subscriptions", f"customer:{cid}"),
+        ],
+        monthly_at_stake={"usd": 9800},
+    )
+    return s
+
+
 BUILDERS = {
     "plan-rules-without-plans": plan_rules_without_plans,
     "lifecycle-deleted-in-future": deleted_in_future,
+    "money-once-shared-customer": money_once_shared_customer,
+    "money-once-double-subscription": money_once_double_subscription,
 }

@@ -124,7 +124,7 @@ def schema_cashier_fail() -> Scenario:
         "stale copy); Cat's first invoice was paid but the webhook that marks the row "
         "active never arrived, so it still says 'incomplete' (revenue leak, and a stale "
         "copy); Dan moved to Team in Stripe but his row keeps the Pro price. Ann agrees; "
-        "Eve never subscribed.",
+        "Eve never subscribed. Ben's and Cat's money counts once each: $98/mo.",
     )
     _cashier_user(s, 1, "Ann Abel")
     ben = _cashier_user(
@@ -146,7 +146,7 @@ def schema_cashier_fail() -> Scenario:
             ("app.status_mismatch", f"app_subscription:{cat['id']}"),
             ("app.price_mismatch", f"app_subscription:{dan['id']}"),
         ],
-        monthly_at_stake={"usd": 19600},
+        monthly_at_stake={"usd": 9800},
     )
     return s
 
@@ -268,7 +268,8 @@ def schema_prisma_team_fail() -> Scenario:
         "Umbrella will cancel at period end but its row does not say so. Hooli pays for 10 "
         "seats; its row says 5. Stark's checkout handler wrote its subscription on Wayne's "
         "team: Stark pays and has no access (revenue leak), Wayne never paid and has "
-        "access (wrongful access). Acme agrees.",
+        "access (wrongful access). Acme agrees. Globex's and Stark's subscriptions are the "
+        "money at stake, each counted once: $98/mo.",
     )
     _team(s, 1, "Acme")
     globex = _team(s, 2, "Globex", status="canceled", canceled_days_ago=12,
@@ -295,7 +296,7 @@ def schema_prisma_team_fail() -> Scenario:
             ("access.revenue_leak", f"account:{_cuid('tm', 6)}"),
             ("access.wrongful_access", f"account:{_cuid('tm', 7)}"),
         ],
-        monthly_at_stake={"usd": 14700},
+        monthly_at_stake={"usd": 9800},
     )
     return s
 
