@@ -35,9 +35,13 @@ class SubscriptionStatus(StrEnum):
 class Money:
     amount: int  # minor units (cents)
     currency: str  # lower-case ISO 4217
+    # Usage billed on top: an item priced per use (metered or tiered, no unit
+    # amount) is not in `amount`, which is then the known part, a floor.
+    plus_usage: bool = False
 
     def format(self) -> str:
-        return format_money(self.amount, self.currency)
+        text = format_money(self.amount, self.currency)
+        return f"≥ {text}" if self.plus_usage else text
 
 
 _ZERO_DECIMAL = frozenset(
@@ -130,16 +134,14 @@ class Subscription:
 
     @property
     def monthly_amount(self) -> Money | None:
-        """Sum over items in the subscription's currency; None if any item is unpriced."""
-        if not self.items:
+        """Sum over items in the subscription's currency. An item priced per use
+        (no unit amount: metered, tiered) adds usage nobody knows ahead: the sum of
+        the others, marked plus_usage; None when no item has a price."""
+        amounts = [item.monthly_amount for item in self.items]
+        priced = [amount for amount in amounts if amount is not None]
+        if not priced:
             return None
-        total = 0
-        for item in self.items:
-            amount = item.monthly_amount
-            if amount is None:
-                return None
-            total += amount
-        return Money(total, self.items[0].currency)
+        return Money(sum(priced), self.items[0].currency, len(priced) < len(amounts))
 
 
 @dataclass(frozen=True, slots=True)

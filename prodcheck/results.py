@@ -231,10 +231,15 @@ def money_at_stake(findings: Iterable[Finding]) -> tuple[Money, ...]:
 
 def sum_money(amounts: Iterable[Money | None]) -> tuple[Money, ...]:
     totals: dict[str, int] = {}
+    usage: set[str] = set()  # currencies whose total has usage on top (a floor)
     for money in amounts:
         if money is not None:
             totals[money.currency] = totals.get(money.currency, 0) + money.amount
-    return tuple(Money(amount, currency) for currency, amount in sorted(totals.items()))
+            if money.plus_usage:
+                usage.add(money.currency)
+    return tuple(
+        Money(amount, currency, currency in usage) for currency, amount in sorted(totals.items())
+    )
 
 
 def verdict_for(findings: tuple[Finding, ...], errors: tuple[str, ...]) -> Verdict:

@@ -5,11 +5,17 @@ money-once-* hold the whole path to it."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+
+import jsonschema
 
 from prodcheck.engine.facts import money_parts
 from prodcheck.model import Money, Subscription, SubscriptionItem, SubscriptionStatus
 from prodcheck.results import Finding, Report, Severity, Subject, Verdict, money_at_stake
+from prodcheck.yamlfile import load_schema
+
+from .conftest import SCENARIOS
 
 
 def _finding(rule: str, subject: str, amount: int | None, *parts: tuple[str, int]) -> Finding:
@@ -83,3 +89,41 @@ def test_money_parts_are_the_subscriptions_the_amount_is_made_of() -> None:
     assert money_parts(Money(100, "usd"), [a, b]) == ()
     assert money_parts(None, [a]) == ()
     assert money_parts(Money(4900, "usd"), [a, a]) == (("sub_a", Money(4900, "usd")),)
+
+
+def test_a_metered_item_leaves_the_known_part_marked_as_a_floor() -> None:
+    """One item priced per use (no unit amount) made the whole amount unknown."""
+    pro, metered = _subscription("sub_p", 4900).items[0], _subscription("sub_m", None).items[0]
+    both = Subscription("sub_b", "cus_1", SubscriptionStatus.ACTIVE, (pro, metered))
+    assert both.monthly_amount == Money(4900, "usd", plus_usage=True)
+    assert both.monthly_amount.format() == "≥ $49"
+    assert _subscription("sub_m", None).monthly_amount is None  # nothing known at all
+    assert _subscription("sub_p", 4900).monthly_amount == Money(4900, "usd")
+    total = money_at_stake(
+        [
+            _finding("a.rule", "u_1", 4900, ("sub_p", 4900)),
+            Finding(
+                rule="a.rule",
+                title="a.rule",
+                severity=Severity.FAIL,
+                subject=Subject("account", "u_2"),
+                message="m",
+                fix="f",
+                monthly_amount=both.monthly_amount,
+                parts=(("sub_b", both.monthly_amount),),
+            ),
+        ]
+    )
+    assert total == (Money(9800, "usd", plus_usage=True),)
+    assert total[0].format() == "≥ $98"
+
+
+def test_a_floor_is_marked_in_the_json_report(run_cli) -> None:
+    result = run_cli(
+        "check", "--fixtures", str(SCENARIOS / "money-metered-item"), "--format", "json"
+    )
+    report = json.loads(result.output)
+    jsonschema.validate(report, load_schema("report.schema.json"))
+    expected = {"amount": 4900, "currency": "usd", "formatted": "≥ $49", "plus_usage": True}
+    assert report["findings"][0]["monthly_amount"] == expected
+    assert report["summary"]["monthly_at_stake"] == [expected]

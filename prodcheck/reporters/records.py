@@ -18,7 +18,8 @@ from prodcheck.results import (
 def money_record(money: Money | None) -> dict[str, Any] | None:
     if money is None:
         return None
-    return {"amount": money.amount, "currency": money.currency, "formatted": money.format()}
+    record = {"amount": money.amount, "currency": money.currency, "formatted": money.format()}
+    return {**record, "plus_usage": True} if money.plus_usage else record
 
 
 def money_list(amounts: tuple[Money, ...]) -> list[dict[str, Any]]:

@@ -53,7 +53,7 @@ def price(s: Scenario, price_id: str) -> dict[str, Any]:
         "recurring": {
             "interval": spec["interval"],
             "interval_count": spec.get("interval_count", 1),
-            "usage_type": "licensed",
+            "usage_type": spec.get("usage_type", "licensed"),
         },
         "livemode": False,
     }

@@ -119,9 +119,32 @@ def money_once_double_subscription() -> Scenario:
     return s
 
 
+def money_metered_item() -> Scenario:
+    s = new(
+        "money-metered-item",
+        "u_781 pays $49/mo for Pro plus API calls billed per use (a metered price, no unit "
+        "amount), and the row never got access. The money at stake is the known part, at "
+        "least $49/mo, shown as such; one metered item no longer makes the whole "
+        "subscription's amount unknown.",
+    )
+    s.prices["price_api_metered"] = {
+        "amount": None,
+        "interval": "month",
+        "plan": "pro",
+        "usage_type": "metered",
+    }
+    s.config["plans"]["prices"]["price_api_metered"] = "pro"
+    member(s, "u_781", "Xena Park", "price_pro_monthly", "price_api_metered", access=False,
+           plan="free")  # fmt: skip
+    member(s, "u_782", "Yuri Sato", "price_pro_monthly", "price_api_metered")
+    s.expect("fail", [("access.revenue_leak", "account:u_781")], monthly_at_stake={"usd": 4900})
+    return s
+
+
 BUILDERS = {
     "plan-rules-without-plans": plan_rules_without_plans,
     "lifecycle-deleted-in-future": deleted_in_future,
     "money-once-shared-customer": money_once_shared_customer,
     "money-once-double-subscription": money_once_double_subscription,
+    "money-metered-item": money_metered_item,
 }
