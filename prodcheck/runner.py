@@ -21,6 +21,7 @@ from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.duck import configure, connect
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
+from prodcheck.engine.unique import check_unique
 from prodcheck.errors import ConfigError, doing
 from prodcheck.model import AccountState, BillingState, Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for
@@ -253,7 +254,14 @@ def within_memory(config: Config) -> Iterator[None]:
 def evaluate_snapshot(
     config: Config, rules: list[Rule], snapshot: Snapshot, now: datetime
 ) -> Report:
-    evaluation = evaluate(rules, build_index(snapshot, config, now))
+    index = build_index(snapshot, config, now)
+    try:
+        # every source ends in these tables: one id held twice is bad input, named
+        check_unique(index.billing_db, snapshot.sources, f"{config.database.key}.where")
+    except BaseException:
+        index.billing_db.close()
+        raise
+    evaluation = evaluate(rules, index)
     notes = tuple(note for source in snapshot.sources for note in source.notes)
     if config.database.where and "identity.duplicate_customer" in evaluation.rules_run:
         notes += (

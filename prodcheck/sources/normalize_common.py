@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from prodcheck.errors import DataError
-from prodcheck.sources.coerce import CoercionError
+from prodcheck.sources.coerce import CoercionError, to_int
 from prodcheck.sources.shapes import shape_check, shown
 
 T = TypeVar("T")
@@ -26,6 +26,15 @@ def field(obj: Mapping[str, Any], key: str, convert: Callable[[Any], T]) -> T:
         return convert(obj.get(key))
     except CoercionError as exc:
         raise ObjectError(key, str(exc)) from None
+
+
+def non_negative(value: Any, *, default: int | None = None) -> int | None:
+    """to_int's reading of an amount or a quantity, which is never below zero: a
+    negative one would be money at stake taken away ("-$917.50 a month")."""
+    number = to_int(value, default=default)
+    if number is not None and number < 0:
+        raise CoercionError(f"is {number}: an amount or a quantity is never below zero")
+    return number
 
 
 def required(obj: Mapping[str, Any], key: str, convert: Callable[[Any], T | None]) -> T:

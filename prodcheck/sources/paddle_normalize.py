@@ -25,6 +25,7 @@ from prodcheck.sources.normalize_common import (
     ObjectError,
     convert_all,
     field,
+    non_negative,
     raise_if_errors,
     required,
 )
@@ -87,8 +88,8 @@ def _item(obj: Mapping[str, Any], period: Mapping[str, Any]) -> SubscriptionItem
     return SubscriptionItem(
         id=required(price, "id", to_str),  # Paddle items have no id of their own
         price_id=required(price, "id", to_str),
-        quantity=field(obj, "quantity", lambda v: to_int(v, default=1)) or 0,
-        unit_amount=field(unit_price, "amount", to_int),
+        quantity=field(obj, "quantity", lambda v: non_negative(v, default=1)) or 0,
+        unit_amount=field(unit_price, "amount", non_negative),
         currency=(required(unit_price, "currency_code", to_str)).lower(),
         interval=to_str(cycle.get("interval")) or "month",
         interval_count=to_int(cycle.get("frequency")) or 1,

@@ -97,10 +97,12 @@ _ITEM_OK = " AND ".join(
         "json_type(price.unit_price.currency_code) = 'VARCHAR'",
         "regexp_full_match(json_extract_string(price.unit_price.currency_code, '$'), '[A-Za-z]+')",
         "pc_amount_ok(price.unit_price.amount)",
+        # an amount or a quantity below zero is Python's to name (normalize_common)
+        "coalesce(pc_amount(price.unit_price.amount) >= 0, true)",
         "pc_text_ok(price.billing_cycle.interval)",
         "pc_int_ok(price.billing_cycle.frequency)",
         "pc_text_ok(price.product_id)",
-        "pc_int_ok(item.quantity)",
+        "pc_int_ok(item.quantity) AND coalesce(pc_int(item.quantity) >= 0, true)",
         "pc_rfc3339_ok(item.created_at)",
         "pc_rfc3339_ok(period.starts_at) AND pc_rfc3339_ok(period.ends_at)",
         "pc_object_or_absent_ok(item.trial_dates)",

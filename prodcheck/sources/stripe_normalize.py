@@ -26,6 +26,7 @@ from prodcheck.sources.normalize_common import (
     ObjectError,
     convert_all,
     field,
+    non_negative,
     raise_if_errors,
     required,
 )
@@ -90,9 +91,9 @@ def _price_fields(item: Mapping[str, Any]) -> tuple[str, int | None, str, str, i
         raise ObjectError("price", "is missing")
     price_id = required(price, "id", to_str)
     recurring = price.get("recurring") or {}
-    unit_amount = field(price, "unit_amount", to_int)
+    unit_amount = field(price, "unit_amount", non_negative)
     if unit_amount is None:
-        unit_amount = field(price, "amount", to_int)  # legacy Plan objects
+        unit_amount = field(price, "amount", non_negative)  # legacy Plan objects
     currency = required(price, "currency", to_str).lower()
     interval = to_str(recurring.get("interval") or price.get("interval")) or "month"
     interval_count = to_int(recurring.get("interval_count") or price.get("interval_count")) or 1
@@ -119,7 +120,7 @@ def _item(obj: Mapping[str, Any]) -> SubscriptionItem:
     return SubscriptionItem(
         id=required(obj, "id", to_str),
         price_id=price_id,
-        quantity=field(obj, "quantity", lambda v: to_int(v, default=1)) or 0,
+        quantity=field(obj, "quantity", lambda v: non_negative(v, default=1)) or 0,
         unit_amount=unit_amount,
         currency=currency,
         interval=interval,

@@ -153,11 +153,14 @@ _ITEM_OK = " AND ".join(
         "pc_id_ok(price.id)",
         "pc_id_ok(price.currency)",
         "pc_int_ok(price.unit_amount) AND pc_int_ok(price.amount)",
+        # an amount or a quantity below zero is Python's to name (normalize_common)
+        "coalesce(pc_int(price.unit_amount) >= 0, true) AND coalesce(pc_int(price.amount) >= 0, "
+        "true)",
         "(pc_absent(price.recurring) OR pc_object_ok(price.recurring))",
         "pc_text_ok(json_extract(price.recurring, '$.interval')) AND pc_text_ok(price.interval)",
         "pc_int_ok(json_extract(price.recurring, '$.interval_count')) "
         "AND pc_int_ok(price.interval_count)",
-        "pc_int_ok(i_quantity)",
+        "pc_int_ok(i_quantity) AND coalesce(pc_int(i_quantity) >= 0, true)",
         "pc_time_ok(i_current_period_start) AND pc_time_ok(i_current_period_end)",
         "pc_time_ok(i_created)",
         "(CASE WHEN json_type(price.product) = 'OBJECT' THEN pc_object_ok(price.product) AND "
