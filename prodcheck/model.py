@@ -128,6 +128,15 @@ class Subscription:
         return min(starts) if starts else self.current_period_start
 
     @property
+    def renewed_at(self) -> datetime | None:
+        """When the latest item period began: the renewal a past_due subscription
+        failed to collect. Under flexible billing (Stripe's default since API
+        2025-09-30) items keep cycles of their own: a monthly add-on on a yearly
+        plan renews, and fails, monthly, long after the yearly item's start."""
+        starts = [i.current_period_start for i in self.items if i.current_period_start]
+        return max(starts) if starts else self.current_period_start
+
+    @property
     def period_end(self) -> datetime | None:
         ends = [i.current_period_end for i in self.items if i.current_period_end]
         return max(ends) if ends else self.current_period_end

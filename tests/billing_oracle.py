@@ -71,6 +71,7 @@ def _subscriptions(
             "customer_id": (text, [c for c, _ in rows]),
             "status": (text, [s.status.value for _, s in rows]),
             "period_start": (moment, [s.period_start for _, s in rows]),
+            "renewed_at": (moment, [s.renewed_at for _, s in rows]),
             "had_trial": (pa.bool_(), [had_trial(s) for _, s in rows]),
             "period_end": (moment, [s.period_end for _, s in rows]),
             # the subscription an id names when ids repeat (the index's choice)

@@ -2,10 +2,11 @@
 
 Stripe: `active` and `trialing` entitle (or whatever the policy lists);
 `past_due` entitles while Stripe is still retrying, i.e. for no longer than the
-grace period, counted from the start of the current period (item-level period
-fields first). `canceled`, `unpaid`, `incomplete`, `incomplete_expired`,
-`paused` never do. `cancel_at_period_end` keeps access until the period ends,
-which Stripe models by leaving the status `active` until then.
+grace period, counted from the renewal that went unpaid: the latest item period's
+start (items may renew on cycles of their own), else the subscription's.
+`canceled`, `unpaid`, `incomplete`, `incomplete_expired`, `paused` never do.
+`cancel_at_period_end` keeps access until the period ends, which Stripe models
+by leaving the status `active` until then.
 Paddle maps onto the same statuses (see sources/paddle_normalize.py).
 """
 
@@ -29,10 +30,11 @@ SECONDS_PER_DAY = 86_400
 
 
 def days_past_due(subscription: Subscription, now: datetime) -> int | None:
-    """Whole days since the current period started, for a past_due subscription."""
+    """Whole days since the renewal that went unpaid (the latest item period's
+    start), for a past_due subscription."""
     if subscription.status is not SubscriptionStatus.PAST_DUE:
         return None
-    start = subscription.period_start
+    start = subscription.renewed_at
     if start is None:
         return None
     return max(0, int((now - start).total_seconds() // SECONDS_PER_DAY))

@@ -6,7 +6,7 @@ billing_schedule_phases, billing_events), instead of from Python objects
 
 - customers(id, deleted, email, email_key, metadata_user_id): one row per id, the
   last object listed under it (as a dict keyed by id keeps it);
-- subscriptions(row, pos, id, customer_id, status, period_start, had_trial,
+- subscriptions(row, pos, id, customer_id, status, period_start, renewed_at, had_trial,
   period_end, canonical, price_set, cancel_at_period_end, quantity): `row` in
   report order (by customer id, then subscription id, then as listed), `pos` the
   object's place in its collection; the item-level period first, the
@@ -54,6 +54,7 @@ SUBSCRIPTIONS = """
 CREATE OR REPLACE TEMP TABLE subscriptions AS
 WITH item_totals AS (
     SELECT sub_pos, min(current_period_start) AS item_start,
+        max(current_period_start) AS item_renewed,
         max(current_period_end) AS item_end, max(created) AS price_set,
         sum(quantity) AS quantity
     FROM billing_items GROUP BY sub_pos
@@ -61,6 +62,7 @@ WITH item_totals AS (
 SELECT row_number() OVER (ORDER BY s.customer_id, s.id, s.pos) - 1 AS row, s.pos, s.id,
     s.customer_id, s.status,
     coalesce(t.item_start, s.current_period_start) AS period_start,
+    coalesce(t.item_renewed, s.current_period_start) AS renewed_at,
     s.trial_start IS NOT NULL OR s.status = 'trialing' AS had_trial,
     coalesce(t.item_end, s.current_period_end) AS period_end,
     s.pos = max(s.pos) OVER (PARTITION BY s.id) AS canonical,

@@ -70,8 +70,8 @@ WITH best AS (
         FROM items i JOIN plans p USING (price_id) LEFT JOIN tiers t ON t.plan = p.plan
     ) WHERE pick = 1
 ), timed AS (
-    SELECT s.*, CASE WHEN s.status = 'past_due' AND s.period_start IS NOT NULL THEN greatest(
-        0, (epoch_us({_now(now)}) - epoch_us(s.period_start)) // {MICROSECONDS_PER_DAY}
+    SELECT s.*, CASE WHEN s.status = 'past_due' AND s.renewed_at IS NOT NULL THEN greatest(
+        0, (epoch_us({_now(now)}) - epoch_us(s.renewed_at)) // {MICROSECONDS_PER_DAY}
     ) END AS days_past_due
     FROM subscriptions s
 ), ruled AS (

@@ -141,10 +141,37 @@ def money_metered_item() -> Scenario:
     return s
 
 
+def flexible_addon_past_due() -> Scenario:
+    s = new(
+        "access-flexible-addon-past-due",
+        "Flexible billing: u_791 pays Pro yearly (the year began 200 days ago) plus a monthly "
+        "seats add-on, which renewed 5 days ago and failed, so the subscription is past_due. "
+        "The 14-day grace counts from that renewal, not from the yearly item's start: still "
+        "in grace, access kept, no finding. u_792's add-on failed 20 days ago: grace over, "
+        "access still on.",
+    )
+    s.prices["price_seats_monthly"] = {"amount": 1000, "interval": "month", "plan": "pro"}
+    s.config["plans"]["prices"]["price_seats_monthly"] = "pro"
+    for uid, name, failed in (("u_791", "Zoe Lind", 5), ("u_792", "Abe Kroll", 20)):
+        member(s, uid, name, "price_pro_yearly", "price_seats_monthly", status="past_due",
+               created_days_ago=400, period_started_days_ago=200)  # fmt: skip
+        yearly, seats = s.subscriptions[-1]["items"]["data"]
+        seats["current_period_start"] = s.ago(failed)
+        seats["current_period_end"] = s.ago(failed - 30)
+        assert yearly["current_period_start"] == s.ago(200)
+    s.expect(
+        "fail",
+        [("access.grace_expired", "account:u_792")],
+        monthly_at_stake={"usd": 5083},
+    )
+    return s
+
+
 BUILDERS = {
     "plan-rules-without-plans": plan_rules_without_plans,
     "lifecycle-deleted-in-future": deleted_in_future,
     "money-once-shared-customer": money_once_shared_customer,
     "money-once-double-subscription": money_once_double_subscription,
     "money-metered-item": money_metered_item,
+    "access-flexible-addon-past-due": flexible_addon_past_due,
 }
