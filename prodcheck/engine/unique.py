@@ -32,10 +32,14 @@ def check_unique(conn: Any, sources: Sequence[SourceInfo], where_key: str) -> No
     the list or table as read)."""
     problems = []
     for table, noun, side in _TABLES:
+        # the repeated ids first (a count per id, no list of every id's positions),
+        # then the positions of the few shown
         found = conn.execute(
-            f"SELECT id, list(pos ORDER BY pos), count(*) OVER () FROM {table} "
-            f"WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1 "
-            f"ORDER BY min(pos) LIMIT {SHOWN}"
+            f"WITH repeated AS (SELECT id, min(pos) AS first FROM {table} WHERE id IS NOT NULL "
+            f"GROUP BY id HAVING count(*) > 1), shown AS (SELECT id, first, count(*) OVER () "
+            f"AS total FROM repeated ORDER BY first LIMIT {SHOWN}) "
+            f"SELECT s.id, list(t.pos ORDER BY t.pos), s.total FROM shown s JOIN {table} t "
+            f"ON t.id = s.id GROUP BY s.id, s.first, s.total ORDER BY s.first"
         ).fetchall()
         if not found:
             continue

@@ -25,9 +25,10 @@ from prodcheck.mapping import ColumnMapping, TableConfig
 from prodcheck.model import Account, AccountState
 from prodcheck.row_objects import account_objects
 from prodcheck.sources.duck_csv import names_of, raw_csv
-from prodcheck.sources.duck_fixtures import keys_present, raw_table
+from prodcheck.sources.duck_fixtures import keys_present, lacking_keys, raw_table
 from prodcheck.sources.duck_joins import Tags, join_tables
 from prodcheck.sources.duck_macros import ensure_macros
+from prodcheck.sources.fixtures import Lacking
 from prodcheck.sources.rows_sql import identifier, typed_table
 
 
@@ -38,19 +39,21 @@ def read_typed(
     name: str,
     locate: Callable[[TableConfig], Path] | None = None,
     accounts_at: Callable[[Any, Path, list[int]], Sequence[Account]] | None = None,
+    lacking: list[Lacking] | None = None,
 ) -> list[str] | None:
     """Write `db_<name>(pos, <typed fields>, ok)` from a fixture file (JSON, NDJSON
     or CSV; `locate` finds each joined table's file); its columns (pos and ok
     aside), or None when Python is to read the file. The accounts table's rows
     holding a value the SQL does not read as rows.py does are read by
     `accounts_at` (conn, the file, their positions), when given and the table
-    joins none, and put in their place."""
+    joins none, and put in their place. `lacking` gets the file's rows that lack
+    some of its own mapped keys (duck_fixtures.lacking_keys), when some may."""
     raw = f"raw_db_{name}"
     mapped = list(dict.fromkeys(column for _, column in table.columns.items()))
     if table.joins:
-        tags = _joined(conn, raw, path, table, locate)
+        tags = _joined(conn, raw, path, table, locate, lacking)
     else:
-        tags = raw_rows(conn, raw, path, mapped, required=mapped)
+        tags = raw_rows(conn, raw, path, mapped, required=mapped, lacking=lacking)
     if tags is None:
         return None
     out = f"db_{name}"
@@ -65,12 +68,19 @@ def read_typed(
 
 
 def raw_rows(
-    conn: Any, raw: str, path: Path, columns: list[str], required: list[str]
+    conn: Any,
+    raw: str,
+    path: Path,
+    columns: list[str],
+    required: list[str],
+    lacking: list[Lacking] | None = None,
 ) -> Tags | None:
     """Write `raw(pos, <columns>)` from a table's fixture file: JSON values, or (a
     CSV's) text, whose tags are returned; None when Python is to read the file,
     one holding rows none of which holds a `required` column included (fixtures.py
-    names it)."""
+    names it). A JSON file where a `required` column is null in some row (a null,
+    or a key the row lacks: DuckDB reads both so) adds to `lacking` the rows that
+    lack a key, read from the file; one where none is null cannot have any."""
     if path.suffix == ".csv":
         read = raw_csv(conn, raw, path, columns)
         if read is None or (read[0] and not set(required) <= set(read[1])):
@@ -89,6 +99,8 @@ def raw_rows(
         nulls = [column for column, number in zip(required, held, strict=True) if not number]
         if nulls and not keys_present(conn, path, nulls):
             return None
+        if lacking is not None and any(number < count for number in held):
+            lacking.append(lacking_keys(conn, path, required))
     return {}
 
 
@@ -105,6 +117,7 @@ def _joined(
     path: Path,
     table: TableConfig,
     locate: Callable[[TableConfig], Path] | None,
+    lacking: list[Lacking] | None = None,
 ) -> Tags | None:
     """The accounts' own columns and each joined table's, read and joined into
     `raw` (duck_joins.py), as fixtures.py joins them; rows that hold the joined
@@ -114,7 +127,7 @@ def _joined(
     wanted = [c for c in mapped if table.join_of(c)]
     own = [c for c in mapped if not table.join_of(c)]
     columns = list(dict.fromkeys([*mapped, *table.own_columns()]))
-    tags = raw_rows(conn, raw, path, columns, required=own)
+    tags = raw_rows(conn, raw, path, columns, required=own, lacking=lacking)
     if tags is None:
         return None
     if conn.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0] and _held(conn, path, wanted):

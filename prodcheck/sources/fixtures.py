@@ -298,17 +298,17 @@ class FixtureAccounts:
         rows.py does read by rows.py, those rows alone), or None when only `load`
         reads this file as it is. Without `objects` they stay there: the
         AccountState holds none."""
-        from prodcheck.sources.duck_fixtures import lacking_keys
         from prodcheck.sources.duck_rows import account_state, read_typed
 
         path = self._file()
         locate = partial(table_file, self.folder)
-        if read_typed(conn, path, self.table, "accounts", locate, self._accounts_at) is None:
+        lacking: list[Lacking] = []
+        read = read_typed(conn, path, self.table, "accounts", locate, self._accounts_at, lacking)
+        if read is None:
             return None
         state, count = account_state(conn, self.table, objects=objects)
-        own = self._own_keys(path)
-        lacking = lacking_keys(conn, path, own) if own and count else (0, [])
-        return state, self._info(path, count, lacking_note(display_path(path), count, lacking))
+        note = lacking_note(display_path(path), count, lacking[0]) if lacking else []
+        return state, self._info(path, count, note)
 
     def _own_keys(self, path: Path) -> list[str]:
         """The keys each row of a JSON accounts file must hold: its own mapped
