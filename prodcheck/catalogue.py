@@ -45,14 +45,7 @@ def _subscription_fields(subject: str, root: str) -> list[FactSpec]:
             ("cancel_at_period_end", FactType.FLAG, "it ends when the period ends", None, ()),
             ("period_start", FactType.TIME, "the current period's start", None, ()),
             ("period_end", FactType.TIME, "the current period's end", None, ()),
-            (
-                "days_past_due",
-                FactType.INTEGER,
-                "whole days past_due, counted from the renewal that went unpaid (the latest "
-                "item period's start), else null",
-                None,
-                (),
-            ),
+            ("days_past_due", FactType.INTEGER, "days since the unpaid renewal, or null", None, ()),
             ("had_trial", FactType.FLAG, "it had a trial", None, ()),
             ("monthly_amount", FactType.MONEY, "its monthly amount", None, ()),
         )

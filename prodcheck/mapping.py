@@ -137,11 +137,14 @@ class TableConfig:
         """The join a mapped `table.column` reads from, or None for the table's own."""
         return next((j for j in self.joins if column.startswith(f"{j.table}.")), None)
 
+    def own_mapped(self) -> list[str]:
+        """The table's own mapped columns (not a joined table's), once each."""
+        return list(dict.fromkeys(c for _, c in self.columns.items() if self.join_of(c) is None))
+
     def own_columns(self) -> list[str]:
         """The table's own columns to read: mapped ones, then the keys joins use."""
-        own = [c for _, c in self.columns.items() if self.join_of(c) is None]
         keys = [self.columns.get(field) or field for j in self.joins for _, field in j.on]
-        return list(dict.fromkeys([*own, *keys]))
+        return list(dict.fromkeys([*self.own_mapped(), *keys]))
 
     def plain(self) -> TableConfig:
         """The table itself as a list of columns, for a reader: joined fields left out."""

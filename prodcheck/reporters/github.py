@@ -39,8 +39,8 @@ def render(report: Report) -> str:
     lines: list[str] = []
     file = report.config_path
     for error in report.errors:
-        title = "prodcheck did not check everything" if report.checked_partly else None
-        lines.append(_command("error", title or "prodcheck could not check", error, file))
+        title = "did not check everything" if report.checked_partly else "could not check"
+        lines.append(_command("error", f"prodcheck {title}", error, file))
     for note in report.notes:
         # Expired suppressions and risky credentials: worth a yellow line in the PR.
         if note.startswith("warning: "):

@@ -55,19 +55,19 @@ class _Chart:
 
 def _charts(report: Report) -> list[_Chart]:
     """One chart per currency: bars as a share of the largest rule, biggest first."""
-    by_currency: dict[str, list[tuple[int, str, str, int, Money]]] = {}
+    by_currency: dict[str, list[tuple[Money, str, str, int]]] = {}
     for summary in report.by_rule():
         for money in summary.monthly:
             by_currency.setdefault(money.currency, []).append(
-                (money.amount, summary.rule, summary.severity.value, summary.count, money)
+                (money, summary.rule, summary.severity.value, summary.count)
             )
     charts = []
     for currency, rows in sorted(by_currency.items()):
-        largest = max(amount for amount, *_ in rows) or 1
-        ordered = sorted(rows, key=lambda r: (-r[0], r[1]))
+        largest = max(money.amount for money, *_ in rows) or 1
+        ordered = sorted(rows, key=lambda r: (-r[0].amount, r[1]))
         bars = tuple(
-            _Bar(rule, severity, count, money.format(), _share(amount, largest))
-            for amount, rule, severity, count, money in ordered
+            _Bar(rule, severity, count, money.format(), _share(money.amount, largest))
+            for money, rule, severity, count in ordered
         )
         charts.append(_Chart(currency, bars))
     return charts

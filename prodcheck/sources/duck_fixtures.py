@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from prodcheck.sources.fixtures import LACKING_SHOWN, Lacking, read_json_list
+from prodcheck.sources.fixtures import read_json_list
+from prodcheck.sources.lacking import LACKING_SHOWN, Lacking
 
 _PEEK = 4096
 # DuckDB's JSON reader accepts a comma before a closing brace, which JSON (and

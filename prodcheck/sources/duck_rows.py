@@ -28,7 +28,7 @@ from prodcheck.sources.duck_csv import names_of, raw_csv
 from prodcheck.sources.duck_fixtures import keys_present, lacking_keys, raw_table
 from prodcheck.sources.duck_joins import Tags, join_tables
 from prodcheck.sources.duck_macros import ensure_macros
-from prodcheck.sources.fixtures import Lacking
+from prodcheck.sources.lacking import Lacking
 from prodcheck.sources.rows_sql import identifier, typed_table
 
 
@@ -125,9 +125,8 @@ def _joined(
     are. None when Python is to read them."""
     mapped = list(dict.fromkeys(column for _, column in table.columns.items()))
     wanted = [c for c in mapped if table.join_of(c)]
-    own = [c for c in mapped if not table.join_of(c)]
     columns = list(dict.fromkeys([*mapped, *table.own_columns()]))
-    tags = raw_rows(conn, raw, path, columns, required=own, lacking=lacking)
+    tags = raw_rows(conn, raw, path, columns, required=table.own_mapped(), lacking=lacking)
     if tags is None:
         return None
     if conn.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0] and _held(conn, path, wanted):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -22,6 +22,7 @@ from prodcheck.mapping import TableConfig
 from prodcheck.model import Account, AccountState, BillingState, Provider, SourceInfo
 from prodcheck.sources import paddle_normalize, stripe_normalize
 from prodcheck.sources.joins import joined_rows
+from prodcheck.sources.lacking import Lacking, lacking_keys_in, lacking_note
 from prodcheck.sources.rows import accounts_from_rows, missing_columns
 from prodcheck.sources.shapes import shown as shown_value
 
@@ -207,37 +208,6 @@ def table_file(folder: Path, table: TableConfig) -> Path:
     )
 
 
-# Rows lacking some mapped keys: how many, and the first LACKING_SHOWN of them
-# (their index in the file, the keys each lacks).
-Lacking = tuple[int, list[tuple[int, list[str]]]]
-LACKING_SHOWN = 3
-
-
-def lacking_keys_in(rows: Sequence[Any], keys: list[str]) -> Lacking:
-    """The row objects lacking some of these keys (read as null, as a null is)."""
-    lacking = [
-        (index, missing)
-        for index, row in enumerate(rows)
-        if isinstance(row, dict) and (missing := [key for key in keys if key not in row])
-    ]
-    return len(lacking), lacking[:LACKING_SHOWN]
-
-
-def lacking_note(shown: str, total: int, lacking: Lacking) -> list[str]:
-    """The warning naming rows that lack mapped keys: read as null, they may hide
-    drift (a plan read as no plan), so the report says so, never silently."""
-    count, first = lacking
-    if not count:
-        return []
-    listed = "; ".join(f"{shown}[{index}] lacks {', '.join(keys)}" for index, keys in first)
-    more = f"; {count - len(first)} more" if count > len(first) else ""
-    return [
-        f"warning: {count} of {total} rows of {shown} lack a mapped column's key, read as "
-        f"null: {listed}{more}. Write the key with null where a row has no value, or fix "
-        "the column mapping."
-    ]
-
-
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """A table's rows from its fixture file, keyed by the real column names."""
     if path.suffix == ".csv":
@@ -310,14 +280,6 @@ class FixtureAccounts:
         note = lacking_note(display_path(path), count, lacking[0]) if lacking else []
         return state, self._info(path, count, note)
 
-    def _own_keys(self, path: Path) -> list[str]:
-        """The keys each row of a JSON accounts file must hold: its own mapped
-        columns (a CSV row holds every column of its header, or is refused)."""
-        if path.suffix == ".csv":
-            return []
-        own = [c for _, c in self.table.columns.items() if self.table.join_of(c) is None]
-        return list(dict.fromkeys(own))
-
     def _accounts_at(self, conn: Any, path: Path, positions: list[int]) -> tuple[Account, ...]:
         """The Accounts of these rows of the file, read by rows.py, whose errors
         name each row as `load` names it."""
@@ -382,8 +344,9 @@ class FixtureAccounts:
         path = self._file()
         own_rows = read_rows(path)
         shown = display_path(path)
-        lacking_rows = lacking_keys_in(own_rows, self._own_keys(path))
-        lacking = lacking_note(shown, len(own_rows), lacking_rows)
+        # a JSON row's keys (a CSV row holds every column of its header, or is refused)
+        own = [] if path.suffix == ".csv" else self.table.own_mapped()
+        lacking = lacking_note(shown, len(own_rows), lacking_keys_in(own_rows, own))
         rows, notes = self._joined(own_rows)
         columns: set[str] = set()
         for row in rows:
