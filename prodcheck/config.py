@@ -14,7 +14,7 @@ from prodcheck.errors import ConfigError
 from prodcheck.mapping import ColumnMapping, Join, TableConfig
 from prodcheck.model import Provider
 from prodcheck.redaction import register_secret, register_url
-from prodcheck.tables import ACCOUNTS, TABLES
+from prodcheck.tables import ACCOUNTS, TABLES, EpochUnit
 from prodcheck.yamlfile import Located, dotted, read_yaml_file, schema_errors
 
 CONFIG_FILENAME = "prodcheck.yml"
@@ -218,10 +218,10 @@ def _relative(base: Path, value: str | None) -> Path | None:
     return candidate if candidate.is_absolute() else base / candidate
 
 
-def _columns(located: Located, database: Mapping[str, Any]) -> ColumnMapping:
+def _columns(located: Located, database: Mapping[str, Any], unit: EpochUnit) -> ColumnMapping:
     """The accounts mapping. A flag read from an expiry time is that time: the field
     its spec names for it (`expiry_field`) maps to the same column, or to none."""
-    columns = ColumnMapping(**database["columns"])
+    columns = ColumnMapping(epoch_unit=unit, **database["columns"])
     for spec in ACCOUNTS.fields:
         derived = columns.derivation(spec.name)
         if derived is None or not derived.expires:
@@ -256,7 +256,11 @@ def _build(located: Located, path: Path) -> Config:
             name: TableConfig(
                 TABLES[name],
                 table["table"],
-                ColumnMapping(spec=TABLES[name], **table["columns"]),
+                ColumnMapping(
+                    spec=TABLES[name],
+                    epoch_unit=EpochUnit(table.get("epoch_unit", EpochUnit.SECONDS)),
+                    **table["columns"],
+                ),
                 table.get("where"),
                 f"database.tables.{name}",
             )
@@ -267,7 +271,8 @@ def _build(located: Located, path: Path) -> Config:
             Join(name, tuple(join["on"].items()), join.get("where"))
             for name, join in (tables["accounts"].get("joins") or {}).items()
         )
-    database_data["columns"] = _columns(located, database_data)
+    unit = EpochUnit(database_data.pop("epoch_unit", EpochUnit.SECONDS))
+    database_data["columns"] = _columns(located, database_data, unit)
     database_data["fixtures"] = _relative(base, database_data.get("fixtures"))
     database = DatabaseConfig(**database_data)
     _check_access_source(located, database)

@@ -43,6 +43,7 @@ def config_schema() -> dict[str, Any]:
                 "table": database["table"],
                 "columns": columns_schema(spec),
                 "where": database["where"],
+                "epoch_unit": database["epoch_unit"],
             },
         }
         for name, spec in TABLES.items()
@@ -79,7 +80,7 @@ def config_schema() -> dict[str, Any]:
     return schema
 
 
-OLD_FORM = ("table", "columns", "where", "subject")
+OLD_FORM = ("table", "columns", "where", "subject", "epoch_unit")
 
 
 def _old_form(located: Located) -> tuple[dict[str, Any], list[str]]:

@@ -9,7 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from prodcheck.tables import ACCOUNTS, Derivation, FieldSpec, FieldType, Form, TableSpec
+from prodcheck.tables import (
+    ACCOUNTS,
+    Derivation,
+    EpochUnit,
+    FieldSpec,
+    FieldType,
+    Form,
+    TableSpec,
+)
 
 Mapped = str | Derivation | Mapping[str, Any] | None
 
@@ -21,20 +29,42 @@ class ColumnMapping:
     the same positionally in the spec's order. A flag field may instead be read from
     a status column or an expiry time (`has_access={"column": "status", "grants":
     ["active"]}`, a `Derivation`). Fields come from the `TableSpec` alone: nothing
-    here names a column.
+    here names a column. `epoch_unit`: what a number in the table's time columns
+    counts (the table's `epoch_unit` in the config).
     """
 
-    __slots__ = ("_columns", "_derived", "spec")
+    __slots__ = ("_columns", "_derived", "epoch_unit", "spec")
 
-    def __init__(self, *positional: str, spec: TableSpec = ACCOUNTS, **named: Mapped) -> None:
+    def __init__(
+        self,
+        *positional: str,
+        spec: TableSpec = ACCOUNTS,
+        epoch_unit: EpochUnit = EpochUnit.SECONDS,
+        **named: Mapped,
+    ) -> None:
         names = spec.names
         if len(positional) > len(names):
             raise TypeError(f"{spec.name} has {len(names)} fields, got {len(positional)}")
         given: dict[str, Mapped] = dict(zip(names, positional, strict=False))
-        for name, column in named.items():
-            if name not in names:
-                raise TypeError(f"{spec.name} has no field {name!r}")
-            given[name] = column
+        self._set(spec, {**given, **named}, epoch_unit)
+
+    @classmethod
+    def of(
+        cls,
+        spec: TableSpec,
+        fields: Mapping[str, Mapped],
+        epoch_unit: EpochUnit = EpochUnit.SECONDS,
+    ) -> ColumnMapping:
+        """The mapping of `fields` (field -> column), whatever the fields are called
+        (a joined table's fields are its column names: `spec` or `epoch_unit` too)."""
+        mapping = cls.__new__(cls)
+        mapping._set(spec, dict(fields), epoch_unit)
+        return mapping
+
+    def _set(self, spec: TableSpec, given: dict[str, Mapped], epoch_unit: EpochUnit) -> None:
+        unknown = [name for name in given if name not in spec.names]
+        if unknown:
+            raise TypeError(f"{spec.name} has no field {unknown[0]!r}")
         missing = [name for name in spec.required if not given.get(name)]
         if missing:
             raise TypeError(f"{spec.name}: required field(s) {', '.join(missing)} not mapped")
@@ -50,11 +80,12 @@ class ColumnMapping:
             elif value:
                 self._columns[name] = value
         self.spec = spec
+        self.epoch_unit = EpochUnit(epoch_unit)
 
     def replace(self, **changes: Mapped) -> ColumnMapping:
         """A copy with some fields mapped to other columns (None: unmapped)."""
         current: dict[str, Mapped] = {**self._columns, **self._derived}
-        return ColumnMapping(spec=self.spec, **{**current, **changes})
+        return ColumnMapping.of(self.spec, {**current, **changes}, self.epoch_unit)
 
     def get(self, name: str) -> str | None:
         """The real column mapped to field `name`, or None when it is not mapped."""
@@ -75,16 +106,22 @@ class ColumnMapping:
         )
 
     @property
+    def milliseconds(self) -> bool:
+        """Whether a number in a time column counts epoch milliseconds."""
+        return self.epoch_unit is EpochUnit.MILLISECONDS
+
+    @property
     def mapped_optional(self) -> frozenset[str]:
         return frozenset(name for name in self.spec.optional if name in self._columns)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ColumnMapping):
             return NotImplemented
-        return (self.spec.name, self._columns, self._derived) == (
+        return (self.spec.name, self._columns, self._derived, self.epoch_unit) == (
             other.spec.name,
             other._columns,
             other._derived,
+            other.epoch_unit,
         )
 
     def __hash__(self) -> int:
@@ -93,6 +130,7 @@ class ColumnMapping:
                 self.spec.name,
                 tuple(sorted(self._columns.items())),
                 tuple(sorted(self._derived.items())),
+                self.epoch_unit,
             )
         )
 
@@ -100,7 +138,8 @@ class ColumnMapping:
         pairs = ", ".join(
             f"{name}={self._derived.get(name, column)!r}" for name, column in self.items()
         )
-        return f"ColumnMapping({pairs})"
+        unit = f", epoch_unit={self.epoch_unit.value!r}" if self.milliseconds else ""
+        return f"ColumnMapping({pairs}{unit})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +219,8 @@ def plain_table(
             for index, column in enumerate(columns)
         ),
     )
-    return TableConfig(spec, table, ColumnMapping(spec=spec, **{c: c for c in columns}), where, key)
+    mapping = ColumnMapping.of(spec, {c: c for c in columns})
+    return TableConfig(spec, table, mapping, where, key)
 
 
 def columns_schema(spec: TableSpec) -> dict[str, object]:

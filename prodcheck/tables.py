@@ -24,6 +24,15 @@ class FieldType(StrEnum):
     COUNT = "count"  # a whole number (a quantity)
 
 
+class EpochUnit(StrEnum):
+    """What a number in a table's time columns counts since 1970-01-01 UTC (the
+    table's `epoch_unit`): seconds (Unix time), or milliseconds (JavaScript's
+    Date.now(), Prisma's DateTime on SQLite)."""
+
+    SECONDS = "seconds"
+    MILLISECONDS = "milliseconds"
+
+
 # Column kinds (as the backends read them) each field type accepts -> a note for
 # `doctor` ("" when nothing to add).
 KINDS: dict[FieldType, dict[str, str]] = {
@@ -32,7 +41,7 @@ KINDS: dict[FieldType, dict[str, str]] = {
     FieldType.TIME: {
         "timestamp": "",
         "text": "read as ISO 8601 text",
-        "integer": "read as epoch seconds (not milliseconds)",
+        "integer": "read as epoch seconds (the table's epoch_unit)",
     },
     FieldType.TEXT: {"text": ""},
     FieldType.COUNT: {"integer": "", "numeric": "", "text": "read as a whole number"},
@@ -115,13 +124,18 @@ class FieldSpec:
         """Column kinds `doctor` accepts for this field -> a note."""
         return {**KINDS[self.type], **self.extra_kinds}
 
-    def kinds_for(self, derivation: Derivation | None) -> dict[str, str]:
-        """Column kinds `doctor` accepts when the field is read through `derivation`."""
-        if derivation is None:
-            return self.kinds
-        if derivation.expires:
-            return KINDS[FieldType.TIME]
-        return {"text": "", "enum": "", "integer": "compared as text with the grants"}
+    def kinds_for(
+        self, derivation: Derivation | None, epoch_unit: EpochUnit = EpochUnit.SECONDS
+    ) -> dict[str, str]:
+        """Column kinds `doctor` accepts when the field is read through `derivation`,
+        in a table whose numbers in time columns count `epoch_unit`."""
+        if derivation is not None and not derivation.expires:
+            return {"text": "", "enum": "", "integer": "compared as text with the grants"}
+        timed = self.type is FieldType.TIME or derivation is not None
+        kinds = KINDS[FieldType.TIME] if derivation is not None else self.kinds
+        if timed and epoch_unit is EpochUnit.MILLISECONDS:
+            return {**kinds, "integer": "read as epoch milliseconds (the table's epoch_unit)"}
+        return kinds
 
 
 @dataclass(frozen=True, slots=True)

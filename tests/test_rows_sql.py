@@ -21,7 +21,7 @@ from prodcheck.sources.coerce import CoercionError
 from prodcheck.sources.duck_rows import read_accounts, read_typed
 from prodcheck.sources.fixtures import FixtureAccounts
 from prodcheck.sources.rows import typed_row
-from prodcheck.tables import ACCOUNTS
+from prodcheck.tables import ACCOUNTS, EpochUnit
 
 from .conftest import SCENARIOS
 
@@ -85,6 +85,10 @@ PLAIN = {
     "time": [1767225600, 0, -86400, "1767225600", "2026-01-01", "2026-01-01T10:20",
              "2026-01-01T10:20:30", "2026-01-01T10:20:30Z", "2026-01-01 10:20:30.5",
              "2026-01-01T10:20:30.123456+00:00", "", None, " 2026-01-01 ", " 1767225600"],
+    # a table of epoch milliseconds (epoch_unit: milliseconds), to its first and last
+    "time_ms": [1767225600123, 0, -86400001, 1767225600, "1767225600123", " 1767225600123",
+                "-1", "2026-01-01", "2026-01-01T10:20:30Z", "", None, 253402300799999,
+                -62135596800000],
 }  # fmt: skip
 ODD = [
     "\u00a0", "x\u2003\u200b", "\ufeffx", 1.0, 1.5, 1e300, -0.0, True, False,
@@ -93,13 +97,20 @@ ODD = [
     "2026-01-01T10:20:30-00:00", "2026-01-01Z", "2026-02-30", "2026-01-01T24:00",
     "2026-01-01T23:59:60", "0000-01-01", "2026-01-01T10", "2026-01-01T10:20:30.1234567",
     "20260101", "2026-W01-1", "2026-01-01t10:20", 253402300800, -62135596801,
+    253402300800000, -62135596800001, "1" * 15, "1" * 16, 1767225600123.5,
     "2026-1-1", "10000-01-01", 18446744073709551616, -9223372036854775809,
 ]  # fmt: skip
 
 
-def _python(field: str, value: Any) -> tuple[bool, Any]:
+def _mapping(unit: EpochUnit) -> ColumnMapping:
+    return ColumnMapping(
+        id="id", customer_id="cus", has_access="paid", deleted_at="at", epoch_unit=unit
+    )
+
+
+def _python(field: str, value: Any, unit: EpochUnit = EpochUnit.SECONDS) -> tuple[bool, Any]:
     """(read, value) as typed_row reads `value` in the field's column."""
-    mapping = ColumnMapping(id="id", customer_id="cus", has_access="paid", deleted_at="at")
+    mapping = _mapping(unit)
     try:
         typed = typed_row(
             {"id": "u", "cus": "c", "paid": False, "at": None, "x": value}, _x(mapping, field)
@@ -113,8 +124,10 @@ def _x(mapping: ColumnMapping, field: str) -> ColumnMapping:
     return mapping.replace(**{field: "x"})
 
 
-def _sql(tmp_path: Path, field: str, value: Any) -> tuple[bool, Any]:
-    mapping = ColumnMapping(id="id", customer_id="cus", has_access="paid", deleted_at="at")
+def _sql(
+    tmp_path: Path, field: str, value: Any, unit: EpochUnit = EpochUnit.SECONDS
+) -> tuple[bool, Any]:
+    mapping = _mapping(unit)
     table = TableConfig(ACCOUNTS, "users", _x(mapping, field))
     path = tmp_path / "users.json"
     path.write_text(json.dumps([{"id": "u", "cus": "c", "paid": False, "at": None, "x": value}]))
@@ -125,31 +138,32 @@ def _sql(tmp_path: Path, field: str, value: Any) -> tuple[bool, Any]:
     return True, found
 
 
-FIELDS = {"str": "customer_id", "flag": "comped", "time": "deleted_at"}
+FIELDS = {"str": "customer_id", "flag": "comped", "time": "deleted_at", "time_ms": "deleted_at"}
+UNITS = {"time_ms": EpochUnit.MILLISECONDS}
 
 
 @pytest.mark.parametrize("kind", sorted(FIELDS))
 def test_plain_values_are_read_by_sql_as_python_reads_them(tmp_path: Path, kind: str) -> None:
-    field = FIELDS[kind]
+    field, unit = FIELDS[kind], UNITS.get(kind, EpochUnit.SECONDS)
     for value in PLAIN[kind]:
-        read, python = _python(field, value)
+        read, python = _python(field, value, unit)
         assert read, value
         if field == "customer_id" and python is None:
             continue  # an account's customer id may be null; the id may not
-        read, sql = _sql(tmp_path, field, value)
+        read, sql = _sql(tmp_path, field, value, unit)
         assert read, f"SQL leaves the plain value {value!r} to Python"
         assert sql == python, value
 
 
 @pytest.mark.parametrize("kind", sorted(FIELDS))
 def test_any_value_sql_reads_is_read_as_python_reads_it(tmp_path: Path, kind: str) -> None:
-    field = FIELDS[kind]
+    field, unit = FIELDS[kind], UNITS.get(kind, EpochUnit.SECONDS)
     rng = random.Random(19)
     values = [*PLAIN[kind], *ODD, *(_random_text(rng) for _ in range(30))]
     left = []
     for value in values:
-        read, sql = _sql(tmp_path, field, value)
-        python_read, python = _python(field, value)
+        read, sql = _sql(tmp_path, field, value, unit)
+        python_read, python = _python(field, value, unit)
         if read:
             assert python_read, f"SQL reads {value!r}, which Python refuses"
             assert sql == python, value

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from prodcheck.config import Config, load_config
+from prodcheck.config_schema import OLD_FORM
 
 from .conftest import SCENARIOS
 
@@ -34,8 +35,7 @@ FOLDERS = sorted(
 def _new_form(config: Path) -> None:
     data = yaml.safe_load(config.read_text())
     database = data["database"]
-    moved = ("table", "columns", "where", "subject")
-    accounts = {key: database.pop(key) for key in moved if key in database}
+    accounts = {key: database.pop(key) for key in OLD_FORM if key in database}
     database["tables"] = {"accounts": accounts}
     config.write_text(yaml.safe_dump(data, sort_keys=False))
 

@@ -18,6 +18,18 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _stored(columns: ColumnMapping, moment: datetime, note: str = "") -> str:
+    """A time as the table stores it: ISO 8601, or in a table of epoch milliseconds
+    the number to write, with its ISO reading; `note` in parentheses after it."""
+    if not columns.milliseconds:
+        return f"{_iso(moment)} ({note})" if note else _iso(moment)
+    milliseconds = (moment - _EPOCH) // timedelta(milliseconds=1)
+    return f"{milliseconds} ({_iso(moment)}{', ' + note if note else ''})"
+
+
 Rows = Sequence[Mapping[str, Any]]
 
 
@@ -48,7 +60,7 @@ def state(
         return f"{column} = {'true' if granted else 'false'}"
     if access.expires:
         end = account.access_expires_at
-        return f"{column} = {_iso(end)}" if end else f"{column} empty"
+        return f"{column} = {_stored(columns, end)}" if end else f"{column} empty"
     status = account.value(f"has_access{SOURCE}")
     return f"{column} = '{status}'" if status is not None else f"{column} empty"
 
@@ -99,9 +111,9 @@ def assignment(
     if access.expires:
         if grant:
             return (
-                f"{column} = {_iso(billed_until)}"
+                f"{column} = {_stored(columns, billed_until)}"
                 if billed_until
                 else (f"{column} to the end of the period paid for")
             )
-        return f"{column} = {_iso(now)} (now) or earlier"
+        return f"{column} = {_stored(columns, now, 'now')} or earlier"
     return f"{column} = '{_status_value(access, billed_status, grant)}'"

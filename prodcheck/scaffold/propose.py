@@ -24,6 +24,7 @@ from prodcheck.scaffold.shapes import (
     Columns,
     Rows,
     bare,
+    epoch_milliseconds,
     flag_from_status,
     key,
     kind,
@@ -89,6 +90,8 @@ class TableProposal:
     subject: str | None = None
     joins: tuple[JoinProposal, ...] = ()
     comments: Mapping[str, str] = field(default_factory=dict)  # field -> what was seen
+    # a number its time columns hold that only epoch milliseconds can mean, if any
+    milliseconds_seen: str | None = None
 
     @property
     def missing_required(self) -> tuple[str, ...]:
@@ -111,6 +114,16 @@ class AppTableProposal:
     table: str
     columns: Mapping[str, str]
     column_count: int
+    milliseconds_seen: str | None = None  # as TableProposal's
+
+
+def _time_columns(mapping: Mapping[str, Any]) -> list[str]:
+    """The table's own columns a mapping reads as times (an expiry's too)."""
+    found = [c for f, c in mapping.items() if f in _TIMES and isinstance(c, str) and "." not in c]
+    access = mapping.get("has_access")
+    if isinstance(access, Mapping) and "expires_at" in access:
+        found.append(str(access["expires_at"]))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +278,8 @@ def propose_app_table(
         valid = _provider_ids(provider, samples.get(table, ()), _APP_IDS)
         mapping = _match(columns, APP_CANDIDATES[provider], _fits, valid)
         if "id" in mapping and ({"status", "price_id"} & set(mapping)):
-            proposals.append(AppTableProposal(table, mapping, len(columns)))
+            seen = epoch_milliseconds(samples.get(table, ()), _time_columns(mapping))
+            proposals.append(AppTableProposal(table, mapping, len(columns), seen))
     proposals.sort(key=lambda p: (-len(p.columns), p.table))
     return proposals[0] if proposals else None
 
@@ -326,7 +340,8 @@ def propose_schema(
         if bare(table).lower() in ACCOUNT_TABLES:
             score += 2
         proposal = TableProposal(table, mapping, score, len(columns), subject_of(table), joins)
-        proposals.append(replace(proposal, comments=comments))
+        seen = epoch_milliseconds(rows, _time_columns(mapping))
+        proposals.append(replace(proposal, comments=comments, milliseconds_seen=seen))
     # A table another candidate joins for its customer id is a link, not the accounts.
     links = {join.table for p in proposals for join in p.joins}
     proposals = [replace(p, score=p.score - 3) if p.table in links else p for p in proposals]

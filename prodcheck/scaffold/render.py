@@ -121,7 +121,15 @@ def _database(proposal: InitProposal) -> list[str]:
         lines.append(_line("      joins:", "read beside the table, joined on these keys"))
         for join in table.joins:
             lines += [f"        {scalar(join.table)}:", f'          "on": {flow(dict(join.on))}']
+    if table is not None:
+        lines += _epoch_unit(table.milliseconds_seen)
     return lines + _app_table(proposal.app_table)
+
+
+def _epoch_unit(seen: str | None) -> list[str]:
+    if seen is None:
+        return []
+    return [_line("      epoch_unit: milliseconds", f"times stored as epoch milliseconds ({seen})")]
 
 
 def _app_table(app: AppTableProposal | None) -> list[str]:
@@ -145,7 +153,7 @@ def _app_table(app: AppTableProposal | None) -> list[str]:
                     f"not found; map it for: {spec.enables}",
                 )
             )
-    return lines
+    return lines + _epoch_unit(app.milliseconds_seen)
 
 
 STORED_AS = {

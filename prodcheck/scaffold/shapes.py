@@ -85,6 +85,25 @@ def values(rows: Rows, column: str) -> list[str]:
     return sorted({str(row[column]) for row in rows if row.get(column) not in (None, "")})
 
 
+# Epoch seconds this large are past the year 5000; epoch milliseconds, past 1973.
+_MILLISECONDS_FROM = 100_000_000_000
+
+
+def epoch_milliseconds(rows: Rows, columns: Iterable[str]) -> str | None:
+    """A sampled number in the time columns that only epoch milliseconds can mean
+    (seconds would put it past the year 5000), or None: then the table's
+    `epoch_unit` is milliseconds. Every number seen must be one."""
+    numbers = [
+        text
+        for column in columns
+        for text in values(rows, column)
+        if text.lstrip("-").isdigit() and len(text) <= 20
+    ]
+    if numbers and all(abs(int(text)) >= _MILLISECONDS_FROM for text in numbers):
+        return numbers[0]
+    return None
+
+
 def looks_like(found: Iterable[str], what: str, provider: str) -> bool | None:
     """Whether every sampled value is the provider's id of `what`; None without samples."""
     seen = list(found)

@@ -5,7 +5,7 @@ Used by every normalizer so that fixtures and live sources read values the same 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -72,8 +72,10 @@ def to_int(value: Any, *, default: int | None = None) -> int | None:
     raise CoercionError(f"expected an integer, got {_show(value)}")
 
 
-def to_datetime(value: Any) -> datetime | None:
-    """Epoch seconds (Stripe), ISO 8601 (Paddle, CSV), or a driver's datetime; UTC."""
+def to_datetime(value: Any, *, milliseconds: bool = False) -> datetime | None:
+    """Epoch seconds (Stripe), ISO 8601 (Paddle, CSV), or a driver's datetime; UTC.
+    `milliseconds`: a number (or its digits as text) counts epoch milliseconds, as
+    Prisma on SQLite and many JavaScript apps store a time."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -82,25 +84,26 @@ def to_datetime(value: Any) -> datetime | None:
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, bool):
         raise CoercionError(f"expected a timestamp, got {_show(value)}")
+    unit = "milliseconds" if milliseconds else "seconds"
     if isinstance(value, int | float):
-        return _from_epoch(value)
+        return _from_epoch(value, milliseconds)
     if isinstance(value, str):
         text = value.strip()
         if text.lstrip("-").isdigit():
             if len(text) > 20:
-                raise CoercionError(f"expected epoch seconds, got {_show(value)} (too long)")
+                raise CoercionError(f"expected epoch {unit}, got {_show(value)} (too long)")
             try:
-                seconds = int(text)
+                number = int(text)
             except ValueError:  # "--5", or digits int() does not read ("²")
                 raise CoercionError(
-                    f"expected a timestamp (ISO 8601 or epoch seconds), got {_show(value)}"
+                    f"expected a timestamp (ISO 8601 or epoch {unit}), got {_show(value)}"
                 ) from None
-            return _from_epoch(seconds)
+            return _from_epoch(number, milliseconds)
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise CoercionError(
-                f"expected a timestamp (ISO 8601 or epoch seconds), got {_show(value)}"
+                f"expected a timestamp (ISO 8601 or epoch {unit}), got {_show(value)}"
             ) from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise CoercionError(f"expected a timestamp, got {_show(value)}")
@@ -122,11 +125,24 @@ def metadata(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items() if v is not None}
 
 
-def _from_epoch(value: float) -> datetime:
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class EpochRangeError(CoercionError):
+    """An epoch number outside the years 1 to 9999: often the other unit."""
+
+    def __init__(self, value: float, milliseconds: bool) -> None:
+        unit = "milliseconds" if milliseconds else "seconds"
+        self.value = _show(value)
+        self.milliseconds = milliseconds
+        hint = "" if milliseconds else "; milliseconds? divide by 1000"
+        super().__init__(f"expected epoch {unit}, got {self.value} (out of range{hint})")
+
+
+def _from_epoch(value: float, milliseconds: bool = False) -> datetime:
     try:
+        if milliseconds:
+            return _EPOCH + timedelta(milliseconds=value)
         return datetime.fromtimestamp(value, tz=UTC)
     except (OverflowError, ValueError, OSError):
-        raise CoercionError(
-            f"expected epoch seconds, got {_show(value)} "
-            "(out of range; milliseconds? divide by 1000)"
-        ) from None
+        raise EpochRangeError(value, milliseconds) from None

@@ -21,7 +21,8 @@ def _typed(
 ) -> Check:
     """A mapped column's type against what its field takes as mapped (a flag read from a
     status column takes text)."""
-    accepted = table.spec.field(field).kinds_for(table.columns.derivation(field))
+    mapping = table.columns
+    accepted = table.spec.field(field).kinds_for(mapping.derivation(field), mapping.epoch_unit)
     check = type_check(field, column, *actual, accepted)
     return check if label is None else Check(label, check.ok, check.message)
 

@@ -11,7 +11,14 @@ from typing import Any
 
 from prodcheck.mapping import ColumnMapping
 from prodcheck.model import ACCOUNT_ATTRIBUTES, Account, AccountState
-from prodcheck.sources.coerce import CoercionError, to_bool, to_datetime, to_int, to_str
+from prodcheck.sources.coerce import (
+    CoercionError,
+    EpochRangeError,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_str,
+)
 from prodcheck.sources.normalize_common import MAX_ERRORS, raise_if_errors
 from prodcheck.tables import SOURCE, FieldType
 
@@ -25,14 +32,28 @@ def _flag(value: Any) -> bool:
     return bool(to_bool(value, null=False))
 
 
-# How each field type is read from a row (tables.py declares each field's type).
+# How each field type is read from a row (tables.py declares each field's type); a
+# time by `_time`, in the table's epoch unit.
 READERS: dict[FieldType, Callable[[Any], Any]] = {
     FieldType.ID: to_str,
     FieldType.TEXT: to_str,
     FieldType.FLAG: _flag,
-    FieldType.TIME: to_datetime,
     FieldType.COUNT: to_int,
 }
+
+
+def _time(value: Any, milliseconds: bool) -> Any:
+    """A time column's value; a number too large for epoch seconds is named with the
+    option that reads it as milliseconds."""
+    try:
+        return to_datetime(value, milliseconds=milliseconds)
+    except EpochRangeError as exc:
+        if exc.milliseconds:
+            raise
+        raise CoercionError(
+            f"expected epoch seconds, got {exc.value} (out of range; if the table stores "
+            "epoch milliseconds, set `epoch_unit: milliseconds` on it)"
+        ) from None
 
 
 def typed_row(row: Mapping[str, Any], mapping: ColumnMapping) -> dict[str, Any]:
@@ -44,7 +65,9 @@ def typed_row(row: Mapping[str, Any], mapping: ColumnMapping) -> dict[str, Any]:
         raw = row.get(column) if column else None
         derivation = mapping.derivation(spec.name)
         try:
-            if derivation is None:
+            if derivation is None and spec.type is FieldType.TIME:
+                values[spec.name] = _time(raw, mapping.milliseconds)
+            elif derivation is None:
                 values[spec.name] = READERS[spec.type](raw)
             elif derivation.expires or derivation.source:
                 values[spec.name] = None  # decided against `now` by the engine

@@ -10,10 +10,11 @@ psycopg would have returned, coerce.py reads by its type). `typed_table` writes
   <out>(pos, <field> ..., "<field>:source" ..., ok)
 
 one column per field of the table's spec, typed by its FieldType (ID and TEXT:
-VARCHAR, FLAG: BOOLEAN, TIME: TIMESTAMPTZ, COUNT: BIGINT), in the spec's order;
-a flag read from a status column keeps the status it read as `<field>:source`,
-right after it, as typed_row does. A field not mapped, or decided against `now`
-by the engine (an expiry, the app's own subscriptions), is null (false for a flag).
+VARCHAR, FLAG: BOOLEAN, TIME: TIMESTAMPTZ, a number in the mapping's epoch unit,
+COUNT: BIGINT), in the spec's order; a flag read from a status column keeps the
+status it read as `<field>:source`, right after it, as typed_row does. A field not
+mapped, or decided against `now` by the engine (an expiry, the app's own
+subscriptions), is null (false for a flag).
 
 Text is stripped of the blanks around it, as str.strip() strips it. `ok` is
 false for a row holding a value whose shape this SQL does not read: a float, a
@@ -45,9 +46,11 @@ _ISO = (
     "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
     "([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?(Z|\\+00(:?00)?)?)?$"
 )
-# Epoch seconds as digits, within Python's datetime range.
+# Epoch seconds as digits, within Python's datetime range; milliseconds likewise.
 _EPOCH_TEXT = "^-?[0-9]{1,12}$"
 _IN_RANGE = f"BETWEEN {EPOCH_RANGE[0]} AND {EPOCH_RANGE[1]}"
+_EPOCH_MS_TEXT = "^-?[0-9]{1,15}$"
+_IN_RANGE_MS = f"BETWEEN {EPOCH_RANGE[0] * 1000} AND {EPOCH_RANGE[1] * 1000 + 999}"
 
 
 def _texts(texts: tuple[str, ...]) -> str:
@@ -90,6 +93,14 @@ ROW_MACROS = (
     "CREATE OR REPLACE MACRO pc_row_time(t, s) AS (CASE "
     f"WHEN pc_row_epoch(t, s) {_IN_RANGE} THEN to_timestamp(pc_row_epoch(t, s)) "
     "ELSE pc_row_iso(t, s) END)",
+    # to_datetime(milliseconds=True): epoch milliseconds, or ISO 8601
+    f"CREATE OR REPLACE MACRO pc_row_epoch_ms(t, s) AS (CASE WHEN {_INTEGER} "
+    f"OR ({_TEXT} AND regexp_matches(s, '{_EPOCH_MS_TEXT}')) THEN TRY_CAST(s AS BIGINT) END)",
+    "CREATE OR REPLACE MACRO pc_row_time_ms_ok(t, s, n) AS (n "
+    f"OR pc_row_epoch_ms(t, s) {_IN_RANGE_MS} OR pc_row_iso(t, s) IS NOT NULL)",
+    "CREATE OR REPLACE MACRO pc_row_time_ms(t, s) AS (CASE "
+    f"WHEN pc_row_epoch_ms(t, s) {_IN_RANGE_MS} "
+    "THEN make_timestamptz(pc_row_epoch_ms(t, s) * 1000) ELSE pc_row_iso(t, s) END)",
 )
 
 # The macro pair (value, whether read) for each field type.
@@ -170,6 +181,8 @@ def columns(mapping: ColumnMapping) -> list[tuple[str, str, str]]:
         t, s, n = _said(column)
         if derivation is None:
             reader = _READERS[spec.type]
+            if spec.type is FieldType.TIME and mapping.milliseconds:
+                reader = "time_ms"
             value = f"pc_row_{reader}({t}, {s})"
             checks.append(f"pc_row_{reader}_ok({t}, {s}, {n})")
             found.append((spec.name, kind, value))

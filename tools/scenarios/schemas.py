@@ -50,7 +50,7 @@ BY_NAME = {"stored_as": "product_name", "values": {"Base": "starter", "Plus": "p
 BY_PRICE = {"stored_as": "price_id"}
 
 
-def _scenario(
+def schema_scenario(
     name: str, description: str, table: str, columns: dict[str, Any], plans: dict[str, Any]
 ) -> Scenario:
     config = default_config()
@@ -103,7 +103,7 @@ def _team(
 
 
 def schema_teams_status_fail() -> Scenario:
-    s = _scenario(
+    s = schema_scenario(
         "schema-teams-status-fail",
         "A teams table whose access is its subscription_status column (active or trialing "
         "grant it). Globex canceled 12 days ago but its row still says 'active' (wrongful "
@@ -135,7 +135,7 @@ def schema_teams_status_fail() -> Scenario:
 
 
 def schema_teams_status_pass() -> Scenario:
-    s = _scenario(
+    s = schema_scenario(
         "schema-teams-status-pass",
         "The same teams table in agreement: active and trialing teams have those statuses, "
         "a team canceled in Stripe says 'canceled', one whose payment is past due within the "
@@ -160,7 +160,7 @@ def schema_teams_status_pass() -> Scenario:
     return s
 
 
-def _user(
+def period_end_user(
     s: Scenario,
     uid: str,
     name: str,
@@ -194,7 +194,7 @@ def _user(
 
 
 def schema_period_end_fail() -> Scenario:
-    s = _scenario(
+    s = schema_scenario(
         "schema-period-end-fail",
         "A users table whose access is stripe_current_period_end plus one day. Bea's renewal "
         "webhook was lost: Stripe renewed her 3 days ago, the row still ends 3 days ago, so "
@@ -208,11 +208,11 @@ def schema_period_end_fail() -> Scenario:
         PERIOD_END_COLUMNS,
         BY_PRICE,
     )
-    _user(s, "clu1ann", "Ann Lee", status="active", app_period_end_days=20)
-    _user(
+    period_end_user(s, "clu1ann", "Ann Lee", status="active", app_period_end_days=20)
+    period_end_user(
         s, "clu2bea", "Bea Cruz", status="active", app_period_end_days=-3, period_started_days_ago=3
     )
-    _user(
+    period_end_user(
         s,
         "clu3cal",
         "Cal Dunn",
@@ -221,7 +221,7 @@ def schema_period_end_fail() -> Scenario:
         period_started_days_ago=5,
         canceled_days_ago=5,
     )
-    _user(
+    period_end_user(
         s,
         "clu4dee",
         "Dee Ford",
@@ -230,8 +230,8 @@ def schema_period_end_fail() -> Scenario:
         period_started_days_ago=30 + 10 / 24,
         canceled_days_ago=10 / 24,
     )
-    _user(s, "clu5eve", "Eve Gray", status=None, app_period_end_days=None)
-    _user(
+    period_end_user(s, "clu5eve", "Eve Gray", status=None, app_period_end_days=None)
+    period_end_user(
         s,
         "clu6fay",
         "Fay Hale",
@@ -253,7 +253,7 @@ def schema_period_end_fail() -> Scenario:
 
 
 def schema_period_end_pass() -> Scenario:
-    s = _scenario(
+    s = schema_scenario(
         "schema-period-end-pass",
         "The same users table in agreement: an active subscriber whose row ends with the "
         "paid period, one canceled long ago whose row ended with it, a user who never "
@@ -263,8 +263,8 @@ def schema_period_end_pass() -> Scenario:
         PERIOD_END_COLUMNS,
         BY_PRICE,
     )
-    _user(s, "clu1ann", "Ann Lee", status="active", app_period_end_days=20)
-    _user(
+    period_end_user(s, "clu1ann", "Ann Lee", status="active", app_period_end_days=20)
+    period_end_user(
         s,
         "clu2bea",
         "Bea Cruz",
@@ -273,8 +273,8 @@ def schema_period_end_pass() -> Scenario:
         period_started_days_ago=70,
         canceled_days_ago=40,
     )
-    _user(s, "clu5eve", "Eve Gray", status=None, app_period_end_days=None)
-    _user(
+    period_end_user(s, "clu5eve", "Eve Gray", status=None, app_period_end_days=None)
+    period_end_user(
         s,
         "clu6fay",
         "Fay Hale",
@@ -297,7 +297,7 @@ MEMBER_COLUMNS = {
 
 
 def _members(name: str, description: str) -> Scenario:
-    s = _scenario(name, description, "members", MEMBER_COLUMNS, {})
+    s = schema_scenario(name, description, "members", MEMBER_COLUMNS, {})
     accounts = s.config["database"]["tables"]["accounts"]
     accounts["subject"] = "member"
     accounts["joins"] = {"members_stripe_customers": {"on": {"member_id": "id"}}}
@@ -400,7 +400,7 @@ USERS = {
 
 
 def _app(name: str, description: str) -> Scenario:
-    s = _scenario(name, description, "users", USERS, {})
+    s = schema_scenario(name, description, "users", USERS, {})
     s.config["database"]["tables"]["app_subscriptions"] = APP_TABLE
     s.tables["subscriptions"] = []
     return s
@@ -547,7 +547,7 @@ SUPABASE_SUBSCRIPTIONS = {
 
 
 def _supabase(name: str, description: str) -> Scenario:
-    s = _scenario(name, description, "users", SUPABASE_USERS, {})
+    s = schema_scenario(name, description, "users", SUPABASE_USERS, {})
     tables = s.config["database"]["tables"]
     tables["accounts"]["subject"] = "user"
     tables["accounts"]["joins"] = {"customers": {"on": {"id": "id"}}}

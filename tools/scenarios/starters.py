@@ -18,7 +18,7 @@ from typing import Any
 
 from scenario_kit import Scenario, iso, new_id
 
-from .schemas import _scenario
+from .schemas import schema_scenario
 
 ACCESS_FROM_TABLE = {"from": "app_subscriptions", "grants": ["active", "trialing"]}
 CASHIER_USERS = {
@@ -41,7 +41,7 @@ CASHIER_SUBSCRIPTIONS = {
 
 
 def _cashier(name: str, description: str) -> Scenario:
-    s = _scenario(name, description, "users", CASHIER_USERS, {})
+    s = schema_scenario(name, description, "users", CASHIER_USERS, {})
     s.config["database"]["tables"]["app_subscriptions"] = CASHIER_SUBSCRIPTIONS
     s.tables["subscriptions"] = []
     s.tables["subscription_items"] = []
@@ -198,7 +198,7 @@ SUBSCRIPTION_MODEL = {
 
 
 def _prisma(name: str, description: str) -> Scenario:
-    s = _scenario(name, description, "Team", TEAM_COLUMNS, {})
+    s = schema_scenario(name, description, "Team", TEAM_COLUMNS, {})
     tables = s.config["database"]["tables"]
     tables["accounts"]["subject"] = "team"
     tables["app_subscriptions"] = SUBSCRIPTION_MODEL
