@@ -80,12 +80,13 @@ def _subscriptions(conn: Any, only: _Filter, provider: Provider) -> dict[int, Su
     found = {}
     for (
         pos, sub_id, customer_id, status, created, period_start, period_end, cancel_at,
-        canceled_at, ended_at, trial_start, trial_end, at_period_end, metadata,
+        canceled_at, ended_at, trial_start, trial_end, at_period_end, pause_reason,
+        collection_paused, metadata,
     ) in conn.execute(
         "SELECT pos, id, customer_id, status, created, current_period_start, "
         "current_period_end, cancel_at, canceled_at, ended_at, trial_start, trial_end, "
-        f"cancel_at_period_end, metadata FROM billing_subscriptions {only.where('customer_id')} "
-        "ORDER BY pos"
+        "cancel_at_period_end, pause_reason, collection_paused, metadata "
+        f"FROM billing_subscriptions {only.where('customer_id')} ORDER BY pos"
     ).fetchall():  # fmt: skip
         found[pos] = Subscription(
             id=sub_id,
@@ -102,6 +103,8 @@ def _subscriptions(conn: Any, only: _Filter, provider: Provider) -> dict[int, Su
             trial_start=trial_start,
             trial_end=trial_end,
             pending_update_price_ids=tuple(pending.get(pos, ())),
+            pause_reason=pause_reason,
+            collection_paused=collection_paused,
             metadata=_metadata(metadata),
             provider=provider,
         )

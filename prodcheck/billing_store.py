@@ -58,6 +58,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "trial_start": _TIME,
         "trial_end": _TIME,
         "cancel_at_period_end": "BOOLEAN",
+        "pause_reason": "VARCHAR",
+        "collection_paused": "BOOLEAN",
         "metadata": "JSON",
         "ok": "BOOLEAN",
     },

@@ -20,6 +20,19 @@ from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
 
 # Facts that say nothing without plans.prices (FactSpec.settings).
 PLANS = ("plans",)
+# Why Stripe paused a subscription (status_details.paused.subscription.type).
+PAUSE_REASONS = (
+    "first_payment_failure",
+    "final_payment_failure",
+    "pause_requested",
+    "trial_end_without_payment_method",
+    "system",
+)
+PAUSE_REASON = (
+    "why a paused subscription is paused (Stripe API 2026-09-30+; null when not said): "
+    "first_payment_failure (recovering: counted as past_due), final_payment_failure, "
+    "pause_requested, trial_end_without_payment_method, system"
+)
 
 
 def _subscription_fields(subject: str, root: str) -> list[FactSpec]:
@@ -43,6 +56,15 @@ def _subscription_fields(subject: str, root: str) -> list[FactSpec]:
             ("tier", FactType.INTEGER, "that plan's position in plans.tiers", None, ()),
             ("entitles", FactType.FLAG, "it entitles its customer now", None, ()),
             ("cancel_at_period_end", FactType.FLAG, "it ends when the period ends", None, ()),
+            ("pause_reason", FactType.TEXT, PAUSE_REASON, None, PAUSE_REASONS),
+            (
+                "collection_paused",
+                FactType.FLAG,
+                "its payment collection is paused (Stripe's pause_collection): the status "
+                "stays, nothing is collected",
+                None,
+                (),
+            ),
             ("period_start", FactType.TIME, "the current period's start", None, ()),
             ("period_end", FactType.TIME, "the current period's end", None, ()),
             ("days_past_due", FactType.INTEGER, "days since the unpaid renewal, or null", None, ()),
@@ -133,7 +155,13 @@ def _account() -> list[FactSpec]:
             "highest tier; else a past_due one beyond grace; else the latest",
         ),
         *_subscription_fields(s, "candidate"),
-        FactSpec(s, "in_grace", f, "entitled only through past_due subscriptions within grace"),
+        FactSpec(
+            s,
+            "in_grace",
+            f,
+            "entitled only through subscriptions recovering a failed renewal (past_due, or "
+            "paused after the first failed attempt) within grace",
+        ),
         FactSpec(s, "grace_expired", f, "not entitled, and the candidate's grace period is over"),
         FactSpec(s, "days_past_due", i, "the candidate's days past_due"),
         FactSpec(

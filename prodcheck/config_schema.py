@@ -161,7 +161,11 @@ _NOT_ENTITLING = {
     "incomplete_expired": (
         "an incomplete_expired subscription was never paid and never entitles: remove it"
     ),
-    "paused": "a paused subscription collects nothing and never entitles: remove it",
+    "paused": (
+        "a paused subscription collects nothing: one paused after a failed renewal "
+        "(first_payment_failure) already entitles within grace_period_days, like past_due, "
+        "and any other never entitles: remove it"
+    ),
 }
 
 

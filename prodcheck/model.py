@@ -114,6 +114,13 @@ class Subscription:
     trial_end: datetime | None = None
     # Price ids the subscription will move to once a pending update is paid.
     pending_update_price_ids: tuple[str, ...] = ()
+    # Why a paused subscription is paused (Stripe's status_details.paused.subscription
+    # .type, API 2026-09-30+): first_payment_failure, final_payment_failure,
+    # pause_requested, trial_end_without_payment_method, system; None when not said.
+    pause_reason: str | None = None
+    # Payment collection paused (Stripe's pause_collection): the status stays as it is
+    # and nothing is collected.
+    collection_paused: bool = False
     metadata: Mapping[str, str] = field(default_factory=dict)
     provider: Provider = Provider.STRIPE
 

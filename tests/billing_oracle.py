@@ -12,6 +12,7 @@ from typing import Any
 
 from prodcheck.engine import access
 from prodcheck.engine.account_facts import email_key, had_trial
+from prodcheck.engine.entitlement import recovering
 from prodcheck.engine.facts import SubscriptionRow, subscription_rows
 from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import cell
@@ -79,6 +80,8 @@ def _subscriptions(
             "price_set": (moment, [_price_set(s) for _, s in rows]),
             "cancel_at_period_end": (pa.bool_(), [s.cancel_at_period_end for _, s in rows]),
             "quantity": (number, [sum(i.quantity for i in s.items) for _, s in rows]),
+            "recovering": (pa.bool_(), [recovering(s) for _, s in rows]),
+            "collection_paused": (pa.bool_(), [s.collection_paused for _, s in rows]),
         }
     )
     return subscriptions, items, pending

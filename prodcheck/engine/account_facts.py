@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from prodcheck.engine import access
-from prodcheck.engine.entitlement import days_past_due, grace_expired
+from prodcheck.engine.entitlement import collecting, days_past_due, grace_expired, recovering
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
 from prodcheck.model import (
@@ -59,6 +59,8 @@ def subscription_summary(index: Index, subscription: Subscription) -> dict[str, 
         "tier": tier,
         "entitles": subscription.id in index.entitling,
         "cancel_at_period_end": subscription.cancel_at_period_end,
+        "pause_reason": subscription.pause_reason,
+        "collection_paused": subscription.collection_paused,
         "period_start": subscription.period_start,
         "period_end": subscription.period_end,
         "days_past_due": days_past_due(subscription, index.now),
@@ -297,9 +299,7 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
         {
             "subscription_statuses": lambda: sorted({s.status.value for s in subscriptions}),
             "candidate": candidate_facts,
-            "in_grace": lambda: (
-                bool(entitling) and all(s.status is SubscriptionStatus.PAST_DUE for s in entitling)
-            ),
+            "in_grace": lambda: bool(entitling) and all(recovering(s) for s in entitling),
             "grace_expired": grace_ran_out,
             "days_past_due": lambda: (facts["candidate"] or {}).get("days_past_due"),
             "billing_plan": lambda: billing()[0],
@@ -330,7 +330,9 @@ def account_facts(index: Index, account: Account) -> LazyFacts:
             "access_state": lambda: access.state(columns, account, granted, rows, index.app_table),
             "account_name": lambda: account_name(index, account),
             "served_elsewhere": lambda: _served_elsewhere(index, account, facts),
-            "paid_for": lambda: bool(entitling) and not facts["served_elsewhere"],
+            "paid_for": lambda: (
+                any(collecting(s) for s in entitling) and not facts["served_elsewhere"]
+            ),
             "stored_subscription": lambda: _stored_subscription(index, account),
             "email_matches": lambda: _same_email(account.email, customer),
             "access_grant": lambda: access.assignment(

@@ -7,10 +7,11 @@ billing_schedule_phases, billing_events), instead of from Python objects
 - customers(id, deleted, email, email_key, metadata_user_id): one row per id, the
   last object listed under it (as a dict keyed by id keeps it);
 - subscriptions(row, pos, id, customer_id, status, period_start, renewed_at, had_trial,
-  period_end, canonical, price_set, cancel_at_period_end, quantity): `row` in
-  report order (by customer id, then subscription id, then as listed), `pos` the
-  object's place in its collection; the item-level period first, the
-  subscription's as fallback; `canonical` the last subscription listed under an id;
+  period_end, canonical, price_set, cancel_at_period_end, quantity, recovering,
+  collection_paused): `row` in report order (by customer id, then subscription id,
+  then as listed), `pos` the object's place in its collection; the item-level period
+  first, the subscription's as fallback; `canonical` the last subscription listed
+  under an id; `recovering` as entitlement.recovering says;
 - items(sub_row, pos, price_id), pending(sub_row, pos, price_id);
 - schedule_prices(schedule_row, subscription, status, created, phase_start,
   price_id): the phases' prices of the schedules attached to a subscription;
@@ -28,6 +29,7 @@ from typing import Any
 
 from prodcheck.config import Policy
 from prodcheck.engine.account_facts import email_key
+from prodcheck.engine.entitlement import RECOVERING_PAUSE
 from prodcheck.engine.sql_conditions import literal, moment
 from prodcheck.engine.sql_load import table
 
@@ -50,7 +52,7 @@ FROM billing_customers b LEFT JOIN customer_email_keys k ON k.email = b.email
 QUALIFY row_number() OVER (PARTITION BY id ORDER BY pos DESC) = 1
 """
 
-SUBSCRIPTIONS = """
+SUBSCRIPTIONS = f"""
 CREATE OR REPLACE TEMP TABLE subscriptions AS
 WITH item_totals AS (
     SELECT sub_pos, min(current_period_start) AS item_start,
@@ -66,7 +68,10 @@ SELECT row_number() OVER (ORDER BY s.customer_id, s.id, s.pos) - 1 AS row, s.pos
     s.trial_start IS NOT NULL OR s.status = 'trialing' AS had_trial,
     coalesce(t.item_end, s.current_period_end) AS period_end,
     s.pos = max(s.pos) OVER (PARTITION BY s.id) AS canonical,
-    t.price_set, s.cancel_at_period_end, coalesce(t.quantity, 0) AS quantity
+    t.price_set, s.cancel_at_period_end, coalesce(t.quantity, 0) AS quantity,
+    s.status = 'past_due' OR (s.status = 'paused'
+        AND coalesce(s.pause_reason = {literal(RECOVERING_PAUSE)}, false)) AS recovering,
+    s.collection_paused
 FROM billing_subscriptions s LEFT JOIN item_totals t ON t.sub_pos = s.pos
 ORDER BY row
 """

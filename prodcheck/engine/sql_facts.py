@@ -9,7 +9,8 @@ facts below are the ones the built-in rules' conditions read, moved to SQL group
 group.
 
 - sub_facts: per subscription, its entitlement under the policy (entitled statuses,
-  past_due within the grace period counted from the period start), days past due,
+  a renewal being recovered within the grace period counted from the renewal), days
+  past due,
   and its plan: the highest-tier mapped price, the first mapped one among untiered.
 - held, owned: per customer id, the rows that hold it and what its subscriptions
   say together (counts, entitling ids, grace, the latest period end, trials).
@@ -70,13 +71,13 @@ WITH best AS (
         FROM items i JOIN plans p USING (price_id) LEFT JOIN tiers t ON t.plan = p.plan
     ) WHERE pick = 1
 ), timed AS (
-    SELECT s.*, CASE WHEN s.status = 'past_due' AND s.renewed_at IS NOT NULL THEN greatest(
+    SELECT s.*, CASE WHEN s.recovering AND s.renewed_at IS NOT NULL THEN greatest(
         0, (epoch_us({_now(now)}) - epoch_us(s.renewed_at)) // {MICROSECONDS_PER_DAY}
     ) END AS days_past_due
     FROM subscriptions s
 ), ruled AS (
     SELECT timed.*, best.plan, best.tier, (
-        {statuses} OR (status = 'past_due'
+        {statuses} OR (recovering
             AND (days_past_due IS NULL OR days_past_due <= {int(policy.grace_period_days)}))
     ) AS entitles_row
     FROM timed LEFT JOIN best ON best.sub_row = timed.row
@@ -166,7 +167,7 @@ SELECT a.row, {fields},
     coalesce(a.access_expires_at < {_now(now)}, FALSE) AS access_expired,
     CASE WHEN a.email_key IS NOT NULL AND c.email_key IS NOT NULL
         THEN a.email_key = c.email_key END AS email_matches,
-    {entitling} > 0 AND served.row IS NULL AS paid_for,
+    coalesce(o.collecting_count, 0) > 0 AND served.row IS NULL AS paid_for,
     o.period_end AS billing_period_end,
     abs(epoch_us(a.access_expires_at) - epoch_us(o.period_end))
         / 1000000.0 / 86400.0 AS expiry_gap_days,
@@ -205,8 +206,9 @@ SELECT customer_id,
     count(*) AS subscription_count,
     count(*) FILTER (WHERE entitles) AS entitling_count,
     list(id ORDER BY row) FILTER (WHERE entitles) AS entitling_subscriptions,
-    bool_or(status = 'past_due' AND NOT entitles_row) AS any_expired,
-    bool_and(status = 'past_due') FILTER (WHERE entitles) AS all_past_due,
+    count(*) FILTER (WHERE entitles AND NOT collection_paused) AS collecting_count,
+    bool_or(recovering AND NOT entitles_row) AS any_expired,
+    bool_and(recovering) FILTER (WHERE entitles) AS all_past_due,
     max(period_end) FILTER (WHERE entitles) AS period_end,
     count(*) FILTER (WHERE had_trial) AS trial_count
 FROM sub_facts GROUP BY customer_id

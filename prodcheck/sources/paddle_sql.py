@@ -176,6 +176,8 @@ SELECT s.pos, pc_text(s.id) AS id, pc_text(s.customer_id) AS customer_id,
     pc_rfc3339(json_extract(t.trial, '$.starts_at')) AS trial_start,
     pc_rfc3339(json_extract(t.trial, '$.ends_at')) AS trial_end,
     {_AT_END} AS cancel_at_period_end,
+    NULL::VARCHAR AS pause_reason,
+    false AS collection_paused,
     CASE WHEN json_type(s.custom_data) = 'OBJECT' THEN s.custom_data END AS metadata,
     coalesce({_SUB_OK}, false) AS ok
 FROM raw_paddle_subscriptions s LEFT JOIN paddle_trials t ON t.sub_pos = s.pos

@@ -21,7 +21,15 @@ from prodcheck.model import (
     SubscriptionStatus,
 )
 from prodcheck.sources.base import RawBilling
-from prodcheck.sources.coerce import metadata, object_id, to_bool, to_datetime, to_int, to_str
+from prodcheck.sources.coerce import (
+    CoercionError,
+    metadata,
+    object_id,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_str,
+)
 from prodcheck.sources.normalize_common import (
     ObjectError,
     convert_all,
@@ -185,9 +193,26 @@ def _subscription(obj: Mapping[str, Any]) -> Subscription:
         trial_start=field(obj, "trial_start", to_datetime),
         trial_end=field(obj, "trial_end", to_datetime),
         pending_update_price_ids=_pending_prices(obj),
+        pause_reason=field(obj, "status_details", _pause_reason),
+        collection_paused=isinstance(obj.get("pause_collection"), dict),
         metadata=field(obj, "metadata", metadata),
         provider=Provider.STRIPE,
     )
+
+
+def _pause_reason(details: Any) -> str | None:
+    """status_details.paused.subscription.type: why a paused subscription is paused."""
+    for key in ("paused", "subscription"):
+        if details is None:
+            return None
+        if not isinstance(details, dict):
+            raise CoercionError(f"expected an object, got {type(details).__name__}")
+        details = details.get(key)
+    if details is None:
+        return None
+    if not isinstance(details, dict):
+        raise CoercionError(f"expected an object, got {type(details).__name__}")
+    return to_str(details.get("type"))
 
 
 def _phase(obj: Mapping[str, Any]) -> SchedulePhase:

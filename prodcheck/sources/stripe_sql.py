@@ -12,7 +12,7 @@ mirroring the model's dataclasses field by field:
 
   billing_subscriptions(pos, id, customer_id, status, created, current_period_start,
       current_period_end, cancel_at_period_end, cancel_at, canceled_at, ended_at,
-      trial_start, trial_end, metadata)
+      trial_start, trial_end, pause_reason, collection_paused, metadata)
   billing_items(sub_pos, pos, id, price_id, quantity, unit_amount, currency, interval,
       interval_count, current_period_start, current_period_end, created, product_id,
       lookup_key, product_name)
@@ -65,6 +65,7 @@ MACROS = (
     "CREATE OR REPLACE MACRO pc_object_ok(j) AS (json_type(j) = 'OBJECT' "
     "AND pc_distinct(json_keys(j)))",
     # text as to_str reads it ("" is null); text to_str would strip is left to Python
+    "CREATE OR REPLACE MACRO pc_absent_or_object(j) AS (pc_absent(j) OR pc_object_ok(j))",
     "CREATE OR REPLACE MACRO pc_text_ok(j) AS (pc_absent(j) OR (json_type(j) = "
     "'VARCHAR' AND pc_unstripped(json_extract_string(j, '$'))))",
     "CREATE OR REPLACE MACRO pc_text(j) AS (nullif(json_extract_string(j, '$'), ''))",
@@ -114,6 +115,8 @@ RAW_COLUMNS = {
         "items": f"STRUCT(data {_ITEM}[], has_more JSON)",
         **dict.fromkeys(_TIMES, "JSON"),
         "cancel_at_period_end": "JSON",
+        "status_details": "JSON",
+        "pause_collection": "JSON",
         "pending_update": "STRUCT(subscription_items STRUCT(price JSON, plan JSON)[])",
         "metadata": "JSON",
     },
@@ -208,6 +211,9 @@ SELECT sub_pos, pos, pc_ref(ref) AS price_id, coalesce(is_object AND pc_ref_or_a
 FROM refs
 """
 
+_PAUSED = "json_extract(status_details, '$.paused')"
+_PAUSED_SUB = "json_extract(status_details, '$.paused.subscription')"
+_PAUSE_TYPE = "json_extract(status_details, '$.paused.subscription.type')"
 _SUB_OK = " AND ".join(
     (
         "pc_id_ok(id)",
@@ -216,6 +222,11 @@ _SUB_OK = " AND ".join(
         "items.data IS NOT NULL AND pc_bool_ok(items.has_more) AND NOT pc_bool(items.has_more)",
         *(f"pc_time_ok({name})" for name in _TIMES),
         "pc_bool_ok(cancel_at_period_end)",
+        # status_details.paused.subscription.type: each level absent, null or an object
+        "(pc_absent(status_details) OR (pc_object_ok(status_details) AND "
+        f"pc_absent_or_object({_PAUSED}) AND pc_absent_or_object({_PAUSED_SUB}) "
+        f"AND pc_text_ok({_PAUSE_TYPE})))",
+        "(pc_absent(pause_collection) OR pc_object_ok(pause_collection))",
         "pc_metadata_ok(metadata)",
     )
 )
@@ -226,6 +237,8 @@ SELECT pos, pc_text(id) AS id, pc_ref(customer) AS customer_id,
     json_extract_string(status, '$') AS status,
     {", ".join(f"pc_time({name}) AS {name}" for name in _TIMES)},
     pc_bool(cancel_at_period_end) AS cancel_at_period_end,
+    pc_text({_PAUSE_TYPE}) AS pause_reason,
+    coalesce(json_type(pause_collection) = 'OBJECT', false) AS collection_paused,
     CASE WHEN json_type(metadata) = 'OBJECT' THEN metadata END AS metadata,
     coalesce({_SUB_OK}, false) AS ok
 FROM raw_stripe_subscriptions

@@ -28,6 +28,7 @@ from . import (
     lifecycle,
     mixed_saas,
     paddle,
+    pauses,
     plan,
     policy,
     schemas,
@@ -38,6 +39,7 @@ from . import (
 
 BUILDERS: dict[str, Callable[[], Scenario]] = {
     **access.BUILDERS,
+    **pauses.BUILDERS,
     **plan.BUILDERS,
     **identity.BUILDERS,
     **lifecycle.BUILDERS,
