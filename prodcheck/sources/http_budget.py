@@ -15,18 +15,22 @@ adapter passes a `classify` function that turns its SDK's exceptions into a
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 RATE_LIMITED = "rate_limited"
 SERVER_ERROR = "server_error"
-CONNECTION = "connection"
+CONNECTION = "connection"  # refused, reset, or no connection within the connect timeout
+TIMEOUT = "timeout"  # connected, and no answer within the read timeout: a hung server
+BROKEN = "broken"  # the answer stopped in the middle of its body
+NOT_JSON = "not_json"  # a body that is not JSON: a proxy's or gateway's page
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +46,22 @@ class RetryPolicy:
     max_retries: int = 6
     base_delay: float = 0.5
     max_delay: float = 16.0
-    # An unreachable host should fail fast, not after a minute of backoff.
+    # An unreachable host should fail fast, not after a minute of backoff; a body cut
+    # short or not JSON is retried as often.
     max_connection_retries: int = 2
+    # A server that took the whole read timeout once gets one more chance: a hung API
+    # ends a run after two timeouts, not three.
+    max_timeout_retries: int = 1
     # A Retry-After longer than this is not waited out: the run fails instead.
     max_retry_after: float = 120.0
+
+    def limit(self, kind: str) -> int:
+        """How many times a failure of this kind is retried."""
+        if kind == TIMEOUT:
+            return min(self.max_retries, self.max_timeout_retries)
+        if kind in (CONNECTION, BROKEN, NOT_JSON):
+            return min(self.max_retries, self.max_connection_retries)
+        return self.max_retries
 
     def delay(self, attempt: int, hint: float | None) -> float:
         """Exponential backoff with equal jitter, never shorter than the server asked."""
@@ -145,12 +161,7 @@ class RequestBudget:
                 retry = classify(exc)
                 if retry is None:
                     raise
-                limit = (
-                    min(self.policy.max_retries, self.policy.max_connection_retries)
-                    if retry.kind == CONNECTION
-                    else self.policy.max_retries
-                )
-                if attempt >= limit:
+                if attempt >= self.policy.limit(retry.kind):
                     raise RetriesExhausted(retry, attempt + 1, exc) from exc
                 if (
                     retry.retry_after is not None
@@ -164,6 +175,51 @@ class RequestBudget:
                     self.pause(delay)
                 self._sleep(delay)
                 attempt += 1
+
+
+def network_fault(exc: BaseException | None, requests: Any) -> str | None:
+    """TIMEOUT for a read timeout, BROKEN for an answer cut short, NOT_JSON for a body
+    that is not JSON, among `requests`' exceptions (the module is passed: this one
+    imports no HTTP library); None for anything else."""
+    errors = requests.exceptions
+    if isinstance(exc, errors.ReadTimeout):
+        return TIMEOUT
+    if isinstance(exc, errors.ChunkedEncodingError | errors.ContentDecodingError):
+        return BROKEN
+    if isinstance(exc, json.JSONDecodeError):  # requests' own JSONDecodeError is one
+        return NOT_JSON
+    return None
+
+
+def fault_message(api: str, base: str, endpoint: str, exc: RetriesExhausted, reason: str) -> str:
+    """What a run that gave up on a timeout, a body cut short or a body that is not
+    JSON says (a connection refused, 429s and 5xx each adapter words itself), or ""."""
+    attempts = exc.attempts
+    if reason.startswith("(") and reason.endswith(")"):
+        reason = reason[1:-1]  # the SDK's own parentheses
+    if len(reason) > 200:  # a gateway's whole HTML page is no message
+        reason = reason[:197] + "..."
+    if exc.retry.kind == TIMEOUT:
+        return (
+            f"the {api} at {base} took the connection but did not answer {endpoint} within "
+            f"billing.timeout_seconds, {attempts} times in a row ({reason}), so nothing was "
+            "checked on a partial snapshot. Run again later, or raise billing.timeout_seconds "
+            "if the network is slow."
+        )
+    if exc.retry.kind == BROKEN:
+        return (
+            f"the {api} at {base} stopped in the middle of its answer to {endpoint}, "
+            f"{attempts} times in a row ({reason}), so nothing was checked on a partial "
+            "snapshot. A proxy or firewall may be cutting long responses: check it, or run "
+            "again later."
+        )
+    if exc.retry.kind == NOT_JSON:
+        return (
+            f"{base} answered {endpoint} with a body that is not JSON, {attempts} times in a "
+            f"row ({reason}): a proxy, firewall or gateway answered instead of the {api}, or "
+            "billing.api_base points elsewhere. Check both, then run again."
+        )
+    return ""
 
 
 def pace_note(budget: RequestBudget, elapsed: float, concurrency: int) -> str:

@@ -11,6 +11,8 @@ from prodcheck.sources.http_budget import (
     RetriesExhausted,
     Retry,
     RetryAfterTooLong,
+    fault_message,
+    network_fault,
     parse_retry_after,
 )
 
@@ -55,6 +57,9 @@ def _status(exc: BaseException | None) -> int | None:
 def classify_error(exc: Exception) -> Retry | None:
     import requests
 
+    fault = network_fault(exc, requests)
+    if fault is not None:
+        return Retry(fault)
     if isinstance(exc, requests.ConnectionError | requests.Timeout):
         return Retry(CONNECTION)
     status = _status(exc)
@@ -74,6 +79,9 @@ def explain(
 ) -> SourceError:
     endpoint = f"GET /{resource}"
     if isinstance(exc, RetriesExhausted):
+        said = fault_message("Paddle API", base, endpoint, exc, _reason(exc.last, key))
+        if said:
+            return SourceError(said)
         if exc.retry.kind == CONNECTION:
             return SourceError(
                 f"cannot reach the Paddle API at {base} ({endpoint}, {exc.attempts} attempts): "

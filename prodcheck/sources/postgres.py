@@ -241,6 +241,12 @@ def read_failure(exc: Exception, conn: Connection, config: TableConfig, timeout:
     if isinstance(exc, errors.OperationalError) and not isinstance(exc, errors.QueryCanceled):
         # The connection or the server failed, not the query (QueryCanceled is a
         # subclass: that one is the statement timeout).
+        if conn.closed or conn.broken:
+            return (
+                f"the connection was lost while reading {config.table} ({_reason(exc)}): the "
+                "server restarted or failed over, or a session limit or an administrator "
+                "ended it. Nothing was checked on the rows read so far; run again"
+            )
         return f"reading {config.table} failed: {_reason(exc)}"
     timed_out = isinstance(exc, errors.QueryCanceled)
     return query_failure(config, timeout, _reason(exc), timed_out=timed_out)

@@ -15,10 +15,13 @@ from prodcheck.errors import CredentialError, SourceError
 from prodcheck.sources.credentials import redact
 from prodcheck.sources.http_budget import (
     CONNECTION,
+    NOT_JSON,
     RATE_LIMITED,
     RetriesExhausted,
     Retry,
     RetryAfterTooLong,
+    fault_message,
+    network_fault,
     parse_retry_after,
 )
 
@@ -98,10 +101,16 @@ def classify_error(exc: Exception) -> Retry | None:
     import stripe
 
     if isinstance(exc, stripe.APIConnectionError):
+        cause = _network_fault(exc.__cause__)
+        if cause is not None:
+            return Retry(cause)
         return Retry(CONNECTION) if exc.should_retry else None
     if not isinstance(exc, stripe.StripeError) or exc.http_status is None:
         return None
     status = exc.http_status
+    # (the SDK passes such a response's headers where its JSON body would go)
+    if status < 500 and str(exc.user_message or exc).startswith(NOT_JSON_TEXT):
+        return Retry(NOT_JSON)
     kind = RATE_LIMITED if status == 429 else "server_error"
     after = parse_retry_after(_header(exc.headers, "retry-after"))
     # Stripe says explicitly when a retry would (not) help; that overrides the status.
@@ -113,6 +122,17 @@ def classify_error(exc: Exception) -> Retry | None:
     return None
 
 
+# How the SDK words a response whose body it could not read as JSON.
+NOT_JSON_TEXT = "Invalid response body from API"
+
+
+def _network_fault(cause: BaseException | None) -> str | None:
+    """A read timeout, or an answer cut short, behind the SDK's connection error."""
+    import requests
+
+    return network_fault(cause, requests)
+
+
 def explain(
     exc: BaseException, resource: str, *, key: str, variable: str, base: str
 ) -> SourceError:
@@ -122,6 +142,9 @@ def explain(
     endpoint = f"GET /v1/{resource}"
     if isinstance(exc, RetriesExhausted):
         last = exc.last
+        said = fault_message("Stripe API", base, endpoint, exc, _reason(last, key))
+        if said:
+            return SourceError(said)
         if exc.retry.kind == CONNECTION:
             return SourceError(
                 f"cannot reach the Stripe API at {base} ({endpoint}, {exc.attempts} attempts): "

@@ -20,10 +20,7 @@ from prodcheck.testing import find_scenarios
 
 from ..conftest import SCENARIOS
 from ..db.conftest import connect
-from ..live.conftest import PADDLE_KEY, STRIPE_KEY
-from ..live.fake_http import FakeServer
-from ..live.fake_paddle import FakePaddle
-from ..live.fake_stripe import FakeStripe
+from ..live.scenario_server import serve
 
 LIVE_SCENARIOS = [
     folder
@@ -99,26 +96,6 @@ def _invoke(args: list[str], env: dict[str, str]):
     return CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
 
 
-def _server(folder: Path) -> tuple[FakeServer, str]:
-    """The provider's fake API serving the scenario's objects, and the key to use."""
-    if (folder / "paddle").is_dir():
-        paddle = folder / "paddle"
-        return FakePaddle(
-            customers=_load(paddle / "customers.json"),
-            subscriptions=_load(paddle / "subscriptions.json"),
-        ), PADDLE_KEY
-    stripe = folder / "stripe"
-    subscriptions = _load(stripe / "subscriptions.json")
-    for subscription in subscriptions:  # the fake stores items flat and pages them itself
-        subscription["items"] = subscription["items"]["data"]
-    return FakeStripe(
-        customers=_load(stripe / "customers.json"),
-        subscriptions=subscriptions,
-        events=_load(stripe / "events.json"),
-        schedules=_load(stripe / "subscription_schedules.json"),
-    ), STRIPE_KEY
-
-
 @pytest.mark.parametrize("folder", LIVE_SCENARIOS, ids=[p.name for p in LIVE_SCENARIOS])
 def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> None:
     scenario = read_scenario(folder)
@@ -133,7 +110,7 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
     schema = "s_" + folder.name.replace("-", "_")
     for path in sorted((folder / "db").glob("*.json")):  # the accounts table and its joins
         _create_table(pg_url, path.stem, _load(path), schema, mapped_columns(folder, path.stem))
-    server, key = _server(folder)
+    server, key = serve(folder)
     config["billing"].update(api_key_env="PC_BILLING_KEY", api_base=None)
     if config["billing"]["provider"] == "paddle":
         config["billing"]["environment"] = "sandbox"  # the test key is a sandbox key

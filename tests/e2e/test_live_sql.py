@@ -20,7 +20,8 @@ from prodcheck.runner import load_checked_rules, needs_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_billing
 
-from .test_live_parity import LIVE_SCENARIOS, _server
+from ..live.scenario_server import serve
+from .test_live_parity import LIVE_SCENARIOS
 
 
 def _source(folder: Path, tmp_path: Path, url: str, key: str) -> tuple[Any, frozenset[str]]:
@@ -39,7 +40,7 @@ def _source(folder: Path, tmp_path: Path, url: str, key: str) -> tuple[Any, froz
 
 @pytest.mark.parametrize("folder", LIVE_SCENARIOS, ids=[p.name for p in LIVE_SCENARIOS])
 def test_live_pages_are_normalized_by_sql(folder: Path, tmp_path: Path) -> None:
-    server, key = _server(folder)
+    server, key = serve(folder)
     with server:
         source, needs = _source(folder, tmp_path, server.url, key)
         conn = connect()
@@ -56,7 +57,7 @@ def test_a_shape_the_sql_leaves_is_normalized_by_python(tmp_path: Path) -> None:
     reads it from what was fetched (no second fetch), and takes its place in the
     tables beside the objects the SQL read."""
     folder = next(f for f in LIVE_SCENARIOS if f.name == "mixed-saas")
-    server, key = _server(folder)
+    server, key = serve(folder)
     subscription = server.objects["subscriptions"][0]
     subscription["cancel_at"] = "1767225600"  # epoch seconds as text
     with server:
@@ -77,7 +78,7 @@ def test_a_malformed_live_object_is_named_as_the_normalizer_names_it(tmp_path: P
     from prodcheck.errors import DataError
 
     folder = next(f for f in LIVE_SCENARIOS if f.name == "mixed-saas")
-    server, key = _server(folder)
+    server, key = serve(folder)
     server.objects["subscriptions"][1]["status"] = "enabled"
     server.objects["customers"][2]["email"] = ["two@example.com"]
     with server:

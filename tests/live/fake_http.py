@@ -8,11 +8,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+# What an injected fault sends instead of the page (Faults.kind).
+STATUS = "status"  # an error status: `status`, with `headers`
+HTML = "html"  # 200 with an HTML body, as a proxy's or load balancer's error page
+TRUNCATED = "truncated"  # the page's JSON cut short: the connection closes mid-body
+HANG = "hang"  # the connection is accepted and never answered (until the server stops)
 
 
 @dataclass
@@ -21,6 +27,7 @@ class Faults:
 
     every_nth: int = 0  # every Nth request fails with `status`
     first: int = 0  # the first N requests fail with `status`
+    kind: str = STATUS  # what a failing request gets: STATUS, HTML, TRUNCATED or HANG
     status: int = 429
     headers: Mapping[str, str] = field(default_factory=dict)  # sent with injected faults
     latency: float = 0.0  # seconds before every successful page
@@ -50,6 +57,8 @@ class Reply:
     body: Any
     headers: Mapping[str, str] = field(default_factory=dict)
     slow: bool = False  # a served page: subject to the configured latency
+    raw: bytes | None = None  # sent as it is instead of `body` as JSON
+    cut: bool = False  # send half the body under the whole one's length, then close
 
 
 class _Limiter:
@@ -107,6 +116,7 @@ class FakeServer:
         )
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> FakeServer:
@@ -119,6 +129,7 @@ class FakeServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # a hung request gives up now
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -162,6 +173,8 @@ class FakeServer:
         try:
             if limited:
                 reply = self.rate_limited_reply()
+            elif self.faults.injected(number) and self.faults.kind != STATUS:
+                reply = self._broken(path, query, headers)
             elif self.faults.injected(number):
                 reply = self.fault_reply(number, path)
             else:
@@ -175,6 +188,19 @@ class FakeServer:
                 self.in_flight -= 1
                 hit.finished = time.monotonic()
 
+    def _broken(self, path: str, query: dict[str, Any], headers: Mapping[str, str]) -> Reply:
+        """What a request gets under an injected fault of a kind other than a status."""
+        kind = self.faults.kind
+        if kind == HANG:
+            self._stopping.wait(120)
+            return Reply(504, {"error": "the fake server stopped"})
+        if kind == HTML:
+            page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            return Reply(200, None, {"Content-Type": "text/html"}, raw=page)
+        if kind == TRUNCATED:
+            return replace(self.route(path, query, headers), cut=True)
+        raise ValueError(f"unknown fault kind {kind!r}")
+
 
 def _handler_for(
     handle: Callable[[str, str, Mapping[str, str]], Reply],
@@ -186,13 +212,19 @@ def _handler_for(
             parts = urlsplit(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
             reply = handle(parts.path, parts.query, headers)
-            body = json.dumps(reply.body).encode()
+            body = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
+            if "Content-Type" not in reply.headers:
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if reply.cut:
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
             self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:

@@ -49,7 +49,9 @@ class FakePaddle(FakeServer):
 
     def fault_reply(self, number: int, path: str) -> Reply:
         if self.faults.status == 429:
-            return self._too_many({"Retry-After": "0", **self.faults.headers})
+            # Retry-After: 0 unless the faults say otherwise ("" sends none at all)
+            headers = {"Retry-After": "0", **self.faults.headers}
+            return self._too_many({k: v for k, v in headers.items() if v})
         reply = _error(self.faults.status, "internal_error", "Internal error.", "api_error")
         return Reply(reply.status, reply.body, dict(self.faults.headers))
 

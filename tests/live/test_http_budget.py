@@ -8,15 +8,19 @@ import time
 import pytest
 
 from prodcheck.sources.http_budget import (
+    BROKEN,
     CONNECTION,
+    NOT_JSON,
     RATE_LIMITED,
     SERVER_ERROR,
+    TIMEOUT,
     Aborted,
     RequestBudget,
     RetriesExhausted,
     Retry,
     RetryAfterTooLong,
     RetryPolicy,
+    network_fault,
     parse_retry_after,
 )
 
@@ -90,12 +94,35 @@ def test_retries_are_bounded() -> None:
     assert str(caught.value.last) == f"failure {request.calls}"
 
 
-def test_connection_errors_get_fewer_retries() -> None:
+@pytest.mark.parametrize(
+    ("kind", "retries"),
+    [
+        (CONNECTION, FAST.max_connection_retries),
+        (BROKEN, FAST.max_connection_retries),
+        (NOT_JSON, FAST.max_connection_retries),
+        (TIMEOUT, FAST.max_timeout_retries),  # a hung server: two timeouts, not three
+    ],
+)
+def test_network_faults_get_fewer_retries(kind: str, retries: int) -> None:
     budget = RequestBudget(1000.0, policy=FAST)
-    request = Flaky(100, Retry(CONNECTION))
-    with pytest.raises(RetriesExhausted):
+    request = Flaky(100, Retry(kind))
+    with pytest.raises(RetriesExhausted) as caught:
         budget.call(request, request.classify)
-    assert request.calls == FAST.max_connection_retries + 1
+    assert request.calls == retries + 1 == caught.value.attempts
+    assert retries < FAST.max_retries
+
+
+def test_network_faults_are_told_apart() -> None:
+    import json
+
+    import requests
+
+    errors = requests.exceptions
+    assert network_fault(errors.ReadTimeout(), requests) == TIMEOUT
+    assert network_fault(errors.ChunkedEncodingError(), requests) == BROKEN
+    assert network_fault(json.JSONDecodeError("Expecting value", "<html>", 0), requests) == NOT_JSON
+    assert network_fault(errors.ConnectTimeout(), requests) is None  # a connection fault
+    assert network_fault(errors.ConnectionError(), requests) is None
 
 
 def test_retry_after_is_a_floor_for_the_delay() -> None:
