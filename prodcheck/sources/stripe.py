@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from prodcheck.config import BillingConfig
 from prodcheck.errors import CredentialError, SourceError
 from prodcheck.model import BillingState, Provider, SourceInfo
-from prodcheck.sources import stripe_normalize
+from prodcheck.sources import stripe_normalize, stripe_pauses
 from prodcheck.sources.credentials import display_url, read_key
 from prodcheck.sources.database import Check
 from prodcheck.sources.http_budget import RequestBudget, RetryPolicy, pace_note
@@ -153,7 +153,11 @@ class StripeBilling(LiveBilling):
             *key_notes(kind, variable),
             pace_note(budget, elapsed, self.config.concurrency),
         )
-        origins = {name: f"Stripe API /v1/{name}" for name in fetched if ":" not in name}
+        origins = {
+            name: f"Stripe API /v1/{name}"
+            for name in fetched
+            if ":" not in name and name != stripe_pauses.NAME
+        }
         return fetched, origins
 
     def _normalize(self, raw: Raw, origins: dict[str, str]) -> BillingState:
@@ -191,6 +195,9 @@ class StripeBilling(LiveBilling):
             listings.append(Listing("events", "events", {}, gte=since))
         if "subscription_schedules" in needs:
             listings.append(Listing("subscription_schedules", "subscription_schedules", {}))
+        paused = stripe_pauses.listing(self.api_version)
+        if paused is not None:
+            listings.append(paused)
         return listings
 
 
@@ -228,7 +235,7 @@ def list_page(client: StripeClient, resource: str, params: dict[str, Any]) -> Ma
 
 def _item_continuations(listing: Listing, obj: dict[str, Any]) -> Iterable[Listing]:
     """A subscription's embedded items list stops after a few; read the rest."""
-    if listing.resource != "subscriptions":
+    if listing.name != "subscriptions":  # (the paused listing reads status_details only)
         return ()
     items = obj.get("items")
     if not isinstance(items, dict) or not items.get("has_more"):
@@ -254,8 +261,10 @@ def _item_continuations(listing: Listing, obj: dict[str, Any]) -> Iterable[Listi
 
 
 def _stitch_items(fetched: dict[str, list[dict[str, Any]]]) -> Raw:
-    """Put continued item lists back into their subscriptions: one complete list each."""
+    """Put continued item lists back into their subscriptions: one complete list each,
+    and why each paused one is paused."""
     raw = {name: objects for name, objects in fetched.items() if not name.startswith("items:")}
+    stripe_pauses.merge(raw)
     for sub in raw.get("subscriptions", []):
         rest = fetched.get(f"items:{sub.get('id')}")
         if rest is not None:
@@ -270,6 +279,7 @@ def _keyed_line(obj: dict[str, Any]) -> tuple[str, str]:
 def _stitch_lines(fetched: dict[str, list[tuple[str, str]]]) -> Lines:
     """_stitch_items for objects kept as (id, JSON text): only the subscriptions
     whose items list was continued are parsed, stitched and written again."""
+    stripe_pauses.merge_lines(fetched)
     rests = {
         name.removeprefix("items:"): [json.loads(line) for _, line in kept]
         for name, kept in fetched.items()

@@ -44,6 +44,10 @@ def _newest_first(objects: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(objects, key=lambda obj: (int(obj.get("created") or 0), obj["id"]), reverse=True)
 
 
+# The API version that added subscriptions' status_details (why one is paused).
+STATUS_DETAILS_SINCE = "2026-09-30"
+
+
 class FakeStripe(FakeServer):
     def __init__(
         self,
@@ -118,7 +122,7 @@ class FakeStripe(FakeServer):
                 return _error(400, f"This property cannot be expanded ({path_}).")
         if resource == "subscription_items":
             return self._items(query, limit)
-        return self._list(resource, query, limit, expand)
+        return self._list(resource, query, limit, expand, headers.get("stripe-version", ""))
 
     def _customer(self, customer_id: str) -> Reply:
         """GET /v1/customers/{id}: the customer, Stripe's stub of a deleted one, or 404."""
@@ -135,7 +139,9 @@ class FakeStripe(FakeServer):
             return Reply(200, {"id": customer_id, "object": "customer", "deleted": True})
         return Reply(200, copy.deepcopy(found))
 
-    def _list(self, resource: str, query: dict[str, Any], limit: int, expand: list[str]) -> Reply:
+    def _list(
+        self, resource: str, query: dict[str, Any], limit: int, expand: list[str], version: str
+    ) -> Reply:
         objects = self.objects[resource]
         start = 0
         cursor = query.get("starting_after")
@@ -152,7 +158,7 @@ class FakeStripe(FakeServer):
                 break
             page.append(obj)
         self.served[resource].extend(obj["id"] for obj in page)
-        data = [self._render(resource, obj, expand) for obj in page]
+        data = [self._render(resource, obj, expand, version) for obj in page]
         return Reply(
             200,
             {"object": "list", "url": f"/v1/{resource}", "has_more": has_more, "data": data},
@@ -183,8 +189,13 @@ class FakeStripe(FakeServer):
                 return False
         return "customer" not in query or obj.get("customer") == query["customer"]
 
-    def _render(self, resource: str, obj: Mapping[str, Any], expand: list[str]) -> dict[str, Any]:
+    def _render(
+        self, resource: str, obj: Mapping[str, Any], expand: list[str], version: str
+    ) -> dict[str, Any]:
         out = copy.deepcopy(dict(obj))
+        if resource == "subscriptions" and version[:10] < STATUS_DETAILS_SINCE:
+            # as Stripe: a field is in the shape of the API versions that have it
+            out.pop("status_details", None)
         if resource == "subscriptions":
             items = out["items"]
             out["items"] = {

@@ -36,7 +36,8 @@ class TamperedStripe(FakeStripe):
 
     def route(self, path: str, query: dict[str, Any], headers: Mapping[str, str]) -> Reply:
         reply = super().route(path, query, headers)
-        if path != "/v1/subscriptions" or reply.status != 200:
+        paused = query.get("status") == "paused"  # why the paused ones are: a page of its own
+        if path != "/v1/subscriptions" or reply.status != 200 or paused:
             return reply
         self.pages += 1
         if self.pages < self.nth:

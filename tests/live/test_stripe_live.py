@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 
@@ -11,6 +12,7 @@ from prodcheck.errors import CredentialError, SourceError
 from prodcheck.model import SubscriptionStatus
 from prodcheck.sources.http_budget import RetryPolicy
 from prodcheck.sources.stripe import STRIPE_API_VERSION, StripeBilling
+from prodcheck.sources.stripe_pauses import DETAILS_SINCE
 
 from .conftest import STRIPE_KEY, stripe_config
 from .fake_http import Faults
@@ -32,7 +34,8 @@ def test_complete_result_normalized(fast_retry: RetryPolicy) -> None:
     schedules = [schedule("sub_sched_1", "sub_00001", "cus_00001", T0, "price_pro")]
     with FakeStripe(**objects, events=events, schedules=schedules) as fake:
         state, info = _billing(fake, fast_retry).load(ALL)
-        assert fake.versions == {STRIPE_API_VERSION}
+        # the pinned version, and the one that says why a paused subscription is paused
+        assert fake.versions == {STRIPE_API_VERSION, DETAILS_SINCE}
 
     assert {s.id for s in state.subscriptions} == {s["id"] for s in objects["subscriptions"]}
     assert {c.id for c in state.customers} == {c["id"] for c in objects["customers"]}
@@ -61,7 +64,11 @@ def test_pages_followed_and_canceled_included(fast_retry: RetryPolicy) -> None:
     canceled = {s["id"] for s in objects["subscriptions"] if s["status"] == "canceled"}
     with FakeStripe(**objects) as fake:
         state, _ = _billing(fake, fast_retry, concurrency=1).load(frozenset())
-        sub_queries = [hit.query for hit in fake.hits if hit.path == "/v1/subscriptions"]
+        sub_queries = [
+            hit.query
+            for hit in fake.hits
+            if hit.path == "/v1/subscriptions" and hit.query["status"] != "paused"  # (why)
+        ]
 
     assert len(state.subscriptions) == 450 and len(state.customers) == 450
     assert canceled and canceled <= {s.id for s in state.subscriptions}
@@ -303,8 +310,55 @@ def test_concurrent_slices_stay_under_the_budget() -> None:
 def test_api_version_override_is_sent_and_flagged(fast_retry: RetryPolicy) -> None:
     with FakeStripe(**account(3)) as fake:
         _, info = _billing(fake, fast_retry, api_version="2024-06-20").load(frozenset())
-        assert fake.versions == {"2024-06-20"}
+        assert fake.versions == {"2024-06-20", DETAILS_SINCE}
     assert any(
         note.startswith("Stripe API version 2024-06-20 (billing.api_version overrides")
         for note in info.notes
     )
+
+
+def _paused(sub_id: str, customer_id: str, reason: str) -> dict[str, object]:
+    paused = subscription(sub_id, customer_id, T0, status="paused")
+    paused["status_details"] = {
+        "paused": {"type": "subscription", "transitioned_at": T0, "subscription": {"type": reason}}
+    }
+    return paused
+
+
+@pytest.mark.parametrize("lines", [False, True], ids=["objects", "objects kept as text"])
+def test_why_a_subscription_is_paused_is_read_at_the_version_that_says_it(
+    fast_retry: RetryPolicy, lines: bool
+) -> None:
+    """The fetch reads the pinned version, where Stripe (and the fake) leave
+    status_details out; the paused subscriptions are listed once more at the version
+    that has it, and only it is taken from there."""
+    objects = account(120)
+    objects["subscriptions"][7] = _paused("sub_00007", "cus_00007", "first_payment_failure")
+    objects["subscriptions"][99] = _paused("sub_00099", "cus_00099", "pause_requested")
+    with FakeStripe(**objects) as fake:
+        billing = _billing(fake, fast_retry)
+        if lines:
+            fetched, _ = billing.fetch_lines(frozenset())
+            raw = {name: [json.loads(line) for line in kept] for name, kept in fetched.items()}
+        else:
+            raw, _ = billing.fetch(frozenset())
+        state, _ = _billing(fake, fast_retry).load(frozenset())
+        paused_pages = [h for h in fake.hits if h.query.get("status") == "paused"]
+    assert set(raw) == {"subscriptions", "customers"}  # the extra listing merged away
+    assert len(raw["subscriptions"]) == 120
+    reasons = {s.id: s.pause_reason for s in state.subscriptions if s.pause_reason}
+    assert reasons == {"sub_00007": "first_payment_failure", "sub_00099": "pause_requested"}
+    assert len(paused_pages) == 2  # one page each time: the paused ones are few
+
+
+def test_a_version_that_has_status_details_reads_it_in_the_one_listing(
+    fast_retry: RetryPolicy,
+) -> None:
+    objects = account(3)
+    objects["subscriptions"][1] = _paused("sub_00001", "cus_00001", "final_payment_failure")
+    with FakeStripe(**objects) as fake:
+        state, _ = _billing(fake, fast_retry, api_version=DETAILS_SINCE).load(frozenset())
+        assert not [h for h in fake.hits if h.query.get("status") == "paused"]
+    assert [s.pause_reason for s in state.subscriptions if s.pause_reason] == [
+        "final_payment_failure"
+    ]
