@@ -7,8 +7,10 @@ through the same source `check` uses, and look for what a wrong mapping shows:
   table, mapped by mistake);
 - ids that billing does not know (the wrong database, or test data against a
   live key). Fixture billing is searched whole; live billing gets a few lookups;
-- plan values that no plan map names;
-- an access status column none of whose values grant access.
+- plan values that no plan map names, and those that differ from a plan only by
+  case (values compare exactly);
+- an access status column none of whose values grant access;
+- a customer metadata key (policy.metadata_user_id_key) that no customer carries.
 """
 
 from __future__ import annotations
@@ -127,11 +129,48 @@ def plan_check(
     unknown = [v for v in counts if stored.plan_of(v) not in known]
     if not unknown:
         return Check("plan values", True, f"{seen[:300]}: each names a plan")
+    by_case = {plan.casefold(): plan for plan in sorted(known)}
+    cased = {v: by_case[v.casefold()] for v in unknown if v.casefold() in by_case}
+    if cased:
+        pairs = ", ".join(f"{v}: {plan}" for v, plan in sorted(cased.items()))
+        return Check(
+            "plan values",
+            False,
+            f"{seen[:300]}; {_examples(cased)} differ from a plan only by case, and values "
+            f"compare exactly: map them in plans.values ({{{pairs}}}) or fix the rows"
+            + (
+                f"; {_examples(set(unknown) - set(cased))} name no plan"
+                if len(cased) < len(unknown)
+                else ""
+            ),
+            warning=True,
+        )
     return Check(
         "plan values",
         False,
         f"{seen[:300]}; {_examples(unknown)} name no plan: map them in plans.values (or "
         "plans.prices), or set plans.stored_as to what the column holds",
+        warning=True,
+    )
+
+
+def metadata_check(config: Config, keys: Sequence[frozenset[str]], seen_in: str) -> Check | None:
+    """Whether any customer carries the metadata key naming the app's user id."""
+    if not keys:
+        return None
+    key = config.policy.metadata_user_id_key
+    carrying = sum(1 for found in keys if key in found)
+    name = f"metadata key {key!r}"
+    if carrying:
+        return Check(name, True, f"{carrying:,} of {seen_in} carry it")
+    others = sorted({k for found in keys for k in found})
+    hint = f" (their keys: {', '.join(others[:8])})" if others else " (they hold no metadata)"
+    return Check(
+        name,
+        False,
+        f"none of {seen_in} carries it{hint}: the customer is never matched to its account "
+        "by metadata (identity.metadata_mismatch cannot fire). Set "
+        "policy.metadata_user_id_key to the key your checkout writes, if it writes one.",
         warning=True,
     )
 
@@ -173,21 +212,27 @@ def value_checks(config: Config, env: Mapping[str, str]) -> list[Check]:
     provider = config.billing.provider
     prefix = PREFIXES[provider]
     found: dict[str, str] | None
+    keys: list[frozenset[str]] = []  # the metadata keys of each customer seen
     if billing is not None:
         known = {c.id: "deleted" if c.deleted else "found" for c in billing.customers}
         found = {i: known.get(i, "missing") for i in ids}
         where = "sampled customer ids"
+        keys = [frozenset(c.metadata) for c in billing.customers if not c.deleted]
+        seen_in = f"the {len(keys):,} customers of the billing fixtures"
     else:
         from prodcheck.sources.lookups import lookup_customers
 
         wanted = sorted({i for i in ids if i.startswith(prefix)})[:LIVE_LOOKUPS]
         try:
-            found = lookup_customers(config.billing, env, wanted)
+            looked = lookup_customers(config.billing, env, wanted)
+            found, keys = looked.found, list(looked.keys.values())
         except ProdcheckError as exc:
             found = None
             checks.append(Check("customers in billing", False, exc.message, warning=True))
         where = "customer ids looked up"
+        seen_in = f"the {len(keys):,} customers looked up"
     checks = customer_checks(ids, provider, found, where) + checks
+    checks += [c for c in (metadata_check(config, keys, seen_in),) if c is not None]
     plan_column = columns.get("plan")
     if plan_column is not None:
         values = [str(r[plan_column]) for r in rows if r.get(plan_column) not in (None, "")]

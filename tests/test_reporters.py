@@ -8,6 +8,7 @@ import pytest
 
 from prodcheck.model import Money
 from prodcheck.reporters import REPORTERS, get_renderer
+from prodcheck.reporters.fixes import shown_fixes
 from prodcheck.reporters.github import escape_data, escape_property
 from prodcheck.reporters.github import render as render_github
 from prodcheck.reporters.markdown import cell
@@ -95,3 +96,47 @@ def test_github_escaping() -> None:
 
 def test_markdown_cells_cannot_break_the_table() -> None:
     assert cell("a|b\nc<script>") == "a\\|b c&lt;script&gt;"
+
+
+GENERIC = (
+    "Then find why the webhook did not grant access: check the endpoint's failed deliveries "
+    "and make the handler write the row before it returns 200."
+)
+
+
+def _fixed(rule: str, subject: str, fix: str) -> Finding:
+    return Finding(
+        rule=rule,
+        title="t",
+        severity=Severity.FAIL,
+        subject=Subject("account", subject),
+        message="m",
+        fix=fix,
+    )
+
+
+def test_a_fix_shared_by_a_rules_findings_is_said_once() -> None:
+    findings = [
+        _fixed("access.revenue_leak", "u_1", f"Set paid = true for account u_1. {GENERIC}"),
+        _fixed("access.revenue_leak", "u_2", f"Set paid = true for account u_2. {GENERIC}"),
+        _fixed("access.revenue_leak", "u_3", f"Set paid = true for account u_3. {GENERIC}"),
+        _fixed("plan.mismatch", "u_4", f"Set plan = pro for account u_4. {GENERIC}"),
+        _fixed("identity.duplicate_customer", "u_5", GENERIC),
+        _fixed("identity.duplicate_customer", "u_6", GENERIC),
+        _fixed("trial.repeat_trial", "u_7", "Short. Same."),
+        _fixed("trial.repeat_trial", "u_8", "Other. Same."),
+    ]
+    shown = shown_fixes(findings)
+    assert shown[0] == findings[0].fix  # the rule's first: whole
+    assert shown[1] == "Set paid = true for account u_2. The rest as for account u_1 above."
+    assert shown[2] == "Set paid = true for account u_3. The rest as for account u_1 above."
+    assert shown[3] == findings[3].fix  # another rule's: whole
+    assert shown[4] == GENERIC and shown[5] == "As for account u_5 above."
+    assert shown[6:] == ["Short. Same.", "Other. Same."]  # too short a rest to refer to
+    report = _report(findings)
+    text = get_renderer("terminal")(report)
+    assert text.count("make the handler write the row") == 3  # once per rule
+    markdown = get_renderer("markdown")(report)
+    assert markdown.count("make the handler write the row") == 3
+    assert "The rest as for account u_1 above." in markdown
+    assert get_renderer("json")(report).count("make the handler write the row") == 6

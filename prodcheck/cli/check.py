@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from prodcheck.advice import config_warnings
 from prodcheck.bundled import scenarios_dir
 from prodcheck.cli.ci import after_check, check_options, slack_config
 from prodcheck.cli.options import (
@@ -111,6 +112,8 @@ def validate(config_path: Path | None, fixtures: Path | None) -> None:
     say(f"{path}: valid · {len(rules)} rules in {len(packs)} packs ({', '.join(packs)})")
     for note in config.deprecations:
         say(f"note: {note}")
+    for warning in config_warnings(config, rules):
+        say(f"warning: {warning}")
 
 
 DEMO_INTRO = """\

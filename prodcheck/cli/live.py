@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from prodcheck.advice import config_warnings
 from prodcheck.cli.options import config_option, quiet_option
 from prodcheck.cli.output import environment, say
 from prodcheck.config import find_config, load_config
@@ -43,6 +44,9 @@ def doctor(config_path: Path | None) -> None:
     rules = load_checked_rules(config)
     say(f"ok    config: {path} is valid ({len(rules)} rules)")
     counts: dict[str, int] = {}
+    for warning in config_warnings(config, rules):
+        counts["warn"] = counts.get("warn", 0) + 1
+        say(f"warn  config: {warning}")
     if config.billing.fixtures is not None:
         say(f"ok    billing: fixtures {config.billing.fixtures} (no live API to check)")
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prodcheck.model import Money
+from prodcheck.reporters.fixes import shown_fixes
 from prodcheck.results import Finding, Report, Severity, Verdict
 
 _ICON = {Verdict.PASS: "✅", Verdict.WARN: "⚠️", Verdict.FAIL: "❌", Verdict.ERROR: "⛔"}
@@ -25,10 +26,9 @@ def _money(amounts: tuple[Money, ...]) -> str:
     return " + ".join(f"{m.format()}/mo" for m in amounts) if amounts else "–"
 
 
-def _finding_row(finding: Finding) -> str:
+def _finding_row(finding: Finding, fix: str) -> str:
     amount = finding.monthly_amount.format() + "/mo" if finding.monthly_amount else "–"
     status = "" if finding.status == "new" else f" ({finding.status})"
-    fix = finding.fix
     if finding.suppression_reason:
         fix = f"{fix} (suppressed: {finding.suppression_reason})"
     subject = finding.subject
@@ -106,7 +106,7 @@ def render(report: Report) -> str:
             "",
             "| severity | rule | subject | at stake | message | fix |",
             "| --- | --- | --- | ---: | --- | --- |",
-            *(_finding_row(f) for f in shown),
+            *(_finding_row(f, fix) for f, fix in zip(shown, shown_fixes(shown), strict=True)),
             "",
         ]
         if len(report.findings) > len(shown):

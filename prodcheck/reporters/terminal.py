@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from prodcheck.model import Money
+from prodcheck.reporters.fixes import shown_fixes
 from prodcheck.results import Finding, Report, Severity, Verdict
 
 _COLORS = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "dim": "2", "magenta": "35"}
@@ -50,7 +51,7 @@ def _wrap(text: str, indent: str) -> list[str]:
     return lines
 
 
-def _finding(finding: Finding, paint: _Painter) -> list[str]:
+def _finding(finding: Finding, paint: _Painter, fix: str) -> list[str]:
     label = finding.severity.value.upper()
     amount = f"  {finding.monthly_amount.format()}/mo" if finding.monthly_amount else ""
     head = (
@@ -59,7 +60,7 @@ def _finding(finding: Finding, paint: _Painter) -> list[str]:
         f"{paint(amount, 'dim')}"
     )
     lines = [head, *_wrap(finding.message, "      ")]
-    lines += _wrap(f"fix: {finding.fix}", "      ")
+    lines += _wrap(f"fix: {fix}", "      ")
     return lines
 
 
@@ -151,8 +152,9 @@ def _render(report: Report, paint: _Painter) -> str:
     lines = _header(report)
     for error in report.errors:
         lines += ["", paint("ERROR", "magenta", "bold"), *_wrap(error, "  ")]
-    for finding in report.active_findings:
-        lines += ["", *_finding(finding, paint)]
+    active = report.active_findings
+    for finding, fix in zip(active, shown_fixes(active), strict=True):
+        lines += ["", *_finding(finding, paint, fix)]
     lines += _accepted(report, paint)
     lines += _baseline(report, paint)
     lines += _summary(report, paint)

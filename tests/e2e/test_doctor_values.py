@@ -163,3 +163,60 @@ def test_a_status_none_of_whose_values_grant_warns(
 )  # fmt: skip
 def test_development_databases_are_the_ones_on_this_machine(host: str, local: bool) -> None:
     assert development_host(host) is local
+
+
+def test_plan_values_that_differ_only_by_case_warn(
+    pg_url: str, schema: str, tmp_path: Path
+) -> None:
+    known = sorted(c["id"] for c in _load(DEMO / "stripe" / "customers.json"))
+    rows = [("u1", known[0], "Pro"), ("u2", known[1], "pro"), ("u3", known[2], "TEAM"),
+            ("u4", known[3], "Gold")]  # fmt: skip
+    _table(pg_url, f"{schema}.users", rows)
+    plans = _checks(_config(tmp_path, f"{schema}.users"), {"PC_DB": pg_url})["plan values"]
+    assert plans.warning
+    assert "'Pro', 'TEAM' differ from a plan only by case" in plans.message
+    assert "plans.values ({Pro: pro, TEAM: team})" in plans.message
+    assert "'Gold' name no plan" in plans.message
+
+
+def test_a_metadata_key_no_customer_carries_warns(pg_url: str, schema: str, tmp_path: Path) -> None:
+    known = sorted(c["id"] for c in _load(DEMO / "stripe" / "customers.json"))
+    _table(pg_url, f"{schema}.users", [("u1", known[0], "pro")])
+    path = _config(tmp_path, f"{schema}.users")
+    assert _checks(path, {"PC_DB": pg_url})["metadata key 'user_id'"].ok  # the demo's key
+    config = yaml.safe_load(path.read_text())
+    config.setdefault("policy", {})["metadata_user_id_key"] = "userId"
+    path.write_text(yaml.safe_dump(config))
+    check = _checks(path, {"PC_DB": pg_url})["metadata key 'userId'"]
+    assert check.warning and "none of the" in check.message
+    assert "(their keys: user_id)" in check.message
+    assert "policy.metadata_user_id_key" in check.message
+
+
+def test_live_lookups_read_the_metadata_keys(pg_url: str, schema: str, tmp_path: Path) -> None:
+    _table(pg_url, f"{schema}.users", [("u1", "cus_1", "pro"), ("u2", "cus_2", "pro")])
+    customers = [stripe_customer("cus_1", 1), stripe_customer("cus_2", 2)]
+    customers[1]["metadata"] = {"user_id": "u2"}
+    with FakeStripe(customers=customers) as fake:
+        path = _config(tmp_path, f"{schema}.users", api_key_env="PC_KEY", api_base=fake.url)
+        checks = _checks(path, {"PC_DB": pg_url, "PC_KEY": STRIPE_KEY})
+    assert checks["metadata key 'user_id'"].message == "1 of the 2 customers looked up carry it"
+
+
+def test_validate_and_doctor_warn_when_no_price_names_a_plan(
+    pg_url: str, schema: str, tmp_path: Path
+) -> None:
+    known = sorted(c["id"] for c in _load(DEMO / "stripe" / "customers.json"))
+    _table(pg_url, f"{schema}.users", [("u1", known[0], "pro")])
+    path = _config(tmp_path, f"{schema}.users")
+    validated = CliRunner().invoke(cli, ["validate", "--config", str(path)])
+    assert validated.exit_code == 0 and "warning" not in validated.output
+    config = yaml.safe_load(path.read_text())
+    config["plans"]["prices"] = {}
+    path.write_text(yaml.safe_dump(config))
+    validated = CliRunner().invoke(cli, ["validate", "--config", str(path)])
+    assert validated.exit_code == 0, validated.output
+    assert "warning: plans.prices maps no price to a plan, so the 6 rules" in validated.output
+    doctor = CliRunner().invoke(cli, ["doctor", "--config", str(path)], env={"PC_DB": pg_url})
+    assert "warn  config: plans.prices maps no price to a plan" in doctor.output
+    assert "Ready, with" in doctor.output
