@@ -404,11 +404,42 @@ def _app() -> list[FactSpec]:
     return [replace(spec, needs=need) for spec in specs]
 
 
-SUBJECT_KINDS = ("account", "subscription", "customer", "price", "person", "app_subscription")
+def _events() -> list[FactSpec]:
+    """An event of the provider's, of a type the app must process (webhooks.event_types),
+    within webhooks.lookback_days, next to the app's processed-events table."""
+    s, i = "event", FactType.INTEGER
+    specs = [
+        FactSpec(s, "event", FactType.OBJECT, "the provider's event"),
+        FactSpec(s, "event.id", FactType.ID, "its id"),
+        FactSpec(s, "event.type", FactType.TEXT, "its type (customer.subscription.updated ...)"),
+        FactSpec(s, "event.created", FactType.TIME, "when the provider created it"),
+        FactSpec(s, "event.object_id", FactType.ID, "the object it is about"),
+        FactSpec(s, "event.pending_webhooks", i, "endpoints it has not been delivered to yet"),
+        FactSpec(s, "age_hours", FactType.NUMBER, "hours since it was created"),
+        FactSpec(s, "processed", FactType.FLAG, "the processed-events table holds its id"),
+        FactSpec(s, "processed_count", i, "how many rows of that table hold its id"),
+    ]
+    # Stripe's events (Paddle's notifications are not read yet), and no subject at all
+    # without the app's table: every rule about one is skipped, not run on nothing.
+    return [
+        replace(spec, needs=("events", "processed_events"), providers=frozenset({"stripe"}))
+        for spec in specs
+    ]
+
+
+SUBJECT_KINDS = (
+    "account",
+    "subscription",
+    "customer",
+    "price",
+    "person",
+    "app_subscription",
+    "event",
+)
 
 # subject kind -> dotted fact name -> its declaration (STYLE.md #3: a plain dict).
 FACTS: dict[str, dict[str, FactSpec]] = {kind: {} for kind in SUBJECT_KINDS}
-for _spec in (*_account(), *_others(), *_app()):
+for _spec in (*_account(), *_others(), *_app(), *_events()):
     FACTS[_spec.subject][_spec.name] = _spec
 
 

@@ -90,6 +90,40 @@ class Policy:
     metadata_user_id_key: str = "user_id"
 
 
+# The events whose handling decides access and plans (`webhooks.event_types`):
+# a trailing `.*` stands for every type under it, as in Stripe's endpoint settings.
+DEFAULT_EVENT_TYPES = {
+    Provider.STRIPE: (
+        "customer.subscription.*",
+        "invoice.paid",
+        "invoice.payment_failed",
+        "invoice.payment_succeeded",
+        "checkout.session.completed",
+    ),
+    Provider.PADDLE: ("subscription.*", "transaction.completed"),
+}
+# How far back events are checked by default; Stripe keeps events 30 days.
+DEFAULT_LOOKBACK_DAYS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class WebhooksConfig:
+    """Which of the provider's events the app must have processed, and how far back."""
+
+    event_types: tuple[str, ...] = ()  # empty: the provider's DEFAULT_EVENT_TYPES
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+
+    def types_for(self, provider: Provider) -> tuple[str, ...]:
+        return self.event_types or DEFAULT_EVENT_TYPES[provider]
+
+    def relevant(self, provider: Provider, event_type: str) -> bool:
+        """Whether an event of this type is one the app must process."""
+        return any(
+            event_type.startswith(pattern[:-1]) if pattern.endswith(".*") else event_type == pattern
+            for pattern in self.types_for(provider)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class ContractsConfig:
     packs: tuple[str, ...] | None = None  # None: every built-in pack
@@ -139,6 +173,7 @@ class Config:
     policy: Policy = Policy()
     contracts: ContractsConfig = ContractsConfig()
     engine: EngineConfig = EngineConfig()
+    webhooks: WebhooksConfig = WebhooksConfig()
     suppressions: tuple[Suppression, ...] = ()
     slack: SlackConfig | None = None
     path: Path | None = None
@@ -294,6 +329,12 @@ def _build(located: Located, path: Path) -> Config:
         metadata_user_id_key=policy_data.get("metadata_user_id_key", "user_id"),
     )
 
+    webhooks_data = data.get("webhooks") or {}
+    webhooks = WebhooksConfig(
+        event_types=tuple(webhooks_data.get("event_types") or ()),
+        lookback_days=webhooks_data.get("lookback_days", DEFAULT_LOOKBACK_DAYS),
+    )
+
     contracts_data = data.get("contracts") or {}
     locations = {
         rule: located.where(("contracts", "severity", rule))
@@ -342,6 +383,7 @@ def _build(located: Located, path: Path) -> Config:
         policy=policy,
         contracts=contracts,
         engine=engine,
+        webhooks=webhooks,
         suppressions=suppressions,
         slack=slack,
         path=path,

@@ -31,6 +31,7 @@ from prodcheck.sources.duck_billing import read_billing_folder
 from prodcheck.sources.fixtures import FixtureBilling
 from prodcheck.sources.rows import typed_rows
 from prodcheck.suppressions import apply_suppressions
+from prodcheck.tables import TABLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +84,15 @@ def _check_sources_configured(config: Config, fixtures: Path | None) -> None:
 
 
 def needs_for(config: Config, rules: list[Rule]) -> frozenset[str]:
-    """Billing collections beyond customers and subscriptions that this run reads."""
-    needs = frozenset(n for rule in rules for n in rule.needs)
+    """Billing collections beyond customers and subscriptions that this run reads
+    (none for a rule that needs a table the config does not map: it is skipped)."""
+    tables = config.database.tables
+    needs = frozenset(
+        n
+        for rule in rules
+        if all(t in tables for t in rule.needs if t in TABLES)
+        for n in rule.needs
+    )
     if config.policy.settle_window_minutes:
         # Recent events tell which objects changed while webhooks may be in flight.
         needs |= {"recent_events"}

@@ -332,5 +332,34 @@ APP_SUBSCRIPTIONS = TableSpec(
 )
 # fmt: on
 
+# fmt: off
+PROCESSED_EVENTS = TableSpec(
+    name="processed_events",
+    meaning="the provider's events the app's webhook handler recorded as processed (its "
+    "idempotency ledger), checked against the provider's own list of events",
+    guesses=("processed_events", "webhook_events", "stripe_events", "processed_webhooks"),
+    fields=(
+        FieldSpec(
+            "id", FieldType.ID, "the provider's event id the handler recorded", required=True,
+            example="event_id", holds="event",
+            guesses=("event_id", "stripe_event_id", "provider_event_id", "id"),
+        ),
+        FieldSpec(
+            "type", FieldType.TEXT, "the event's type as recorded",
+            enables="names the type the handler saw", guesses=("type", "event_type"),
+        ),
+        FieldSpec(
+            "processed_at", FieldType.TIME, "when the handler processed it",
+            enables="says when it was processed",
+            guesses=("processed_at", "created_at", "received_at"),
+        ),
+    ),
+)
+# fmt: on
+
 # table name -> spec (STYLE.md #3: a plain dict).
-TABLES: dict[str, TableSpec] = {"accounts": ACCOUNTS, "app_subscriptions": APP_SUBSCRIPTIONS}
+TABLES: dict[str, TableSpec] = {
+    "accounts": ACCOUNTS,
+    "app_subscriptions": APP_SUBSCRIPTIONS,
+    "processed_events": PROCESSED_EVENTS,
+}

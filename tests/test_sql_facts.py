@@ -24,6 +24,7 @@ from prodcheck.config import (
 )
 from prodcheck.engine.app_facts import app_customer
 from prodcheck.engine.conditions import getter
+from prodcheck.engine.event_facts import settles
 from prodcheck.engine.facts import KINDS
 from prodcheck.engine.index import Index, build_index
 from prodcheck.engine.sql_conditions import cell
@@ -56,6 +57,8 @@ def _settling(index: Index, kind: str, row: Any) -> str | None:
     """Who settles, read straight off the index's sets: an account changed within
     the window (or whose customer did), or whose access ended within the app's
     allowance; a subscription, customer or app row whose customer changed."""
+    if kind == "event":
+        return SETTLING if settles(index, row) else None
     if kind == "account":
         if row.id in index.settling_accounts or row.customer_id in index.settling_customers:
             return SETTLING

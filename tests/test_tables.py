@@ -46,7 +46,8 @@ def test_doctor_init_and_model_agree_with_the_spec() -> None:
     attributes = [f.name for f in dataclasses.fields(Account) if f.name != "extra"]
     assert attributes == [name for name in ACCOUNTS.names if name in attributes]
     assert set(attributes) <= set(ACCOUNTS.names)
-    assert TABLES["accounts"] is ACCOUNTS and set(TABLES) == {"accounts", "app_subscriptions"}
+    assert TABLES["accounts"] is ACCOUNTS
+    assert set(TABLES) == {"accounts", "app_subscriptions", "processed_events"}
 
 
 def test_no_other_module_restates_the_optional_columns() -> None:

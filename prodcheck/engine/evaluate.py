@@ -79,6 +79,11 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
             "needs the app's own subscriptions table: map it as database.tables."
             "app_subscriptions to enable this rule"
         )
+    if "processed_events" in rule.needs and not index.has_processed_table:
+        return (
+            "needs the app's table of processed webhook events: map it as database.tables."
+            "processed_events to enable this rule"
+        )
     missing = sorted(rule.requires - index.mapped_columns)
     others = [name for name in missing if "." in name]
     if others:

@@ -23,9 +23,10 @@ from prodcheck.engine.account_facts import (
     subscription_summary,
 )
 from prodcheck.engine.app_facts import AppRow, app_rows, app_subject
+from prodcheck.engine.event_facts import event_rows, event_subject
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
-from prodcheck.model import Account, Money, Subscription
+from prodcheck.model import Account, Event, Money, Subscription
 from prodcheck.results import Subject, sum_money
 
 
@@ -234,6 +235,16 @@ def _app_subscription_subjects(index: Index) -> Iterator[SubjectFacts]:
         yield app_subscription_subject(index, row)
 
 
+def _event_subject(index: Index, event: Event) -> SubjectFacts:
+    subject, facts, refs = event_subject(index, event)
+    return SubjectFacts(subject, facts, refs)
+
+
+def _event_subjects(index: Index) -> Iterator[SubjectFacts]:
+    for event in event_rows(index):
+        yield _event_subject(index, event)
+
+
 SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
     "account": _account_subjects,
     "subscription": _subscription_subjects,
@@ -241,6 +252,7 @@ SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
     "price": _price_subjects,
     "person": _person_subjects,
     "app_subscription": _app_subscription_subjects,
+    "event": _event_subjects,
 }
 
 
@@ -286,6 +298,7 @@ KINDS: dict[str, Kind] = {
         ident=lambda row: str(row["id"]),
         build=app_subscription_subject,
     ),
+    "event": Kind(rows=event_rows, ident=lambda event: str(event.id), build=_event_subject),
 }
 
 

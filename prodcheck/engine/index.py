@@ -7,7 +7,7 @@ each collection is walked once.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -60,6 +60,13 @@ class Index:
     # Its rows by the account they belong to (account_id when mapped, else customer_id).
     app_by_owner: dict[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
     app_by_account: bool = False
+    # The app's processed-events table (database.tables.processed_events), when mapped:
+    # how many of its rows hold each event id.
+    processed_counts: Mapping[str, int] = field(default_factory=dict)
+    has_processed_table: bool = False
+    processed_table: str = ""  # its real name, for messages
+    # The events the webhooks pack checks, filled on first use (event_facts.py).
+    event_cache: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     # The DuckDB connection holding billing's objects in the billing_* tables and
     # the accounts in db_accounts.
     billing_db: Any = None
@@ -179,10 +186,23 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         app_rows=snapshot.tables.get("app_subscriptions", ()),
         app_ids=frozenset(r["id"] for r in snapshot.tables.get("app_subscriptions", ())),
         has_app_table="app_subscriptions" in config.database.tables,
+        **_processed(snapshot, config),
         **_app_owners(snapshot, config),
         mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
         billing_db=_database(snapshot, config),
     )
+
+
+def _processed(snapshot: Snapshot, config: Config) -> dict[str, Any]:
+    table = config.database.tables.get("processed_events")
+    if table is None:
+        return {}
+    rows = snapshot.tables.get("processed_events", ())
+    return {
+        "processed_counts": dict(Counter(str(row["id"]) for row in rows)),
+        "has_processed_table": True,
+        "processed_table": table.table,
+    }
 
 
 def _database(snapshot: Snapshot, config: Config) -> Any:

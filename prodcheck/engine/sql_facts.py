@@ -31,13 +31,13 @@ Pure: builds text, imports no database driver.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from prodcheck.config import Policy
 from prodcheck.engine.app_facts import PERIOD_TOLERANCE
 from prodcheck.engine.entitlement import NEVER_ENTITLED
 from prodcheck.engine.index import Index
-from prodcheck.engine.sql_conditions import column, literal
+from prodcheck.engine.sql_conditions import column, literal, moment
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS
 
 MICROSECONDS_PER_DAY = 86_400_000_000
@@ -321,6 +321,26 @@ GROUP BY p.row
 """
 
 
+def event_facts(index: Index) -> str:
+    """Over event_rows (row, "event.<field>"...): each event the app must have
+    processed (event_facts.py), its age, and the rows of the app's table holding it.
+    An event newer than the settle window settles: its webhook may be in flight."""
+    minutes = index.config.policy.settle_window_minutes
+    since = index.now - timedelta(minutes=minutes)
+    settles = f'r."event.created" >= {moment(since)}' if minutes else "FALSE"
+    return f"""
+CREATE TEMP VIEW facts_event AS
+SELECT r.row,
+    CASE WHEN {settles} THEN {literal(SETTLING)} END AS {SETTLING_COLUMN},
+    r."event.id", r."event.type", r."event.created", r."event.object_id",
+    r."event.pending_webhooks",
+    (epoch_us({_now(index.now)}) - epoch_us(r."event.created")) / 3600000000.0 AS age_hours,
+    coalesce(p.count, 0) > 0 AS processed,
+    coalesce(p.count, 0) AS processed_count
+FROM event_rows r LEFT JOIN processed_ids p ON p.id = r."event.id"
+"""
+
+
 def base(policy: Policy, now: datetime) -> tuple[str, ...]:
     """The views every kind's view reads, created once the tables are loaded."""
     return (sub_facts(policy, now), HELD, OWNED)
@@ -335,4 +355,5 @@ def views(index: Index) -> dict[str, str]:
         "price": PRICE_FACTS,
         "person": PERSON_FACTS,
         "app_subscription": APP_FACTS,
+        "event": event_facts(index),
     }

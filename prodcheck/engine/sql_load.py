@@ -91,6 +91,16 @@ def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
             for name, field in fields.items()
         }
         return {"app_rows": table({"row": (number, list(range(len(rows)))), **columns})}
+    if kind == "event":
+        moment = pa.timestamp("us", tz="UTC")
+        columns = {
+            "event.id": (text, [e.id for e in rows]),
+            "event.type": (text, [e.type for e in rows]),
+            "event.created": (moment, [e.created for e in rows]),
+            "event.object_id": (text, [e.object_id for e in rows]),
+            "event.pending_webhooks": (number, [e.pending_webhooks for e in rows]),
+        }
+        return {"event_rows": table({"row": (number, list(range(len(rows)))), **columns})}
     return {}
 
 
@@ -109,6 +119,12 @@ def load(conn: Any, index: Index) -> None:
         ),
         # Only text ids can equal a subscription id.
         "app_ids": table({"id": (text, sorted(i for i in index.app_ids if isinstance(i, str)))}),
+        "processed_ids": table(
+            {
+                "id": (text, list(index.processed_counts)),
+                "count": (pa.int64(), list(index.processed_counts.values())),
+            }
+        ),
     }
     for name, arrow in tables.items():
         conn.register(name, arrow)

@@ -24,6 +24,7 @@ PREFIXES: dict[str, dict[str, tuple[str, ...]]] = {
     "subscription": {"stripe": ("sub_",), "paddle": ("sub_",)},
     "price": {"stripe": ("price_", "plan_"), "paddle": ("pri_",)},
     "product": {"stripe": ("prod_",), "paddle": ("pro_",)},
+    "event": {"stripe": ("evt_",), "paddle": ("evt_", "ntf_")},
 }
 PROVIDER_STATUSES = frozenset(s.value for s in SubscriptionStatus)
 ENTITLING = ("active", "trialing")  # what a starter's status check lets in

@@ -35,6 +35,7 @@ from . import (
     semantics,
     starters,
     trial,
+    webhooks,
 )
 
 BUILDERS: dict[str, Callable[[], Scenario]] = {
@@ -55,4 +56,5 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **demo.BUILDERS,
     **coverage.BUILDERS,
     **semantics.BUILDERS,
+    **webhooks.BUILDERS,
 }

@@ -7,12 +7,12 @@ from typing import Any
 from scenario_kit import Scenario, default_config
 
 from .common import (
-    NEEDS_APP_TABLE,
     NEEDS_DELETED_AT,
     NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
     NEEDS_SUBSCRIPTION_ID,
+    NEEDS_TABLES,
     NOW,
     SAME,
     member,
@@ -132,7 +132,7 @@ def audit_8200() -> Scenario:
         "fail",
         expected,
         monthly_at_stake={"usd": 820_000},
-        skipped_rules=NEEDS_APP_TABLE
+        skipped_rules=NEEDS_TABLES
         + NEEDS_DELETED_AT
         + NEEDS_EXPIRY
         + NEEDS_SCHEDULES

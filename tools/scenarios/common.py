@@ -37,6 +37,10 @@ NEEDS_APP_TABLE = [
     "app.status_mismatch",
     "app.unknown_subscription",
 ]
+# The rules about the app's table of processed webhook events (the webhooks pack).
+NEEDS_PROCESSED_TABLE = ["webhooks.duplicate_processing", "webhooks.unprocessed_event"]
+# Every rule that needs a table the default config does not map.
+NEEDS_TABLES = [*NEEDS_APP_TABLE, *NEEDS_PROCESSED_TABLE]
 # Facts Paddle does not supply (it has no pending subscription updates).
 STRIPE_ONLY = ["plan.unpaid_upgrade"]
 

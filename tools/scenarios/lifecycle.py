@@ -5,12 +5,12 @@ from __future__ import annotations
 from scenario_kit import Scenario
 
 from .common import (
-    NEEDS_APP_TABLE,
     NEEDS_DELETED_AT,
     NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
     NEEDS_SUBSCRIPTION_ID,
+    NEEDS_TABLES,
     member,
     new,
 )
@@ -34,7 +34,7 @@ def lifecycle_deleted_account_billed_fail() -> Scenario:
             ("lifecycle.deleted_account_billed", "account:u_483"),
         ],
         monthly_at_stake={"usd": 14800},
-        skipped_rules=NEEDS_APP_TABLE
+        skipped_rules=NEEDS_TABLES
         + NEEDS_EXPIRY
         + NEEDS_SCHEDULES
         + NEEDS_SUBSCRIPTION_ID
@@ -80,7 +80,7 @@ def lifecycle_stale_period_end_fail() -> Scenario:
         "warn",
         [("lifecycle.stale_period_end", "account:u_501")],
         monthly_at_stake={"usd": 4900},
-        skipped_rules=NEEDS_APP_TABLE
+        skipped_rules=NEEDS_TABLES
         + NEEDS_DELETED_AT
         + NEEDS_SCHEDULES
         + NEEDS_SUBSCRIPTION_ID

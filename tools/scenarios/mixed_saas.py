@@ -7,8 +7,8 @@ from typing import Any
 from scenario_kit import MINUTE, Scenario, default_config, iso, new_id
 
 from .common import (
-    NEEDS_APP_TABLE,
     NEEDS_SUBSCRIPTION_ID,
+    NEEDS_TABLES,
     NOW,
     member,
 )
@@ -263,7 +263,7 @@ def mixed_saas() -> Scenario:
             ("identity.orphan_subscription", f"subscription:{orphan_sub}"),
         ],
         monthly_at_stake={"usd": 59_383, "eur": 4_500},
-        skipped_rules=NEEDS_APP_TABLE + NEEDS_SUBSCRIPTION_ID,
+        skipped_rules=NEEDS_TABLES + NEEDS_SUBSCRIPTION_ID,
     )
     return s
 

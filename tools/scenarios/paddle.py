@@ -7,12 +7,12 @@ from typing import Any
 from scenario_kit import MINUTE, Scenario, paddle_id
 
 from .common import (
-    NEEDS_APP_TABLE,
     NEEDS_DELETED_AT,
     NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_SCHEDULES,
     NEEDS_SUBSCRIPTION_ID,
+    NEEDS_TABLES,
     NOW,
     SAME,
     STRIPE_ONLY,
@@ -84,7 +84,7 @@ def paddle_fail() -> Scenario:
         monthly_at_stake={"usd": 21_600},
         # plan.unpaid_upgrade reads pending_plan, which Paddle never has: skipped with
         # that reason (it used to run here and could never fire).
-        skipped_rules=NEEDS_APP_TABLE
+        skipped_rules=NEEDS_TABLES
         + NEEDS_DELETED_AT
         + NEEDS_EXPIRY
         + NEEDS_SCHEDULES

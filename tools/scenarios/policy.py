@@ -5,13 +5,13 @@ from __future__ import annotations
 from scenario_kit import MINUTE, Scenario, new_id
 
 from .common import (
-    NEEDS_APP_TABLE,
     NEEDS_DELETED_AT,
     NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_PLAN,
     NEEDS_SCHEDULES,
     NEEDS_SUBSCRIPTION_ID,
+    NEEDS_TABLES,
     email_of,
     member,
     new,
@@ -164,7 +164,7 @@ def optional_columns_unmapped() -> Scenario:
         "fail",
         [("access.revenue_leak", "account:u_621"), ("access.wrongful_access", "account:u_622")],
         monthly_at_stake={"usd": 9800},
-        skipped_rules=NEEDS_APP_TABLE
+        skipped_rules=NEEDS_TABLES
         + NEEDS_DELETED_AT
         + NEEDS_EXPIRY
         + NEEDS_PLAN

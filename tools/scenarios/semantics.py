@@ -6,11 +6,11 @@ from __future__ import annotations
 from scenario_kit import MINUTE, Scenario, new_id
 
 from .common import (
-    NEEDS_APP_TABLE,
     NEEDS_DELETED_AT,
     NEEDS_EMAIL,
     NEEDS_EXPIRY,
     NEEDS_SUBSCRIPTION_ID,
+    NEEDS_TABLES,
     member,
     new,
 )
@@ -41,7 +41,7 @@ def plan_rules_without_plans() -> Scenario:
         [],
         skipped_rules=[
             *PLAN_RULES,
-            *NEEDS_APP_TABLE,
+            *NEEDS_TABLES,
             *NEEDS_EMAIL,
             *NEEDS_SUBSCRIPTION_ID,
             *NEEDS_DELETED_AT,

@@ -1,0 +1,152 @@
+"""The webhooks pack: Stripe's own list of events against the app's table of the
+events its handler processed (database.tables.processed_events, here
+`processed_events(event_id, event_type, processed_at)`), within
+webhooks.lookback_days (3 by default) and outside the settle window."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scenario_kit import MINUTE, Scenario, new_id
+
+from .common import member, new
+
+HOUR = 60  # the kit's events count minutes
+PROCESSED_TABLE = {
+    "table": "processed_events",
+    "columns": {"id": "event_id", "type": "event_type", "processed_at": "processed_at"},
+}
+
+
+def _scenario(name: str, description: str) -> Scenario:
+    s = new(name, description)
+    database = s.config["database"]
+    s.config["database"] = {
+        "url_env": database["url_env"],
+        "tables": {
+            "accounts": {"table": database["table"], "columns": database["columns"]},
+            "processed_events": PROCESSED_TABLE,
+        },
+    }
+    s.tables["processed_events"] = []
+    return s
+
+
+def _event(
+    s: Scenario, name: str, etype: str, about: str, *, minutes_ago: float, times: int = 1, **kw: Any
+) -> str:
+    """A Stripe event about `about`, recorded `times` times by the handler (0: never)."""
+    eid = new_id("evt", f"{s.name}:{name}")
+    s.event(eid, etype, about, minutes_ago=minutes_ago, **kw)
+    for n in range(times):
+        s.tables["processed_events"].append(
+            {
+                "event_id": eid,
+                "event_type": etype,
+                "processed_at": s.ago_iso(minutes_ago / (24 * 60) - (n + 1) * MINUTE),
+            }
+        )
+    return eid
+
+
+def _members(s: Scenario) -> tuple[str, str]:
+    """Two paying members, agreed on by both sides; their subscription ids."""
+    _, ana = member(s, "u_971", "Ana Ruiz")
+    _, ben = member(s, "u_972", "Ben Ode")
+    return ana, ben
+
+
+def webhooks_unprocessed_event_fail() -> Scenario:
+    s = _scenario(
+        "webhooks-unprocessed-event-fail",
+        "Stripe's events of the last three days against the app's processed_events table. "
+        "invoice.paid for Ben, 5 hours old, was delivered and never recorded (the handler "
+        "returned 200 and wrote nothing); customer.subscription.updated for Ana, 2 days old, "
+        "still has an endpoint to deliver it to: both unprocessed. Not findings: Ana's "
+        "processed invoice.paid; a customer.updated (not a type the app must process); an "
+        "invoice.payment_failed of 3 minutes ago (settling: its webhook may be in flight); "
+        "an unprocessed invoice.paid of 5 days ago (beyond the lookback). The failed "
+        "payment's event settles Ben's customer, subscription and account too.",
+    )
+    ana, ben = _members(s)
+    _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=20 * HOUR)
+    _event(s, "ben-paid", "invoice.paid", ben, minutes_ago=5 * HOUR, times=0)
+    _event(
+        s,
+        "ana-updated",
+        "customer.subscription.updated",
+        ana,
+        minutes_ago=48 * HOUR,
+        times=0,
+        pending_webhooks=1,
+    )
+    _event(s, "ben-customer", "customer.updated", "cus_x", minutes_ago=3 * HOUR, times=0)
+    _event(s, "ben-failed", "invoice.payment_failed", ben, minutes_ago=3, times=0)
+    _event(s, "ana-old", "invoice.paid", ana, minutes_ago=5 * 24 * HOUR, times=0)
+    s.expect(
+        "fail",
+        [
+            ("webhooks.unprocessed_event", f"event:{new_id('evt', f'{s.name}:ben-paid')}"),
+            ("webhooks.unprocessed_event", f"event:{new_id('evt', f'{s.name}:ana-updated')}"),
+        ],
+        # the failed payment's event, and (as for any recent event) Ben's customer,
+        # subscription and account: a webhook may be in flight for them
+        settling=[
+            f"event:{new_id('evt', f'{s.name}:ben-failed')}",
+            "account:u_972",
+            f"customer:{s.subscriptions[1]['customer']}",
+            f"subscription:{ben}",
+        ],
+    )
+    return s
+
+
+def webhooks_unprocessed_event_pass() -> Scenario:
+    s = _scenario(
+        "webhooks-unprocessed-event-pass",
+        "Every event of a type the app must process, from the last three days, has its row "
+        "in processed_events (one of them of the customer.subscription.* family). The ones "
+        "without a row are of a type the app does not process (customer.updated), or older "
+        "than the lookback.",
+    )
+    ana, ben = _members(s)
+    _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=20 * HOUR)
+    _event(s, "ben-deleted", "customer.subscription.deleted", ben, minutes_ago=30 * HOUR)
+    _event(s, "ben-customer", "customer.updated", "cus_x", minutes_ago=3 * HOUR, times=0)
+    _event(s, "ana-old", "invoice.paid", ana, minutes_ago=4 * 24 * HOUR, times=0)
+    s.expect("pass", [])
+    return s
+
+
+def webhooks_duplicate_processing_fail() -> Scenario:
+    s = _scenario(
+        "webhooks-duplicate-processing-fail",
+        "Stripe retried checkout's invoice.paid for Ana after a slow answer, and the handler "
+        "ran twice: two rows of processed_events hold its id. Every other event has one row.",
+    )
+    ana, ben = _members(s)
+    paid = _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=6 * HOUR, times=2)
+    _event(s, "ben-paid", "invoice.paid", ben, minutes_ago=7 * HOUR)
+    s.expect("fail", [("webhooks.duplicate_processing", f"event:{paid}")])
+    return s
+
+
+def webhooks_duplicate_processing_pass() -> Scenario:
+    s = _scenario(
+        "webhooks-duplicate-processing-pass",
+        "Each event has exactly one row in processed_events, the same subscription's two "
+        "events included (one id each).",
+    )
+    ana, _ = _members(s)
+    _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=6 * HOUR)
+    _event(s, "ana-updated", "customer.subscription.updated", ana, minutes_ago=6 * HOUR - 1)
+    s.expect("pass", [])
+    return s
+
+
+BUILDERS = {
+    "webhooks-unprocessed-event-fail": webhooks_unprocessed_event_fail,
+    "webhooks-unprocessed-event-pass": webhooks_unprocessed_event_pass,
+    "webhooks-duplicate-processing-fail": webhooks_duplicate_processing_fail,
+    "webhooks-duplicate-processing-pass": webhooks_duplicate_processing_pass,
+}
