@@ -416,6 +416,18 @@ def _events() -> list[FactSpec]:
         FactSpec(s, "event.object_id", FactType.ID, "the object it is about"),
         FactSpec(s, "event.pending_webhooks", i, "endpoints it has not been delivered to yet"),
         FactSpec(s, "age_hours", FactType.NUMBER, "hours since it was created"),
+        FactSpec(
+            s,
+            "retry_hours_left",
+            FactType.NUMBER,
+            "hours until Stripe stops retrying its delivery (3 days after it was created)",
+        ),
+        FactSpec(
+            s,
+            "retention_days_left",
+            FactType.NUMBER,
+            "days until it leaves Stripe's 30 days of events and can no longer be resent",
+        ),
         FactSpec(s, "processed", FactType.FLAG, "the processed-events table holds its id"),
         FactSpec(s, "processed_count", i, "how many rows of that table hold its id"),
     ]

@@ -18,6 +18,9 @@ from prodcheck.model import Event
 from prodcheck.results import Subject
 
 MICROSECONDS_PER_HOUR = 3_600_000_000
+# Stripe retries a live event's delivery for up to 3 days, and keeps events 30 days.
+RETRY_HOURS = 72
+RETENTION_DAYS = 30
 
 
 def event_rows(index: Index) -> list[Event]:
@@ -68,7 +71,9 @@ def event_subject(
             "object_id": event.object_id,
             "pending_webhooks": event.pending_webhooks,
         },
-        "age_hours": age_hours(index, event),
+        "age_hours": (age := age_hours(index, event)),
+        "retry_hours_left": None if age is None else RETRY_HOURS - age,
+        "retention_days_left": None if age is None else RETENTION_DAYS - age / 24,
         "processed": count > 0,
         "processed_count": count,
     }

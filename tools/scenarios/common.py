@@ -38,7 +38,12 @@ NEEDS_APP_TABLE = [
     "app.unknown_subscription",
 ]
 # The rules about the app's table of processed webhook events (the webhooks pack).
-NEEDS_PROCESSED_TABLE = ["webhooks.duplicate_processing", "webhooks.unprocessed_event"]
+NEEDS_PROCESSED_TABLE = [
+    "webhooks.delivery_failing",
+    "webhooks.duplicate_processing",
+    "webhooks.expiring_unprocessed",
+    "webhooks.unprocessed_event",
+]
 # Every rule that needs a table the default config does not map.
 NEEDS_TABLES = [*NEEDS_APP_TABLE, *NEEDS_PROCESSED_TABLE]
 # Facts Paddle does not supply (it has no pending subscription updates).

@@ -61,8 +61,9 @@ def webhooks_unprocessed_event_fail() -> Scenario:
         "webhooks-unprocessed-event-fail",
         "Stripe's events of the last three days against the app's processed_events table. "
         "invoice.paid for Ben, 5 hours old, was delivered and never recorded (the handler "
-        "returned 200 and wrote nothing); customer.subscription.updated for Ana, 2 days old, "
-        "still has an endpoint to deliver it to: both unprocessed. Not findings: Ana's "
+        "returned 200 and wrote nothing); customer.subscription.updated for Ana, 30 hours "
+        "old, still has an endpoint to deliver it to: both unprocessed (and a day and more "
+        "from the end of Stripe's retries: not yet expiring). Not findings: Ana's "
         "processed invoice.paid; a customer.updated (not a type the app must process); an "
         "invoice.payment_failed of 3 minutes ago (settling: its webhook may be in flight); "
         "an unprocessed invoice.paid of 5 days ago (beyond the lookback). The failed "
@@ -76,7 +77,7 @@ def webhooks_unprocessed_event_fail() -> Scenario:
         "ana-updated",
         "customer.subscription.updated",
         ana,
-        minutes_ago=48 * HOUR,
+        minutes_ago=30 * HOUR,
         times=0,
         pending_webhooks=1,
     )
@@ -144,7 +145,84 @@ def webhooks_duplicate_processing_pass() -> Scenario:
     return s
 
 
+def _lookback(s: Scenario, days: int) -> None:
+    s.config["webhooks"] = {"lookback_days": days}
+
+
+def webhooks_expiring_unprocessed_fail() -> Scenario:
+    s = _scenario(
+        "webhooks-expiring-unprocessed-fail",
+        "Checked over Stripe's whole 30 days (webhooks.lookback_days: 30). Ben's invoice.paid, "
+        "60 hours old and never processed, has 12 hours of Stripe's retries left; Ana's "
+        "customer.subscription.deleted, 28 days old, leaves Stripe's events in 2 days: "
+        "both expiring, the last chance to resend them (one finding each, not an unprocessed "
+        "one besides). Ana's invoice.paid of 5 hours ago is unprocessed, not yet expiring.",
+    )
+    _lookback(s, 30)
+    ana, ben = _members(s)
+    _event(s, "ben-paid", "invoice.paid", ben, minutes_ago=60 * HOUR, times=0, pending_webhooks=1)
+    _event(
+        s, "ana-deleted", "customer.subscription.deleted", ana, minutes_ago=28 * 24 * HOUR, times=0
+    )
+    _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=5 * HOUR, times=0)
+    _event(s, "ana-updated", "customer.subscription.updated", ana, minutes_ago=20 * 24 * HOUR)
+    s.expect(
+        "fail",
+        [
+            ("webhooks.expiring_unprocessed", f"event:{new_id('evt', f'{s.name}:ben-paid')}"),
+            ("webhooks.expiring_unprocessed", f"event:{new_id('evt', f'{s.name}:ana-deleted')}"),
+            ("webhooks.unprocessed_event", f"event:{new_id('evt', f'{s.name}:ana-paid')}"),
+        ],
+    )
+    return s
+
+
+def webhooks_expiring_unprocessed_pass() -> Scenario:
+    s = _scenario(
+        "webhooks-expiring-unprocessed-pass",
+        "Over Stripe's whole 30 days, the events near the end of the retries (60 hours old) "
+        "and of the 30 days (28 days old) were processed: nothing to resend.",
+    )
+    _lookback(s, 30)
+    ana, ben = _members(s)
+    _event(s, "ben-paid", "invoice.paid", ben, minutes_ago=60 * HOUR)
+    _event(s, "ana-deleted", "customer.subscription.deleted", ana, minutes_ago=28 * 24 * HOUR)
+    s.expect("pass", [])
+    return s
+
+
+def webhooks_delivery_failing_fail() -> Scenario:
+    s = _scenario(
+        "webhooks-delivery-failing-fail",
+        "Ben's invoice.paid, 3 hours old, is in the app's processed_events, yet Stripe still "
+        "has 1 endpoint to deliver it to: the handler did the work and did not answer 2xx in "
+        "time, so Stripe will send it again (a warning).",
+    )
+    ana, ben = _members(s)
+    paid = _event(s, "ben-paid", "invoice.paid", ben, minutes_ago=3 * HOUR, pending_webhooks=1)
+    _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=4 * HOUR)
+    s.expect("warn", [("webhooks.delivery_failing", f"event:{paid}")])
+    return s
+
+
+def webhooks_delivery_failing_pass() -> Scenario:
+    s = _scenario(
+        "webhooks-delivery-failing-pass",
+        "Ana's invoice.paid, 20 minutes old, still has an endpoint to reach: within the first "
+        "hour Stripe's retries are routine. Ben's was delivered and processed.",
+    )
+    ana, ben = _members(s)
+    _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=20, pending_webhooks=1)
+    _event(s, "ben-paid", "invoice.paid", ben, minutes_ago=2 * HOUR)
+    s.expect("pass", [])
+    return s
+
+
 BUILDERS = {
+    "webhooks-expiring-unprocessed-fail": webhooks_expiring_unprocessed_fail,
+    "webhooks-expiring-unprocessed-pass": webhooks_expiring_unprocessed_pass,
+    "webhooks-delivery-failing-fail": webhooks_delivery_failing_fail,
+    "webhooks-delivery-failing-pass": webhooks_delivery_failing_pass,
     "webhooks-unprocessed-event-fail": webhooks_unprocessed_event_fail,
     "webhooks-unprocessed-event-pass": webhooks_unprocessed_event_pass,
     "webhooks-duplicate-processing-fail": webhooks_duplicate_processing_fail,
