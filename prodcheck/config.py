@@ -35,7 +35,7 @@ class BillingConfig:
     concurrency: int = 8
     timeout_seconds: float = 30.0
     max_retries: int = 6
-    events_days: int = 30
+    events_days: int | None = None  # None: as far back as webhooks.lookback_days
 
 
 @dataclass(frozen=True, slots=True)

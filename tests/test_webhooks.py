@@ -47,3 +47,20 @@ def test_a_paddle_config_skips_the_pack_saying_why(run_cli) -> None:
     result = run_cli("check", "--fixtures", str(SCENARIOS / "paddle-fail"), "--format", "json")
     assert "webhooks.unprocessed_event" in result.output
     assert "processed_events to enable this rule" in result.output
+
+
+def test_a_live_run_reads_events_as_far_back_as_the_pack_checks(tmp_path: Path) -> None:
+    from prodcheck.sources import open_billing
+
+    copy = tmp_path / "scenario"
+    shutil.copytree(FOLDER, copy)
+    data = yaml.safe_load((copy / "prodcheck.yml").read_text())
+    data["webhooks"] = {"lookback_days": 5}
+    (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
+    config = load_config(copy / "prodcheck.yml")
+    source = open_billing(config, None, {}, quiet=True)
+    assert source.config.events_days == 5  # type: ignore[attr-defined]
+    data["billing"]["events_days"] = 12  # set: kept
+    (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
+    source = open_billing(load_config(copy / "prodcheck.yml"), None, {}, quiet=True)
+    assert source.config.events_days == 12  # type: ignore[attr-defined]

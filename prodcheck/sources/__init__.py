@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,11 @@ def open_billing(
     kwargs: dict[str, Any] = {"env": env, "progress": Progress(quiet=quiet)}
     if config.billing.provider.value == "stripe":
         kwargs["now"] = now  # Paddle reads no time-windowed collection
-    source: BillingSource = live(config.billing, **kwargs)
+    billing = config.billing
+    if billing.events_days is None:
+        # events are read for the webhooks pack: as far back as it checks, no further
+        billing = replace(billing, events_days=config.webhooks.lookback_days)
+    source: BillingSource = live(billing, **kwargs)
     return source
 
 

@@ -185,7 +185,7 @@ class StripeBilling(LiveBilling):
             Listing("customers", "customers", {}),
         ]
         if "events" in needs:
-            days = min(self.config.events_days, EVENTS_RETAINED_DAYS)
+            days = min(self.config.events_days or EVENTS_RETAINED_DAYS, EVENTS_RETAINED_DAYS)
             since = self._reference() - days * 86_400
             listings.append(Listing("events", "events", {}, gte=since))
         elif "recent_events" in needs:
