@@ -88,3 +88,27 @@ def test_a_subscriptions_table_is_the_app_copy_not_the_accounts() -> None:
     assert [p.table for p in schema.accounts] == ["users"]
     access = schema.accounts[0].columns["has_access"]
     assert access == {"from": "app_subscriptions", "grants": ["active", "trialing"]}
+
+
+def test_the_ledger_of_processed_events_is_proposed() -> None:
+    from prodcheck.scaffold.ledger import propose_ledger
+
+    tables = {
+        "users": [("id", "text"), ("stripe_customer_id", "text"), ("has_paid_access", "bool")],
+        "webhook_events": [("id", "bigint"), ("stripe_event_id", "text"),
+                           ("event_type", "text"), ("processed_at", "timestamptz")],
+    }  # fmt: skip
+    samples = {"webhook_events": [{"stripe_event_id": "evt_1", "event_type": "invoice.paid"}]}
+    ledger = propose_ledger(tables, Provider.STRIPE, samples)
+    assert ledger is not None and ledger.table == "webhook_events"
+    assert dict(ledger.columns) == {
+        "id": "stripe_event_id",
+        "type": "event_type",
+        "processed_at": "processed_at",
+    }
+    schema = propose_schema(tables, Provider.STRIPE, samples)
+    assert schema.ledger == ledger and [p.table for p in schema.accounts] == ["users"]
+    # ids of another shape, or a table not named like a ledger: none
+    other = {"webhook_events": [{"stripe_event_id": "17"}]}
+    assert propose_ledger(tables, Provider.STRIPE, other) is None
+    assert propose_ledger({"events_log": tables["webhook_events"]}, Provider.STRIPE, {}) is None

@@ -218,6 +218,7 @@ def init(
             table=best,
             other_tables=schema.accounts[1:],
             app_table=schema.app_table,
+            ledger=schema.ledger,
             database_note=note,
         )
     else:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from prodcheck.model import Provider
+from prodcheck.scaffold.ledger import LedgerProposal, propose_ledger
 from prodcheck.scaffold.shapes import (
     ENTITLING,
     STATUS_COLUMNS,
@@ -130,6 +131,7 @@ def _time_columns(mapping: Mapping[str, Any]) -> list[str]:
 class SchemaProposal:
     accounts: tuple[TableProposal, ...]  # most likely first
     app_table: AppTableProposal | None = None
+    ledger: LedgerProposal | None = None  # the processed-events table
 
 
 def _match(
@@ -346,4 +348,7 @@ def propose_schema(
     links = {join.table for p in proposals for join in p.joins}
     proposals = [replace(p, score=p.score - 3) if p.table in links else p for p in proposals]
     ordered = tuple(sorted(proposals, key=lambda p: (-p.score, p.table)))
-    return SchemaProposal(ordered, app)
+    ledger = propose_ledger(tables, provider, samples)
+    if ledger is not None:
+        ordered = tuple(p for p in ordered if p.table != ledger.table)
+    return SchemaProposal(ordered, app, ledger)

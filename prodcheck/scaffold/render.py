@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from prodcheck.model import Provider
+from prodcheck.scaffold.ledger import LedgerProposal
 from prodcheck.scaffold.plans import PlanProposal, StoredPlans
 from prodcheck.scaffold.propose import CANDIDATES, AppTableProposal, TableProposal
-from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
+from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS, PROCESSED_EVENTS
 
 # From the accounts table's declaration (tables.py).
 DEFAULT_COLUMNS = {name: ACCOUNTS.field(name).example for name in ACCOUNTS.required}
@@ -43,6 +44,7 @@ class InitProposal:
     table: TableProposal | None = None
     other_tables: tuple[TableProposal, ...] = ()
     app_table: AppTableProposal | None = None
+    ledger: LedgerProposal | None = None
     plans: PlanProposal | None = None
     stored: StoredPlans | None = None
     database_note: str = ""
@@ -123,7 +125,22 @@ def _database(proposal: InitProposal) -> list[str]:
             lines += [f"        {scalar(join.table)}:", f'          "on": {flow(dict(join.on))}']
     if table is not None:
         lines += _epoch_unit(table.milliseconds_seen)
-    return lines + _app_table(proposal.app_table)
+    return lines + _app_table(proposal.app_table) + _ledger(proposal.ledger)
+
+
+def _ledger(ledger: LedgerProposal | None) -> list[str]:
+    if ledger is None:
+        return []
+    lines = [
+        _line("    processed_events:", "the webhook handler's ledger of event ids (webhooks.*)"),
+        _line(f"      table: {scalar(ledger.table)}", f"{len(ledger.columns)} of its "
+              f"{ledger.column_count} columns recognised"),
+        "      columns:",
+    ]  # fmt: skip
+    for spec in PROCESSED_EVENTS.fields:
+        if spec.name in ledger.columns:
+            lines.append(_line(f"        {spec.name}: {scalar(ledger.columns[spec.name])}", ""))
+    return lines
 
 
 def _epoch_unit(seen: str | None) -> list[str]:

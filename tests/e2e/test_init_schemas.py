@@ -32,6 +32,7 @@ INIT_SCENARIOS = [
     folder
     for folder in find_scenarios((SCENARIOS,))
     if folder.name.startswith(("schema-", "app-subscriptions-"))
+    or folder.name == "webhooks-unprocessed-event-fail"  # the ledger of processed events
 ]
 
 
