@@ -12,11 +12,10 @@ added there is a fact here with no further edit.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from prodcheck.catalogue_tables import app_facts, event_facts
 from prodcheck.factspec import FIELD_TYPES, STATUSES, FactSpec, FactType
 from prodcheck.model import Provider
-from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
+from prodcheck.tables import ACCOUNTS
 
 # Facts that say nothing without plans.prices (FactSpec.settings).
 PLANS = ("plans",)
@@ -361,84 +360,6 @@ def _others() -> list[FactSpec]:
     ]
 
 
-def _app() -> list[FactSpec]:
-    """A row of the app's own subscriptions table next to the provider's subscription."""
-    s, f, t, need = "app_subscription", FactType.FLAG, FactType.TIME, ("app_subscriptions",)
-    fields = [
-        FactSpec(s, f"app_subscription.{field.name}", FIELD_TYPES[field.type], field.meaning)
-        for field in APP_SUBSCRIPTIONS.fields
-    ]
-    specs = [
-        FactSpec(s, "app_subscription", FactType.OBJECT, "the app's row"),
-        *fields,
-        FactSpec(s, "billed", FactType.OBJECT, "the provider's subscription of the same id"),
-        FactSpec(s, "billed.exists", f, "the provider knows a subscription of that id"),
-        FactSpec(s, "billed.status", FactType.TEXT, "its status", values=STATUSES),
-        FactSpec(s, "billed.customer_id", FactType.ID, "its customer"),
-        FactSpec(s, "billed.price_ids", FactType.LIST, "its prices", item=FactType.ID),
-        FactSpec(s, "billed.quantity", FactType.INTEGER, "its items' total quantity"),
-        FactSpec(s, "billed.period_end", t, "its current period end"),
-        FactSpec(s, "billed.cancel_at_period_end", f, "it ends with its period"),
-        FactSpec(s, "billed.entitles", f, "it entitles its customer now"),
-        *(
-            FactSpec(
-                s,
-                f"{name}_matches",
-                f,
-                f"the app's {what} agrees with the provider's; null when either is unknown",
-                columns=(f"app_subscriptions.{column}",),
-                needs=need,
-            )
-            for name, column, what in (
-                ("status", "status", "status"),
-                ("price", "price_id", "price (one of the subscription's prices)"),
-                ("quantity", "quantity", "quantity"),
-                ("period_end", "period_end", "period end (within an hour)"),
-                ("cancel", "cancel_at_period_end", "cancel at period end"),
-            )
-        ),
-        FactSpec(s, "monthly_amount", FactType.MONEY, "the provider's monthly amount"),
-    ]
-    # Without the table there is no subject: every rule about one is skipped, not run on
-    # nothing.
-    return [replace(spec, needs=need) for spec in specs]
-
-
-def _events() -> list[FactSpec]:
-    """An event of the provider's, of a type the app must process (webhooks.event_types),
-    within webhooks.lookback_days, next to the app's processed-events table."""
-    s, i = "event", FactType.INTEGER
-    specs = [
-        FactSpec(s, "event", FactType.OBJECT, "the provider's event"),
-        FactSpec(s, "event.id", FactType.ID, "its id"),
-        FactSpec(s, "event.type", FactType.TEXT, "its type (customer.subscription.updated ...)"),
-        FactSpec(s, "event.created", FactType.TIME, "when the provider created it"),
-        FactSpec(s, "event.object_id", FactType.ID, "the object it is about"),
-        FactSpec(s, "event.pending_webhooks", i, "endpoints it has not been delivered to yet"),
-        FactSpec(s, "age_hours", FactType.NUMBER, "hours since it was created"),
-        FactSpec(
-            s,
-            "retry_hours_left",
-            FactType.NUMBER,
-            "hours until Stripe stops retrying its delivery (3 days after it was created)",
-        ),
-        FactSpec(
-            s,
-            "retention_days_left",
-            FactType.NUMBER,
-            "days until it leaves Stripe's 30 days of events and can no longer be resent",
-        ),
-        FactSpec(s, "processed", FactType.FLAG, "the processed-events table holds its id"),
-        FactSpec(s, "processed_count", i, "how many rows of that table hold its id"),
-    ]
-    # Stripe's events (Paddle's notifications are not read yet), and no subject at all
-    # without the app's table: every rule about one is skipped, not run on nothing.
-    return [
-        replace(spec, needs=("events", "processed_events"), providers=frozenset({"stripe"}))
-        for spec in specs
-    ]
-
-
 SUBJECT_KINDS = (
     "account",
     "subscription",
@@ -451,7 +372,7 @@ SUBJECT_KINDS = (
 
 # subject kind -> dotted fact name -> its declaration (STYLE.md #3: a plain dict).
 FACTS: dict[str, dict[str, FactSpec]] = {kind: {} for kind in SUBJECT_KINDS}
-for _spec in (*_account(), *_others(), *_app(), *_events()):
+for _spec in (*_account(), *_others(), *app_facts(), *event_facts()):
     FACTS[_spec.subject][_spec.name] = _spec
 
 

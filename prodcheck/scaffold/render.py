@@ -128,15 +128,23 @@ def _database(proposal: InitProposal) -> list[str]:
     return lines + _app_table(proposal.app_table) + _ledger(proposal.ledger)
 
 
+def _table_head(name: str, why: str, table: str, recognised: int, count: int) -> list[str]:
+    """The lines opening a declared table other than the accounts: its key, real name
+    and how many of its columns were recognised."""
+    return [
+        _line(f"    {name}:", why),
+        _line(f"      table: {scalar(table)}", f"{recognised} of its {count} columns recognised"),
+        "      columns:",
+    ]
+
+
 def _ledger(ledger: LedgerProposal | None) -> list[str]:
     if ledger is None:
         return []
-    lines = [
-        _line("    processed_events:", "the webhook handler's ledger of event ids (webhooks.*)"),
-        _line(f"      table: {scalar(ledger.table)}", f"{len(ledger.columns)} of its "
-              f"{ledger.column_count} columns recognised"),
-        "      columns:",
-    ]  # fmt: skip
+    lines = _table_head(
+        "processed_events", "the webhook handler's ledger of event ids (webhooks.*)",
+        ledger.table, len(ledger.columns), ledger.column_count,
+    )  # fmt: skip
     for spec in PROCESSED_EVENTS.fields:
         if spec.name in ledger.columns:
             lines.append(_line(f"        {spec.name}: {scalar(ledger.columns[spec.name])}", ""))
@@ -152,12 +160,10 @@ def _epoch_unit(seen: str | None) -> list[str]:
 def _app_table(app: AppTableProposal | None) -> list[str]:
     if app is None:
         return []
-    lines = [
-        _line("    app_subscriptions:", "your copy of billing's subscriptions (app.* rules)"),
-        _line(f"      table: {scalar(app.table)}", f"{len(app.columns)} of its "
-              f"{app.column_count} columns recognised"),
-        "      columns:",
-    ]  # fmt: skip
+    lines = _table_head(
+        "app_subscriptions", "your copy of billing's subscriptions (app.* rules)",
+        app.table, len(app.columns), app.column_count,
+    )  # fmt: skip
     for spec in APP_SUBSCRIPTIONS.fields:
         if spec.name in app.columns:
             lines.append(

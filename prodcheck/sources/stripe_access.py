@@ -101,7 +101,9 @@ def classify_error(exc: Exception) -> Retry | None:
     import stripe
 
     if isinstance(exc, stripe.APIConnectionError):
-        cause = _network_fault(exc.__cause__)
+        import requests  # the SDK's HTTP client: a timeout or a cut answer is its cause
+
+        cause = network_fault(exc.__cause__, requests)
         if cause is not None:
             return Retry(cause)
         return Retry(CONNECTION) if exc.should_retry else None
@@ -124,13 +126,6 @@ def classify_error(exc: Exception) -> Retry | None:
 
 # How the SDK words a response whose body it could not read as JSON.
 NOT_JSON_TEXT = "Invalid response body from API"
-
-
-def _network_fault(cause: BaseException | None) -> str | None:
-    """A read timeout, or an answer cut short, behind the SDK's connection error."""
-    import requests
-
-    return network_fault(cause, requests)
 
 
 def explain(
