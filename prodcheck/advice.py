@@ -22,4 +22,10 @@ def config_warnings(config: Config, rules: Sequence[Rule]) -> list[str]:
             "charges to a plan: `prodcheck init --fixtures DIR`, or with a read-only key, "
             "proposes them."
         )
+    if config.webhooks.destination and config.billing.provider.value != "paddle":
+        warnings.append(
+            f"webhooks.destination ({config.webhooks.destination}) names a Paddle notification "
+            f"destination, and billing is {config.billing.provider.value}: it is ignored. "
+            "Remove it."
+        )
     return warnings

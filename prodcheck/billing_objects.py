@@ -158,8 +158,8 @@ def billing_objects(
         events = tuple(
             Event(*row)
             for row in conn.execute(
-                "SELECT id, type, created, object_id, pending_webhooks FROM billing_events "
-                "ORDER BY pos"
+                "SELECT id, type, created, object_id, pending_webhooks, notification_id, "
+                "destination, delivered FROM billing_events ORDER BY pos"
             ).fetchall()
         )
     subscriptions = _subscriptions(conn, only, provider)

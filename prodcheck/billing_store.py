@@ -102,6 +102,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         "created": _TIME,
         "object_id": "VARCHAR",
         "pending_webhooks": "BIGINT",
+        "notification_id": "VARCHAR",
+        "destination": "VARCHAR",
+        "delivered": "BOOLEAN",
         "ok": "BOOLEAN",
     },
 }
@@ -120,6 +123,7 @@ TABLES = {
         ("billing_schedule_phases", "schedule_pos"),
     ),
     "events": (("billing_events", "pos"),),
+    "notifications": (("billing_events", "pos"),),  # Paddle's: one event row each
 }
 
 
@@ -189,10 +193,11 @@ def _rows(state: BillingState, positions: Mapping[str, Sequence[int]]) -> dict[s
         rows |= _subscriptions(state.subscriptions, positions["subscriptions"])
     if "subscription_schedules" in positions:
         rows |= _schedules(state.schedules, positions["subscription_schedules"])
-    if "events" in positions:
-        rows["billing_events"] = [
-            _row(pos, e) for pos, e in zip(positions["events"], state.events, strict=True)
-        ]
+    for name in ("events", "notifications"):
+        if name in positions:
+            rows["billing_events"] = [
+                _row(pos, e) for pos, e in zip(positions[name], state.events, strict=True)
+            ]
     return rows
 
 

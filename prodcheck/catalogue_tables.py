@@ -65,26 +65,35 @@ def event_facts() -> list[FactSpec]:
         FactSpec(s, "event.type", FactType.TEXT, "its type (customer.subscription.updated ...)"),
         FactSpec(s, "event.created", FactType.TIME, "when the provider created it"),
         FactSpec(s, "event.object_id", FactType.ID, "the object it is about"),
-        FactSpec(s, "event.pending_webhooks", i, "endpoints it has not been delivered to yet"),
+        FactSpec(
+            s,
+            "event.pending_webhooks",
+            i,
+            "endpoints (Paddle: notification destinations) it has not reached yet",
+        ),
+        FactSpec(
+            s,
+            "event.notification_id",
+            FactType.ID,
+            "Paddle: the notification to replay (a failing one's, else the latest); Stripe: none",
+        ),
         FactSpec(s, "age_hours", FactType.NUMBER, "hours since it was created"),
         FactSpec(
             s,
             "retry_hours_left",
             FactType.NUMBER,
-            "hours until Stripe stops retrying its delivery (3 days after it was created)",
+            "hours until the provider stops retrying its delivery (3 days after it was created)",
         ),
         FactSpec(
             s,
             "retention_days_left",
             FactType.NUMBER,
-            "days until it leaves Stripe's 30 days of events and can no longer be resent",
+            "days until it leaves the provider's events (Stripe keeps 30 days, Paddle 90) "
+            "and can no longer be resent",
         ),
         FactSpec(s, "processed", FactType.FLAG, "the processed-events table holds its id"),
         FactSpec(s, "processed_count", i, "how many rows of that table hold its id"),
     ]
-    # Stripe's events (Paddle's notifications are not read yet), and no subject at all
-    # without the app's table: every rule about one is skipped, not run on nothing.
-    return [
-        replace(spec, needs=("events", "processed_events"), providers=frozenset({"stripe"}))
-        for spec in specs
-    ]
+    # Stripe's events, Paddle's notifications; and no subject at all without the app's
+    # table: every rule about one is skipped, not run on nothing.
+    return [replace(spec, needs=("events", "processed_events")) for spec in specs]

@@ -112,6 +112,7 @@ class WebhooksConfig:
 
     event_types: tuple[str, ...] = ()  # empty: the provider's DEFAULT_EVENT_TYPES
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    destination: str | None = None  # Paddle: the notification setting of the app's handler
 
     def types_for(self, provider: Provider) -> tuple[str, ...]:
         return self.event_types or DEFAULT_EVENT_TYPES[provider]
@@ -333,6 +334,7 @@ def _build(located: Located, path: Path) -> Config:
     webhooks = WebhooksConfig(
         event_types=tuple(webhooks_data.get("event_types") or ()),
         lookback_days=webhooks_data.get("lookback_days", DEFAULT_LOOKBACK_DAYS),
+        destination=webhooks_data.get("destination"),
     )
 
     contracts_data = data.get("contracts") or {}

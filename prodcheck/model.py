@@ -189,11 +189,23 @@ class SubscriptionSchedule:
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """A provider's event. Stripe: one per event, `pending_webhooks` its endpoints not
+    yet reached. Paddle: one per notification (an event's delivery to one
+    destination), `pending_webhooks` 1 while it is failed or needs_retry; the
+    webhooks pack folds an event's notifications together (engine/event_facts.py)."""
+
     id: str
     type: str
     created: datetime | None
     object_id: str | None
     pending_webhooks: int = 0
+    notification_id: str | None = None  # Paddle: the notification, if it can be replayed
+    destination: str | None = None  # Paddle: the notification setting it went to
+    delivered: bool = False  # Paddle: this notification reached its destination
+
+
+# The collections whose objects are events: Stripe's events, Paddle's notifications.
+EVENT_COLLECTIONS = frozenset({"events", "notifications"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +218,11 @@ class BillingState:
     # Collections that were read at all (an empty list counts; a missing file does
     # not): rules needing an unread collection are skipped, never silently passed.
     loaded: frozenset[str] = frozenset({"customers", "subscriptions"})
+
+    @property
+    def has_events(self) -> bool:
+        """Events were read: Stripe's, or Paddle's notifications (an event each)."""
+        return bool(self.loaded & EVENT_COLLECTIONS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,10 @@ rules themselves, in fixtures and live)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -43,10 +45,76 @@ def test_events_are_fetched_for_the_pack_only_with_its_table(tmp_path: Path) -> 
     assert "events" not in needs_for(config, load_checked_rules(config))
 
 
-def test_a_paddle_config_skips_the_pack_saying_why(run_cli) -> None:
+def test_a_paddle_config_without_the_table_skips_the_pack_saying_why(run_cli) -> None:
     result = run_cli("check", "--fixtures", str(SCENARIOS / "paddle-fail"), "--format", "json")
     assert "webhooks.unprocessed_event" in result.output
     assert "processed_events to enable this rule" in result.output
+
+
+PADDLE_PASS = SCENARIOS / "webhooks-paddle-pass"
+PADDLE_FAIL = SCENARIOS / "webhooks-paddle-fail"
+
+
+def _findings(run_cli, folder: Path) -> list[tuple[str, str]]:
+    result = run_cli("check", "--fixtures", str(folder), "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.output)
+    return [(f["rule"], f["subject"]["id"]) for f in report["findings"]]
+
+
+def _paddle_copy(tmp_path: Path, folder: Path) -> tuple[Path, list[dict[str, Any]]]:
+    copy = tmp_path / folder.name
+    shutil.copytree(folder, copy)
+    return copy, json.loads((copy / "paddle" / "notifications.json").read_text())
+
+
+def _write(copy: Path, notifications: list[dict[str, Any]]) -> None:
+    (copy / "paddle" / "notifications.json").write_text(json.dumps(notifications))
+
+
+def test_paddle_every_destination_counts_unless_one_is_named(run_cli, tmp_path: Path) -> None:
+    """webhooks-paddle-pass names the app's destination; without it, the analytics
+    destination's failed notification is an event not delivered there."""
+    copy, notifications = _paddle_copy(tmp_path, PADDLE_PASS)
+    data = yaml.safe_load((copy / "prodcheck.yml").read_text())
+    app = data["webhooks"].pop("destination")
+    elsewhere = {
+        n["payload"]["event_id"] for n in notifications if n["notification_setting_id"] != app
+    }
+    assert elsewhere and all(
+        n["status"] == "failed" for n in notifications if n["notification_setting_id"] != app
+    )
+    (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
+    assert _findings(run_cli, copy) == [("webhooks.delivery_failing", e) for e in elsewhere]
+
+
+def test_paddle_a_replay_delivered_settles_the_failed_original(run_cli, tmp_path: Path) -> None:
+    """Ben's subscription.activated failed and its replay was delivered: no finding.
+    Without the replay, the failed notification is still owed."""
+    copy, notifications = _paddle_copy(tmp_path, PADDLE_FAIL)
+    replays = [n for n in notifications if n["origin"] == "replay"]
+    assert len(replays) == 1
+    before = _findings(run_cli, copy)
+    event = replays[0]["payload"]["event_id"]
+    assert event not in {subject for _, subject in before}
+    _write(copy, [n for n in notifications if n["origin"] != "replay"])
+    after = _findings(run_cli, copy)
+    assert sorted(after) == sorted([*before, ("webhooks.delivery_failing", event)])
+    original = next(n["id"] for n in notifications if n["payload"]["event_id"] == event)
+    result = run_cli("check", "--fixtures", str(copy))
+    assert f"/notifications/{original}/logs" in result.output  # the one to look at
+
+
+def test_paddle_a_notification_of_another_shape_is_named(run_cli, tmp_path: Path) -> None:
+    copy, notifications = _paddle_copy(tmp_path, PADDLE_FAIL)
+    notifications[2]["status"] = "bounced"
+    del notifications[4]["payload"]["event_id"]
+    _write(copy, notifications)
+    result = run_cli("check", "--fixtures", str(copy))
+    assert result.exit_code == 2, result.output
+    assert "notifications.json[2]" in result.output and "status" in result.output
+    assert "notifications.json[4]" in result.output and "event_id" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_live_run_reads_events_as_far_back_as_the_pack_checks(tmp_path: Path) -> None:
@@ -64,3 +132,19 @@ def test_a_live_run_reads_events_as_far_back_as_the_pack_checks(tmp_path: Path) 
     (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
     source = open_billing(load_config(copy / "prodcheck.yml"), None, {}, quiet=True)
     assert source.config.events_days == 12  # type: ignore[attr-defined]
+
+
+def test_a_paddle_destination_on_stripe_is_a_warning(run_cli, tmp_path: Path) -> None:
+    copy = tmp_path / "scenario"
+    shutil.copytree(FOLDER, copy)
+    data = yaml.safe_load((copy / "prodcheck.yml").read_text())
+    data["webhooks"] = {"destination": "ntfset_01abc"}
+    (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
+    result = run_cli("validate", "--config", str(copy / "prodcheck.yml"))
+    assert result.exit_code == 0, result.output
+    assert "webhooks.destination (ntfset_01abc) names a Paddle" in result.output
+    assert "billing is stripe: it is ignored" in result.output
+    data["webhooks"] = {"destination": "https://example.com/hook"}
+    (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
+    result = run_cli("validate", "--config", str(copy / "prodcheck.yml"))
+    assert result.exit_code == 2 and "webhooks.destination" in result.output

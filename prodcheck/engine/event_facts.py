@@ -18,9 +18,32 @@ from prodcheck.model import Event
 from prodcheck.results import Subject
 
 MICROSECONDS_PER_HOUR = 3_600_000_000
-# Stripe retries a live event's delivery for up to 3 days, and keeps events 30 days.
+# Stripe retries a live event's delivery for up to 3 days, and keeps events 30 days;
+# Paddle retries a live notification for 3 days too, and keeps events 90 days.
 RETRY_HOURS = 72
-RETENTION_DAYS = 30
+RETENTION_DAYS = {"stripe": 30, "paddle": 90}
+
+
+# billing_events' rows folded into one per event. Stripe's: one row per event, its
+# pending deliveries as Stripe counts them. Paddle's: a row per notification (an
+# event's delivery to one destination, replays included); a destination is owed the
+# event while a notification to it failed or needs a retry and none reached it, and
+# the notification to replay is a failing one's, else the latest one's.
+EVENT_ROWS = """
+WITH per_destination AS (
+    SELECT id, destination, min(type) AS type, min(created) AS created,
+        min(object_id) AS object_id,
+        CASE WHEN destination IS NULL THEN sum(pending_webhooks)
+            WHEN bool_or(delivered) THEN 0
+            ELSE least(sum(pending_webhooks), 1) END AS pending,
+        max(notification_id) AS notification_id
+    FROM billing_events WHERE created >= ? {where}
+    GROUP BY id, destination
+)
+SELECT id, min(type), min(created), min(object_id), sum(pending)::BIGINT,
+    coalesce(max(notification_id) FILTER (WHERE pending > 0), max(notification_id))
+FROM per_destination GROUP BY id ORDER BY min(created), id
+"""
 
 
 def event_rows(index: Index) -> list[Event]:
@@ -32,12 +55,13 @@ def event_rows(index: Index) -> list[Event]:
     since = index.now - timedelta(days=webhooks.lookback_days)
     found = []
     if index.has_processed_table and index.has_events and index.billing_db is not None:
-        for row in index.billing_db.execute(
-            "SELECT id, type, created, object_id, pending_webhooks FROM billing_events "
-            "WHERE created >= ? ORDER BY created, id",
-            [since],
-        ).fetchall():
-            event = Event(*row)
+        params: list[Any] = [since]
+        where = ""
+        if webhooks.destination and provider.value == "paddle":
+            where, params = "AND destination = ?", [since, webhooks.destination]
+        rows = index.billing_db.execute(EVENT_ROWS.format(where=where), params).fetchall()
+        for eid, etype, created, object_id, pending, notification in rows:
+            event = Event(eid, etype, created, object_id, pending, notification_id=notification)
             if webhooks.relevant(provider, event.type):
                 found.append(event)
     index.event_cache["rows"] = tuple(found)
@@ -58,6 +82,11 @@ def age_hours(index: Index, event: Event) -> float | None:
     return (index.now - event.created) / timedelta(microseconds=1) / MICROSECONDS_PER_HOUR
 
 
+def retention_days(index: Index) -> int:
+    """How long the provider keeps an event (and it can be resent)."""
+    return RETENTION_DAYS[index.config.billing.provider.value]
+
+
 def event_subject(
     index: Index, event: Event
 ) -> tuple[Subject, dict[str, Any], dict[str, tuple[str, ...]]]:
@@ -70,10 +99,11 @@ def event_subject(
             "created": event.created,
             "object_id": event.object_id,
             "pending_webhooks": event.pending_webhooks,
+            "notification_id": event.notification_id,
         },
         "age_hours": (age := age_hours(index, event)),
         "retry_hours_left": None if age is None else RETRY_HOURS - age,
-        "retention_days_left": None if age is None else RETENTION_DAYS - age / 24,
+        "retention_days_left": None if age is None else retention_days(index) - age / 24,
         "processed": count > 0,
         "processed_count": count,
     }

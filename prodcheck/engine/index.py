@@ -113,7 +113,7 @@ def _billing_fields(billing: BillingState) -> dict[str, Any]:
         "subscriptions_by_customer": {k: tuple(by_customer[k]) for k in sorted(by_customer)},
         "schedules_by_subscription": {k: tuple(v) for k, v in schedules.items()},
         "subscriptions_by_id": {s.id: s for s in billing.subscriptions},
-        "has_events": "events" in billing.loaded,
+        "has_events": billing.has_events,
         "has_schedules": "subscription_schedules" in billing.loaded,
     }
 

@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from prodcheck.config import Policy
 from prodcheck.engine.app_facts import PERIOD_TOLERANCE
 from prodcheck.engine.entitlement import NEVER_ENTITLED
-from prodcheck.engine.event_facts import RETENTION_DAYS, RETRY_HOURS
+from prodcheck.engine.event_facts import RETRY_HOURS, retention_days
 from prodcheck.engine.index import Index
 from prodcheck.engine.sql_conditions import column, literal, moment
 from prodcheck.engine.sql_load import ACCOUNT_FIELDS
@@ -334,10 +334,10 @@ CREATE TEMP VIEW facts_event AS
 SELECT r.row,
     CASE WHEN {settles} THEN {literal(SETTLING)} END AS {SETTLING_COLUMN},
     r."event.id", r."event.type", r."event.created", r."event.object_id",
-    r."event.pending_webhooks",
+    r."event.pending_webhooks", r."event.notification_id",
     (epoch_us({_now(index.now)}) - epoch_us(r."event.created")) / 3600000000.0 AS age_hours,
     {RETRY_HOURS} - age_hours AS retry_hours_left,
-    {RETENTION_DAYS} - age_hours / 24 AS retention_days_left,
+    {retention_days(index)} - age_hours / 24 AS retention_days_left,
     coalesce(p.count, 0) > 0 AS processed,
     coalesce(p.count, 0) AS processed_count
 FROM event_rows r LEFT JOIN processed_ids p ON p.id = r."event.id"

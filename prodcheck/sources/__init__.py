@@ -46,9 +46,8 @@ def open_billing(
     from prodcheck.sources.progress import Progress
 
     live = _live_class(config.billing.provider.value)
-    kwargs: dict[str, Any] = {"env": env, "progress": Progress(quiet=quiet)}
-    if config.billing.provider.value == "stripe":
-        kwargs["now"] = now  # Paddle reads no time-windowed collection
+    # `now`: the time windows read (events, notifications) are counted back from it
+    kwargs: dict[str, Any] = {"env": env, "progress": Progress(quiet=quiet), "now": now}
     billing = config.billing
     if billing.events_days is None:
         # events are read for the webhooks pack: as far back as it checks, no further

@@ -50,7 +50,7 @@ SQL = {
         stripe_sql.RAW_COLUMNS, stripe_sql.OPTIONAL, stripe_sql.statements, "stripe_unread"
     ),
     Provider.PADDLE: ProviderSql(
-        paddle_sql.RAW_COLUMNS, (), lambda present: paddle_sql.STATEMENTS, "paddle_unread"
+        paddle_sql.RAW_COLUMNS, paddle_sql.OPTIONAL, paddle_sql.statements, "paddle_unread"
     ),
 }
 

@@ -1,7 +1,7 @@
 """Fixture sources: provider-shaped JSON and DB rows as JSON or CSV, from a folder.
 
 Layout (DESIGN.md): stripe/{customers,subscriptions,events,subscription_schedules}.json,
-paddle/{customers,subscriptions}.json, db/<table>.json or db/<table>.csv. Any `.json`
+paddle/{customers,subscriptions,notifications}.json, db/<table>.json or db/<table>.csv. Any `.json`
 file may instead be `.ndjson`: one object per line, for large folders.
 """
 
@@ -28,7 +28,7 @@ from prodcheck.sources.shapes import shown as shown_value
 
 COLLECTIONS = {
     Provider.STRIPE: ("customers", "subscriptions", "events", "subscription_schedules"),
-    Provider.PADDLE: ("customers", "subscriptions"),
+    Provider.PADDLE: ("customers", "subscriptions", "notifications"),
 }
 REQUIRED = frozenset({"customers", "subscriptions"})
 # Files in a provider folder that look like data: each must be a collection's.

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -53,6 +54,9 @@ LISTS = {
     "subscriptions": {"status": "active,canceled,past_due,paused,trialing"},
     "customers": {"status": "active,archived"},
 }
+# Notifications (an event's delivery to one destination, each status) are read for
+# the webhooks pack only, from `billing.events_days` back; Paddle keeps 90 days.
+NOTIFICATIONS_RETAINED_DAYS = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +99,10 @@ class PaddleBilling(LiveBilling):
         env: Mapping[str, str] = os.environ,
         progress: Progress | None = None,
         retry: RetryPolicy | None = None,
+        now: datetime | None = None,
     ) -> None:
         self.config = config
+        self.now = now  # the run's: the notifications' window is counted back from it
         self.env = env
         self.progress = progress
         self.retry = retry or RetryPolicy(max_retries=config.max_retries)
@@ -116,17 +122,30 @@ class PaddleBilling(LiveBilling):
         return key, classify_key(key, variable, self.config.environment)
 
     def fetch(self, needs: frozenset[str]) -> tuple[Raw, dict[str, str]]:
-        """Raw Paddle objects per collection, complete, and where each came from.
-
-        Paddle has no events or schedules here; `needs` asks for nothing more."""
-        return self._fetch(None)
+        """Raw Paddle objects per collection, complete, and where each came from;
+        with "events" in `needs`, the notifications of the window too (Paddle has no
+        schedules)."""
+        return self._fetch(None, self._lists(needs))
 
     def fetch_lines(self, needs: frozenset[str]) -> tuple[Lines, dict[str, str]]:
         """The same objects, each kept as its JSON text from the moment its page
         arrives (a fraction of the memory of the parsed object)."""
-        return self._fetch(_line)
+        return self._fetch(_line, self._lists(needs))
 
-    def _fetch(self, encode: Callable[[dict[str, Any]], Any] | None) -> tuple[Any, dict[str, str]]:
+    def _lists(self, needs: frozenset[str]) -> dict[str, dict[str, str]]:
+        """Each list to read, and its filters."""
+        lists = dict(LISTS)
+        if "events" in needs:
+            days = min(
+                self.config.events_days or NOTIFICATIONS_RETAINED_DAYS, NOTIFICATIONS_RETAINED_DAYS
+            )
+            since = (self.now or datetime.now(UTC)) - timedelta(days=days)
+            lists["notifications"] = {"from": since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+        return lists
+
+    def _fetch(
+        self, encode: Callable[[dict[str, Any]], Any] | None, lists: dict[str, dict[str, str]]
+    ) -> tuple[Any, dict[str, str]]:
         key, kind = self._key()
         client = make_client(self.config, key)
         budget = RequestBudget(
@@ -136,9 +155,9 @@ class PaddleBilling(LiveBilling):
             self.progress.begin("Paddle")
         started = time.monotonic()
         read = partial(self._read_all, client, budget, key, encode)
-        pool = ThreadPoolExecutor(max_workers=len(LISTS), thread_name_prefix="prodcheck")
+        pool = ThreadPoolExecutor(max_workers=len(lists), thread_name_prefix="prodcheck")
         try:
-            futures = {name: pool.submit(read, name) for name in LISTS}
+            futures = {name: pool.submit(read, name, lists[name]) for name in lists}
             # The first failure ends the fetch at once, whichever list it hit.
             wait(futures.values(), return_when=FIRST_EXCEPTION)
             raw = {name: future.result() for name, future in futures.items()}
@@ -154,7 +173,7 @@ class PaddleBilling(LiveBilling):
         self.notes = (
             f"Paddle API version {PADDLE_API_VERSION}",
             key_note(kind, variable),
-            pace_note(budget, time.monotonic() - started, len(LISTS)),
+            pace_note(budget, time.monotonic() - started, len(lists)),
         )
         return raw, {name: f"Paddle API /{name}" for name in raw}
 
@@ -165,6 +184,7 @@ class PaddleBilling(LiveBilling):
         key: str,
         encode: Callable[[dict[str, Any]], Any] | None,
         resource: str,
+        filters: dict[str, str],
     ) -> list[Any]:
         objects: dict[str, Any] = {}
         after: str | None = None
@@ -172,7 +192,7 @@ class PaddleBilling(LiveBilling):
         number = 0
         while True:
             number += 1
-            params: dict[str, Any] = {**LISTS[resource], "per_page": PER_PAGE}
+            params: dict[str, Any] = {**filters, "per_page": PER_PAGE}
             params["order_by"] = "id[ASC]"
             if after:
                 params["after"] = after

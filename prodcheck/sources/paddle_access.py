@@ -20,7 +20,11 @@ KEY_ADVICE = (
     "Create an API key in Paddle > Developer tools > Authentication with only the "
     "customer.read and subscription.read permissions."
 )
-PERMISSIONS = {"customers": "customer.read", "subscriptions": "subscription.read"}
+PERMISSIONS = {
+    "customers": "customer.read",
+    "subscriptions": "subscription.read",
+    "notifications": "notification.read",  # the webhooks pack only
+}
 _PREFIXES = {"pdl_live_apikey_": "production", "pdl_sdbx_apikey_": "sandbox"}
 
 

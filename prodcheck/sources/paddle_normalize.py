@@ -14,6 +14,7 @@ from typing import Any
 from prodcheck.model import (
     BillingState,
     Customer,
+    Event,
     Provider,
     Subscription,
     SubscriptionItem,
@@ -37,6 +38,9 @@ _STATUSES = {
     "paused": SubscriptionStatus.PAUSED,
     "canceled": SubscriptionStatus.CANCELED,
 }
+# A notification's statuses (paddle_sql.NOTIFICATION_STATUSES); failed and needs_retry
+# are deliveries still owed.
+_NOTIFICATION_STATUSES = ("delivered", "failed", "needs_retry", "not_attempted")
 
 
 def normalize(
@@ -64,8 +68,22 @@ def normalize(
         "paddle-subscription",
         positions.get("subscriptions"),
     )
+    notifications = convert_all(
+        raw.get("notifications", []),
+        _notification,
+        origins.get("notifications", "Paddle notifications"),
+        errors,
+        "paddle-notification",
+        positions.get("notifications"),
+    )
     raise_if_errors(errors, "Paddle objects")
-    return BillingState(provider=Provider.PADDLE, customers=customers, subscriptions=subscriptions)
+    return BillingState(
+        provider=Provider.PADDLE,
+        customers=customers,
+        subscriptions=subscriptions,
+        events=notifications,
+        loaded=frozenset(raw) | {"customers", "subscriptions"},
+    )
 
 
 def _customer(obj: Mapping[str, Any]) -> Customer:
@@ -76,6 +94,29 @@ def _customer(obj: Mapping[str, Any]) -> Customer:
         created=field(obj, "created_at", to_datetime),
         deleted=obj.get("status") == "archived",
         metadata=field(obj, "custom_data", metadata),
+    )
+
+
+def _notification(obj: Mapping[str, Any]) -> Event:
+    """One notification: an event's delivery to one destination, as a row of the
+    event's (Event says how the webhooks pack folds them)."""
+    status = obj.get("status")
+    if status not in _NOTIFICATION_STATUSES:
+        raise ObjectError("status", f"unknown Paddle notification status {status!r}")
+    payload = obj.get("payload")
+    if not isinstance(payload, dict):
+        raise ObjectError("payload", "expected an object")
+    data = payload.get("data")
+    origin = field(obj, "origin", to_str) or "event"
+    return Event(
+        id=required(payload, "event_id", to_str),
+        type=required(obj, "type", to_str),
+        created=field(obj, "occurred_at", to_datetime),
+        object_id=to_str(data.get("id")) if isinstance(data, dict) else None,
+        pending_webhooks=1 if status in ("failed", "needs_retry") else 0,
+        notification_id=required(obj, "id", to_str) if origin == "event" else None,
+        destination=field(obj, "notification_setting_id", to_str),
+        delivered=status == "delivered",
     )
 
 

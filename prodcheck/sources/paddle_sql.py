@@ -1,15 +1,16 @@
 """Paddle's objects -> the normalized billing tables, as SQL run by DuckDB: the same
 tables stripe_sql.py writes (billing_subscriptions, billing_items, billing_customers,
-and empty billing_pending, billing_schedules, billing_schedule_phases and
-billing_events: Paddle has no pending updates, schedules or events here), from
-raw tables of one object per row, `raw_paddle_subscriptions` and
-`raw_paddle_customers` (RAW_COLUMNS).
+billing_events, and empty billing_pending, billing_schedules and
+billing_schedule_phases: Paddle has no pending updates or schedules), from raw
+tables of one object per row, `raw_paddle_subscriptions`, `raw_paddle_customers`
+and `raw_paddle_notifications` (RAW_COLUMNS).
 
 Paddle differs from Stripe (paddle_normalize.py says how): amounts are text in
 the lowest denomination, timestamps RFC 3339 text, the period lives in
 `current_billing_period`, items have no id of their own (the price's stands in),
 `scheduled_change` (action `cancel` or `pause`) plays cancel_at_period_end's
-part, and `custom_data` metadata's.
+part, and `custom_data` metadata's. Notifications (optional, for the webhooks
+pack) fill billing_events, one row each.
 
 This SQL reads the shapes Paddle's API returns (RFC 3339 timestamps in UTC,
 amounts as digits, string ids) exactly as paddle_normalize.py does. An object in
@@ -75,7 +76,19 @@ RAW_COLUMNS = {
     "customers": dict.fromkeys(
         ("id", "email", "name", "created_at", "status", "custom_data"), "JSON"
     ),
+    # payload.data is whatever entity the event is about: only its id is read
+    "notifications": {
+        **dict.fromkeys(
+            ("id", "type", "status", "occurred_at", "origin", "notification_setting_id"), "JSON"
+        ),
+        "payload": "STRUCT(event_id JSON, data JSON)",
+    },
 }
+# Collections a fixture folder or a live fetch may lack (fixtures.py: REQUIRED).
+OPTIONAL = ("notifications",)
+# A notification's statuses (paddle_normalize._NOTIFICATION_STATUSES): failed and
+# needs_retry are deliveries still owed.
+NOTIFICATION_STATUSES = "'delivered', 'failed', 'needs_retry', 'not_attempted'"
 
 ITEM_FIELDS = """
 CREATE OR REPLACE TEMP TABLE paddle_items AS
@@ -196,13 +209,39 @@ SELECT pos, pc_text(id) AS id, pc_text(email) AS email, pc_text(name) AS name,
 FROM raw_paddle_customers
 """
 
+# Each notification is a row of billing_events under its event's id: Paddle sends an
+# event to each destination as a notification of its own (and a replay as another),
+# and the webhooks pack folds them together (engine/event_facts.py). Only a
+# notification of origin `event` can be replayed, so only its id is kept.
+_STATUS = "json_extract_string(status, '$')"
+_DATA = "payload.data"
+NOTIFICATIONS = f"""
+CREATE OR REPLACE TEMP TABLE billing_events AS
+SELECT pos, pc_text(payload.event_id) AS id, pc_text(type) AS type,
+    pc_rfc3339(occurred_at) AS created,
+    CASE WHEN json_type({_DATA}) = 'OBJECT'
+        THEN pc_text(json_extract({_DATA}, '$.id')) END AS object_id,
+    CASE WHEN {_STATUS} IN ('failed', 'needs_retry') THEN 1 ELSE 0 END::BIGINT
+        AS pending_webhooks,
+    CASE WHEN coalesce(pc_text(origin), 'event') = 'event' THEN pc_text(id) END
+        AS notification_id,
+    pc_text(notification_setting_id) AS destination,
+    coalesce({_STATUS} = 'delivered', false) AS delivered,
+    coalesce(pc_id_ok(id) AND pc_id_ok(type) AND pc_id_ok(payload.event_id)
+        AND pc_rfc3339_ok(occurred_at) AND pc_text_ok(origin)
+        AND pc_text_ok(notification_setting_id)
+        AND json_type(status) = 'VARCHAR' AND {_STATUS} IN ({NOTIFICATION_STATUSES})
+        AND (pc_absent({_DATA}) OR (pc_object_ok({_DATA})
+        AND pc_text_ok(json_extract({_DATA}, '$.id')))), false) AS ok
+FROM raw_paddle_notifications
+"""
+
 # What Paddle does not have: empty pending prices, and the tables stripe_sql.py
-# writes for a Stripe source without schedules or events (tests/test_paddle_sql.py
-# holds the columns to Stripe's).
+# writes for a Stripe source without schedules (tests/test_paddle_sql.py holds the
+# columns to Stripe's); and without notifications, an empty billing_events.
 EMPTY = (
     "CREATE OR REPLACE TEMP TABLE billing_pending (sub_pos BIGINT, pos BIGINT, price_id VARCHAR)",
     *ABSENT["subscription_schedules"],
-    *ABSENT["events"],
 )
 
 UNREAD = """
@@ -210,6 +249,15 @@ CREATE OR REPLACE TEMP TABLE paddle_unread AS
 SELECT 'subscriptions' AS collection, pos FROM billing_subscriptions WHERE NOT ok
 UNION SELECT 'subscriptions', sub_pos FROM billing_items WHERE NOT ok
 UNION SELECT 'customers', pos FROM billing_customers WHERE NOT ok
+UNION SELECT 'notifications', pos FROM billing_events WHERE NOT ok
 """
 
-STATEMENTS = (ITEM_FIELDS, ITEMS, TRIALS, SUBSCRIPTIONS, CUSTOMERS, *EMPTY, UNREAD)
+
+def statements(present: frozenset[str]) -> tuple[str, ...]:
+    """The statements for a source holding these collections (their raw tables
+    loaded): without notifications, billing_events is empty."""
+    events = (NOTIFICATIONS,) if "notifications" in present else ABSENT["events"]
+    return (ITEM_FIELDS, ITEMS, TRIALS, SUBSCRIPTIONS, CUSTOMERS, *EMPTY, *events, UNREAD)
+
+
+STATEMENTS = statements(frozenset(RAW_COLUMNS))

@@ -303,6 +303,7 @@ SELECT pos, pc_text(id) AS id, pc_text(type) AS type, pc_time(created) AS create
     CASE WHEN json_type(data.object) = 'OBJECT'
         THEN pc_text(json_extract(data.object, '$.id')) END AS object_id,
     coalesce(pc_int(pending_webhooks), 0) AS pending_webhooks,
+    NULL::VARCHAR AS notification_id, NULL::VARCHAR AS destination, false AS delivered,
     coalesce(pc_id_ok(id) AND pc_id_ok(type) AND pc_time_ok(created)
         AND pc_int_ok(pending_webhooks) AND (pc_absent(data.object) OR (pc_object_ok(data.object)
         AND pc_text_ok(json_extract(data.object, '$.id')))), false) AS ok
@@ -348,7 +349,8 @@ ABSENT = {
     ),
     "events": (
         "CREATE OR REPLACE TEMP TABLE billing_events (pos BIGINT, id VARCHAR, type VARCHAR, "
-        "created TIMESTAMPTZ, object_id VARCHAR, pending_webhooks BIGINT, ok BOOLEAN)",
+        "created TIMESTAMPTZ, object_id VARCHAR, pending_webhooks BIGINT, "
+        "notification_id VARCHAR, destination VARCHAR, delivered BOOLEAN, ok BOOLEAN)",
     ),
 }
 

@@ -1,21 +1,26 @@
-"""A local stand-in for Paddle Billing's list endpoints (GET /subscriptions, /customers).
+"""A local stand-in for Paddle Billing's list endpoints (GET /subscriptions, /customers,
+/notifications).
 
 As Paddle: `per_page` (default 50, capped at 200), `after` cursors in `order_by`
 order (`id[ASC]` or `id[DESC]`), `meta.pagination` with `next`, `has_more`
 and `estimated_total`, comma-separated `status` filters (customers default to
-`active` only, subscriptions to every status), a comma-separated `id` filter,
+`active` only, subscriptions and notifications to every status), a comma-separated
+`id` filter, `from` and `to` (RFC 3339) on a notification's occurred_at,
 Paddle-shaped errors: 403 `invalid_token` and `forbidden`, 429 `too_many_requests` with Retry-After.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from .fake_http import FakeServer, Faults, Reply
 
-DEFAULT_SCOPE = {"customers": {"active"}, "subscriptions": None}  # None: every status
+# None: every status
+DEFAULT_SCOPE = {"customers": {"active"}, "subscriptions": None, "notifications": None}
 ALLOWED = {"after", "per_page", "order_by", "status", "id", "customer_id", "email"}
+ALLOWED_NOTIFICATIONS = {"after", "per_page", "order_by", "status", "from", "to"}
 
 
 def _error(status: int, code: str, detail: str, type_: str = "request_error") -> Reply:
@@ -37,14 +42,16 @@ class FakePaddle(FakeServer):
         *,
         customers: Iterable[dict[str, Any]] = (),
         subscriptions: Iterable[dict[str, Any]] = (),
+        notifications: Iterable[dict[str, Any]] = (),
         faults: Faults | None = None,
     ) -> None:
         super().__init__(faults)
         self.objects = {
             "customers": sorted(customers, key=lambda obj: obj["id"]),
             "subscriptions": sorted(subscriptions, key=lambda obj: obj["id"]),
+            "notifications": sorted(notifications, key=lambda obj: obj["id"]),
         }
-        self.served: dict[str, list[str]] = {"customers": [], "subscriptions": []}
+        self.served: dict[str, list[str]] = {name: [] for name in self.objects}
         self.versions: set[str] = set()
 
     def fault_reply(self, number: int, path: str) -> Reply:
@@ -77,7 +84,7 @@ class FakePaddle(FakeServer):
             return _error(404, "not_found", f"Entity {resource} not found.")
         if resource in self.faults.denied:
             return _error(403, "forbidden", "You aren't permitted to perform this request.")
-        unknown = set(query) - ALLOWED
+        unknown = set(query) - (ALLOWED_NOTIFICATIONS if resource == "notifications" else ALLOWED)
         if unknown:
             return _error(400, "bad_request", f"Invalid request: unknown {sorted(unknown)[0]}.")
         per_page = min(int(query.get("per_page", 50)), 200)
@@ -87,6 +94,12 @@ class FakePaddle(FakeServer):
         if query.get("id"):
             wanted = set(query["id"].split(","))
             objects = [o for o in objects if o["id"] in wanted]
+        for bound, keep in (("from", lambda t, b: t >= b), ("to", lambda t, b: t < b)):
+            if query.get(bound):
+                limit = _moment(query[bound])
+                if limit is None:
+                    return _error(400, "bad_request", f"Invalid request: {bound} is invalid.")
+                objects = [o for o in objects if keep(_moment(o["occurred_at"]), limit)]
         if query.get("order_by", "id[ASC]") == "id[DESC]":
             objects.reverse()
         if query.get("after"):
@@ -113,6 +126,13 @@ class FakePaddle(FakeServer):
             },
         }
         return Reply(200, body, slow=True)
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def customer(customer_id: str, *, status: str = "active") -> dict[str, Any]:

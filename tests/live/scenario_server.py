@@ -25,6 +25,7 @@ def serve(folder: Path, faults: Faults | None = None) -> tuple[FakeServer, str]:
         return FakePaddle(
             customers=_load(paddle / "customers.json"),
             subscriptions=_load(paddle / "subscriptions.json"),
+            notifications=_load(paddle / "notifications.json"),
             faults=faults,
         ), PADDLE_KEY
     stripe = folder / "stripe"

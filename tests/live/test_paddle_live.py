@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,6 +14,7 @@ from prodcheck.model import SubscriptionStatus
 from prodcheck.sources.http_budget import RetryPolicy
 from prodcheck.sources.paddle import PaddleBilling, probe
 
+from ..conftest import SCENARIOS
 from .conftest import PADDLE_KEY, paddle_config
 from .fake_http import Faults
 from .fake_paddle import FakePaddle, customer, subscription
@@ -174,3 +177,64 @@ def test_probe_names_what_to_fix(closed_port_url: str) -> None:
     assert probe(paddle_config(closed_port_url), {})[0][:2] == ("api key", False)
     for check in (*denied, *unreachable):
         assert PADDLE_KEY not in check.message
+
+
+NOTIFIED = SCENARIOS / "webhooks-paddle-fail" / "paddle"
+
+
+def _notified() -> dict[str, list[dict]]:
+    return {
+        name: json.loads((NOTIFIED / f"{name}.json").read_text())
+        for name in ("customers", "subscriptions", "notifications")
+    }
+
+
+def test_notifications_are_read_for_the_webhooks_pack_only(fast_retry: RetryPolicy) -> None:
+    """GET /notifications, every status, from `events_days` before the run's now, when
+    the pack needs events; not at all otherwise."""
+    now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    with FakePaddle(**_notified()) as fake:
+        config = paddle_config(fake.url, events_days=3)
+        without = PaddleBilling(config, env=ENV, retry=fast_retry, now=now)
+        state, info = without.load(frozenset())
+        assert not state.events and "notifications" not in info.counts
+        assert not [h for h in fake.hits if h.path == "/notifications"]
+        state, info = PaddleBilling(config, env=ENV, retry=fast_retry, now=now).load(
+            frozenset({"events"})
+        )
+        queries = [h.query for h in fake.hits if h.path == "/notifications"]
+    assert [q["from"] for q in queries] == ["2026-10-29T12:00:00.000000Z"]
+    assert "status" not in queries[0] and queries[0]["order_by"] == "id[ASC]"
+    assert info.counts["notifications"] == 7 and state.has_events
+    assert {e.id for e in state.events} == {
+        n["payload"]["event_id"] for n in _notified()["notifications"]
+    }
+
+
+def test_only_the_windows_notifications_are_read(fast_retry: RetryPolicy) -> None:
+    """Only notifications from `from` on are listed: two days later, the two older
+    than the window are not."""
+    now = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
+    notifications = _notified()["notifications"]
+    since = datetime(2026, 10, 31, 12, 0, tzinfo=UTC)
+    within = [n for n in notifications if datetime.fromisoformat(n["occurred_at"]) >= since]
+    assert len(within) == len(notifications) - 2
+    with FakePaddle(**_notified()) as fake:
+        config = paddle_config(fake.url, events_days=3)
+        state, info = PaddleBilling(config, env=ENV, retry=fast_retry, now=now).load(
+            frozenset({"events"})
+        )
+    assert info.counts["notifications"] == len(within)
+    assert sorted(e.notification_id or "" for e in state.events) == sorted(
+        n["id"] if n["origin"] == "event" else "" for n in within
+    )
+
+
+def test_a_key_without_notification_read_says_which_permission(fast_retry: RetryPolicy) -> None:
+    faults = Faults(denied={"notifications": "notification.read"})
+    with FakePaddle(**_notified(), faults=faults) as fake:
+        billing = PaddleBilling(paddle_config(fake.url), env=ENV, retry=fast_retry)
+        with pytest.raises(SourceError) as caught:
+            billing.load(frozenset({"events"}))
+    assert "may not read notifications" in caught.value.message
+    assert "add notification.read" in caught.value.message

@@ -142,3 +142,42 @@ def subscription(
         "import_meta": None,
     }
     return obj
+
+
+def notification(
+    s: Scenario,
+    nid: str,
+    event_id: str,
+    etype: str,
+    entity_id: str,
+    *,
+    minutes_ago: float,
+    status: str,
+    destination: str,
+    origin: str = "event",
+) -> dict[str, Any]:
+    """A notification: one event's delivery to one destination, as GET /notifications
+    lists it (the payload is the event; its data, here, only the entity's id)."""
+    occurred = paddle_iso(s.now_ts - round(minutes_ago * 60))
+    delivered = status == "delivered"
+    attempts = {"delivered": 1, "failed": 60, "needs_retry": 4, "not_attempted": 0}[status]
+    return {
+        "id": nid,
+        "type": etype,
+        "status": status,
+        "payload": {
+            "data": {"id": entity_id},
+            "event_id": event_id,
+            "event_type": etype,
+            "occurred_at": occurred,
+            "notification_id": nid,
+        },
+        "occurred_at": occurred,
+        "delivered_at": occurred if delivered else None,
+        "replayed_at": None,
+        "origin": origin,
+        "last_attempt_at": occurred if attempts else None,
+        "retry_at": occurred if status == "needs_retry" else None,
+        "times_attempted": attempts,
+        "notification_setting_id": destination,
+    }

@@ -33,6 +33,7 @@ class Scenario:
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
     schedules: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] | None = None
+    notifications: list[dict[str, Any]] | None = None  # Paddle's
     rows: list[dict[str, Any]] = field(default_factory=list)
     # Other tables of the app's database (joined ones): name -> rows.
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -203,6 +204,35 @@ class Scenario:
             )
         )
 
+    def notification(
+        self,
+        nid: str,
+        event_id: str,
+        etype: str,
+        entity_id: str,
+        *,
+        minutes_ago: float,
+        status: str = "delivered",
+        destination: str,
+        origin: str = "event",
+    ) -> None:
+        """A Paddle notification; a scenario with none has no notifications.json."""
+        if self.notifications is None:
+            self.notifications = []
+        self.notifications.append(
+            paddle_objects.notification(
+                self,
+                nid,
+                event_id,
+                etype,
+                entity_id,
+                minutes_ago=minutes_ago,
+                status=status,
+                destination=destination,
+                origin=origin,
+            )
+        )
+
     # -- database and expectations ---------------------------------------------------
     def account(
         self,
@@ -288,6 +318,8 @@ class Scenario:
                 _dump(billing / "subscription_schedules.json", self.schedules)
             if self.events is not None:
                 _dump(billing / "events.json", self.events)
+        elif self.notifications is not None:
+            _dump(billing / "notifications.json", self.notifications)
         (folder / "db").mkdir(exist_ok=True)
         _dump(folder / "db" / f"{self.accounts_config()['table']}.json", self._table())
         for name, rows in sorted(self.tables.items()):

@@ -36,6 +36,7 @@ from . import (
     starters,
     trial,
     webhooks,
+    webhooks_paddle,
 )
 
 BUILDERS: dict[str, Callable[[], Scenario]] = {
@@ -57,4 +58,5 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **coverage.BUILDERS,
     **semantics.BUILDERS,
     **webhooks.BUILDERS,
+    **webhooks_paddle.BUILDERS,
 }
