@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 # The plans every bundled Stripe scenario shares unless it says otherwise.
@@ -66,7 +67,8 @@ def default_config(
     if policy:
         config["policy"] = policy
     config.update(extra or {})
-    return config
+    # a copy: a scenario that changes its config (a tier added) changes no default
+    return copy.deepcopy(config)
 
 
 def _default_prices() -> dict[str, dict[str, Any]]:
