@@ -20,6 +20,7 @@ from typing import Any
 
 from prodcheck.model import (
     BillingState,
+    Event,
     Subscription,
     SubscriptionSchedule,
 )
@@ -31,6 +32,12 @@ _SCHEDULE_FIELDS = tuple(
     f.name for f in dataclass_fields(SubscriptionSchedule) if f.name != "phases"
 )
 _TIME = "TIMESTAMP WITH TIME ZONE"
+_EVENT_TYPES = {
+    "created": _TIME,
+    "pending_webhooks": "BIGINT",
+    "amount": "BIGINT",
+    "delivered": "BOOLEAN",
+}
 # Each table's columns, as the providers' SQL writes them (tests/test_unread_objects.py
 # holds the two together).
 COLUMNS: dict[str, dict[str, str]] = {
@@ -95,16 +102,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "price_ids": "VARCHAR[]",
         "ok": "BOOLEAN",
     },
+    # billing_events' columns are the event's fields.
     "billing_events": {
         "pos": "BIGINT",
-        "id": "VARCHAR",
-        "type": "VARCHAR",
-        "created": _TIME,
-        "object_id": "VARCHAR",
-        "pending_webhooks": "BIGINT",
-        "notification_id": "VARCHAR",
-        "destination": "VARCHAR",
-        "delivered": "BOOLEAN",
+        **{f.name: _EVENT_TYPES.get(f.name, "VARCHAR") for f in dataclass_fields(Event)},
         "ok": "BOOLEAN",
     },
 }

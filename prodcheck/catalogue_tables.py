@@ -77,6 +77,19 @@ def event_facts() -> list[FactSpec]:
             FactType.ID,
             "Paddle: the notification to replay (a failing one's, else the latest); Stripe: none",
         ),
+        FactSpec(
+            s,
+            "event.subscription_id",
+            FactType.ID,
+            "the subscription its object is or names (an invoice's, a checkout's, a transaction's)",
+        ),
+        FactSpec(
+            s,
+            "monthly_amount",
+            FactType.MONEY,
+            "what it is worth: that subscription's monthly amount, else the object's own "
+            "amount (an invoice's amount due, a checkout's or a transaction's total)",
+        ),
         FactSpec(s, "age_hours", FactType.NUMBER, "hours since it was created"),
         FactSpec(
             s,

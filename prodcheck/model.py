@@ -202,6 +202,12 @@ class Event:
     notification_id: str | None = None  # Paddle: the notification, if it can be replayed
     destination: str | None = None  # Paddle: the notification setting it went to
     delivered: bool = False  # Paddle: this notification reached its destination
+    # What the event's object is worth: the subscription it is (or belongs to), and
+    # the object's own amount (an invoice's amount due, a checkout's or a Paddle
+    # transaction's total) in the lowest unit of its currency.
+    subscription_id: str | None = None
+    amount: int | None = None
+    currency: str | None = None
 
 
 # The collections whose objects are events: Stripe's events, Paddle's notifications.

@@ -181,7 +181,7 @@ MUTATED = {
     "subscriptions": ("mixed-saas", "audit-8200", "plan-stale-pending-downgrade-fail"),
     "customers": ("mixed-saas", "audit-8200", "demo"),
     "subscription_schedules": ("mixed-saas", "plan-stale-pending-downgrade-fail"),
-    "events": ("settle-window", "settle-window-elapsed"),
+    "events": ("settle-window", "settle-window-elapsed", "webhooks-expiring-unprocessed-fail"),
 }
 
 

@@ -64,8 +64,17 @@ def test_no_other_module_restates_the_optional_columns() -> None:
         if path.name in allowed:
             continue
         text = path.read_text(encoding="utf-8")
-        offenders += [f"{path.name}: {name}" for name in distinctive if f'"{name}"' in text]
+        offenders += [
+            f"{path.name}: {name}"
+            for name in distinctive
+            if f'"{name}"' in text and path.name not in PROVIDER_KEYS.get(name, ())
+        ]
     assert not offenders
+
+
+# Keys of the providers' own objects that are also field names of the accounts table:
+# where a normalizer reads them they are the provider's.
+PROVIDER_KEYS = {"subscription_id": ("paddle_normalize.py",)}  # a Paddle transaction's
 
 
 def test_column_mapping_is_generic_over_the_spec() -> None:

@@ -148,3 +148,47 @@ def test_a_paddle_destination_on_stripe_is_a_warning(run_cli, tmp_path: Path) ->
     (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
     result = run_cli("validate", "--config", str(copy / "prodcheck.yml"))
     assert result.exit_code == 2 and "webhooks.destination" in result.output
+
+
+def _stake(run_cli, folder: Path) -> dict[str, int]:
+    result = run_cli("check", "--fixtures", str(folder), "--format", "json")
+    report = json.loads(result.output)
+    return {m["currency"]: m["amount"] for m in report["summary"]["monthly_at_stake"]}
+
+
+def test_an_events_worth_is_its_subscriptions_or_its_own(run_cli, tmp_path: Path) -> None:
+    """Ben's unprocessed invoice.paid names his subscription under parent (API
+    2025-03-31); an older invoice names it at the top: the same $49. A checkout
+    session of no subscription puts its own total at stake."""
+    copy = tmp_path / "scenario"
+    shutil.copytree(FOLDER, copy)
+    assert _stake(run_cli, copy) == {"usd": 9_800}
+    path = copy / "stripe" / "events.json"
+    events = json.loads(path.read_text())
+    invoice = next(
+        e["data"]["object"]
+        for e in events
+        if e["type"] == "invoice.paid"
+        and e["data"]["object"]["object"] == "invoice"
+        and "parent" in e["data"]["object"]
+        and e["id"] not in (FOLDER / "db" / "processed_events.json").read_text()
+    )
+    invoice["subscription"] = invoice.pop("parent")["subscription_details"]["subscription"]
+    path.write_text(json.dumps(events))
+    assert _stake(run_cli, copy) == {"usd": 9_800}
+    invoice.clear()
+    invoice.update(
+        {
+            "id": "cs_1",
+            "object": "checkout.session",
+            "subscription": None,
+            "amount_total": 2500,
+            "currency": "USD",
+        }
+    )
+    path.write_text(json.dumps(events))
+    assert _stake(run_cli, copy) == {"usd": 4_900 + 2_500}
+    invoice["amount_total"] = -5
+    path.write_text(json.dumps(events))
+    result = run_cli("check", "--fixtures", str(copy))
+    assert result.exit_code == 2 and "data.object: amount_total" in result.output

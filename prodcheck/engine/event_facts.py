@@ -10,14 +10,22 @@ the app's table hold its id. sql_facts.py computes the same as SQL
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import timedelta
 from typing import Any
 
 from prodcheck.engine.index import Index
-from prodcheck.model import Event
+from prodcheck.model import Event, Money
 from prodcheck.results import Subject
 
 MICROSECONDS_PER_HOUR = 3_600_000_000
+# The event's fields its `event.*` facts are (how it was delivered and what its
+# object is worth are facts of their own).
+EVENT_FIELDS = tuple(
+    f.name
+    for f in fields(Event)
+    if f.name not in ("destination", "delivered", "amount", "currency")
+)
 # Stripe retries a live event's delivery for up to 3 days, and keeps events 30 days;
 # Paddle retries a live notification for 3 days too, and keeps events 90 days.
 RETRY_HOURS = 72
@@ -36,12 +44,14 @@ WITH per_destination AS (
         CASE WHEN destination IS NULL THEN sum(pending_webhooks)
             WHEN bool_or(delivered) THEN 0
             ELSE least(sum(pending_webhooks), 1) END AS pending,
-        max(notification_id) AS notification_id
+        max(notification_id) AS notification_id, min(subscription_id) AS subscription_id,
+        min(amount) AS amount, min(currency) AS currency
     FROM billing_events WHERE created >= ? {where}
     GROUP BY id, destination
 )
 SELECT id, min(type), min(created), min(object_id), sum(pending)::BIGINT,
-    coalesce(max(notification_id) FILTER (WHERE pending > 0), max(notification_id))
+    coalesce(max(notification_id) FILTER (WHERE pending > 0), max(notification_id)),
+    min(subscription_id), min(amount), min(currency)
 FROM per_destination GROUP BY id ORDER BY min(created), id
 """
 
@@ -60,8 +70,18 @@ def event_rows(index: Index) -> list[Event]:
         if webhooks.destination and provider.value == "paddle":
             where, params = "AND destination = ?", [since, webhooks.destination]
         rows = index.billing_db.execute(EVENT_ROWS.format(where=where), params).fetchall()
-        for eid, etype, created, object_id, pending, notification in rows:
-            event = Event(eid, etype, created, object_id, pending, notification_id=notification)
+        for eid, etype, created, object_id, pending, notification, sub, amount, cur in rows:
+            event = Event(
+                eid,
+                etype,
+                created,
+                object_id,
+                pending,
+                notification_id=notification,
+                subscription_id=sub,
+                amount=amount,
+                currency=cur,
+            )
             if webhooks.relevant(provider, event.type):
                 found.append(event)
     index.event_cache["rows"] = tuple(found)
@@ -90,21 +110,27 @@ def retention_days(index: Index) -> int:
 def event_subject(
     index: Index, event: Event
 ) -> tuple[Subject, dict[str, Any], dict[str, tuple[str, ...]]]:
-    """(subject, facts, refs) of one event."""
+    """(subject, facts, refs) of one event. What it is worth: the monthly amount of
+    the subscription its object is or names, when billing holds it (counted once
+    with any other finding about that subscription); else the object's own amount."""
     count = index.processed_counts.get(event.id, 0)
+    sub = index.subscriptions_by_id.get(event.subscription_id or "")
+    if sub is not None and sub.monthly_amount is not None:
+        worth: Money | None = sub.monthly_amount
+    elif event.amount is not None and event.currency:
+        worth = Money(event.amount, event.currency)
+    else:
+        worth = None
     facts: dict[str, Any] = {
-        "event": {
-            "id": event.id,
-            "type": event.type,
-            "created": event.created,
-            "object_id": event.object_id,
-            "pending_webhooks": event.pending_webhooks,
-            "notification_id": event.notification_id,
-        },
+        "event": {name: getattr(event, name) for name in EVENT_FIELDS},
         "age_hours": (age := age_hours(index, event)),
         "retry_hours_left": None if age is None else RETRY_HOURS - age,
         "retention_days_left": None if age is None else retention_days(index) - age / 24,
         "processed": count > 0,
         "processed_count": count,
+        "monthly_amount": worth,
     }
-    return Subject("event", event.id), facts, {"event": (event.id,)}
+    refs: dict[str, tuple[str, ...]] = {"event": (event.id,)}
+    if sub is not None:
+        refs["subscription"] = (sub.id,)
+    return Subject("event", event.id), facts, refs

@@ -278,6 +278,8 @@ def _settling(
     customers.update(s.customer_id for s in billing.subscriptions if recent(s.created))
     for event in billing.events:
         if recent(event.created) and event.object_id:
-            customers.add(subscription_customer.get(event.object_id, event.object_id))
+            # the object, or the subscription it names (an invoice's), is in flight
+            named = event.subscription_id or event.object_id
+            customers.add(subscription_customer.get(named, event.object_id))
     accounts = {a.id for a in snapshot.accounts.accounts if recent(a.updated_at)}
     return frozenset(customers), frozenset(accounts)

@@ -115,8 +115,9 @@ WITH owner AS (
 SELECT DISTINCT id FROM (
     SELECT id FROM billing_customers WHERE created {recent}
     UNION ALL SELECT customer_id FROM billing_subscriptions WHERE created {recent}
+    -- an event's object, or the subscription it names (an invoice's), is in flight
     UNION ALL SELECT coalesce(o.customer_id, e.object_id) FROM billing_events e
-        LEFT JOIN owner o ON o.id = e.object_id
+        LEFT JOIN owner o ON o.id = coalesce(e.subscription_id, e.object_id)
         WHERE e.created {recent} AND e.object_id IS NOT NULL
 )
 ORDER BY id

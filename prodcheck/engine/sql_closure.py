@@ -56,8 +56,8 @@ def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
                 prices.add(row)
             elif kind == "person":
                 persons.add(row)
-            elif kind == "event":
-                continue  # its facts read no billing object
+            elif kind == "event":  # what it is worth: the subscription it names
+                sub_ids.update([row.subscription_id] if row.subscription_id else [])
             else:
                 customers.add(row)
     conn = session.conn

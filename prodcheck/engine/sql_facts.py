@@ -334,7 +334,7 @@ CREATE TEMP VIEW facts_event AS
 SELECT r.row,
     CASE WHEN {settles} THEN {literal(SETTLING)} END AS {SETTLING_COLUMN},
     r."event.id", r."event.type", r."event.created", r."event.object_id",
-    r."event.pending_webhooks", r."event.notification_id",
+    r."event.pending_webhooks", r."event.notification_id", r."event.subscription_id",
     (epoch_us({_now(index.now)}) - epoch_us(r."event.created")) / 3600000000.0 AS age_hours,
     {RETRY_HOURS} - age_hours AS retry_hours_left,
     {retention_days(index)} - age_hours / 24 AS retention_days_left,

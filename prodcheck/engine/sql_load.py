@@ -100,6 +100,7 @@ def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
             "event.object_id": (text, [e.object_id for e in rows]),
             "event.pending_webhooks": (number, [e.pending_webhooks for e in rows]),
             "event.notification_id": (text, [e.notification_id for e in rows]),
+            "event.subscription_id": (text, [e.subscription_id for e in rows]),
         }
         return {"event_rows": table({"row": (number, list(range(len(rows)))), **columns})}
     return {}

@@ -108,16 +108,42 @@ def _notification(obj: Mapping[str, Any]) -> Event:
         raise ObjectError("payload", "expected an object")
     data = payload.get("data")
     origin = field(obj, "origin", to_str) or "event"
+    etype = required(obj, "type", to_str)
+    subscription, amount, currency = None, None, None
+    if isinstance(data, dict):
+        try:
+            subscription, amount, currency = _worth(etype, data)
+        except ObjectError as exc:
+            raise ObjectError("payload.data", str(exc)) from None
     return Event(
         id=required(payload, "event_id", to_str),
-        type=required(obj, "type", to_str),
+        type=etype,
         created=field(obj, "occurred_at", to_datetime),
         object_id=to_str(data.get("id")) if isinstance(data, dict) else None,
         pending_webhooks=1 if status in ("failed", "needs_retry") else 0,
         notification_id=required(obj, "id", to_str) if origin == "event" else None,
         destination=field(obj, "notification_setting_id", to_str),
         delivered=status == "delivered",
+        subscription_id=subscription,
+        amount=amount,
+        currency=currency,
     )
+
+
+def _worth(etype: str, data: Mapping[str, Any]) -> tuple[str | None, int | None, str | None]:
+    """(subscription id, amount, currency) of an event's entity: a subscription.*
+    event's is the subscription; a transaction.* event's names one, and its total."""
+    if etype.startswith("subscription."):
+        return field(data, "id", to_str), None, None
+    if not etype.startswith("transaction."):
+        return None, None, None
+    details = data.get("details")
+    totals = details.get("totals") if isinstance(details, dict) else None
+    amount = field(totals, "total", non_negative) if isinstance(totals, dict) else None
+    currency = field(data, "currency_code", to_str)
+    if currency is not None and not (currency.isascii() and currency.isalpha()):
+        raise ObjectError("currency_code", f"expected a currency code, got {currency!r}")
+    return field(data, "subscription_id", to_str), amount, currency.lower() if currency else None
 
 
 def _item(obj: Mapping[str, Any], period: Mapping[str, Any]) -> SubscriptionItem:

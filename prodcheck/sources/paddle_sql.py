@@ -215,6 +215,20 @@ FROM raw_paddle_customers
 # notification of origin `event` can be replayed, so only its id is kept.
 _STATUS = "json_extract_string(status, '$')"
 _DATA = "payload.data"
+# An event's worth (paddle_normalize._worth): a subscription.* event's entity is
+# the subscription; a transaction.* event's names it, and has its total.
+_TYPE = "json_extract_string(type, '$')"
+_SUB_EVENT = f"coalesce(starts_with({_TYPE}, 'subscription.'), false)"
+_TXN_EVENT = f"coalesce(starts_with({_TYPE}, 'transaction.'), false)"
+_TOTAL = f"json_extract({_DATA}, '$.details.totals.total')"
+_CURRENCY = f"json_extract({_DATA}, '$.currency_code')"
+_WORTH_OK = (
+    f"(NOT {_TXN_EVENT} OR pc_absent({_DATA}) OR "
+    f"(pc_text_ok(json_extract({_DATA}, '$.subscription_id')) AND pc_amount_ok({_TOTAL}) "
+    f"AND coalesce(pc_amount({_TOTAL}) >= 0, true) "
+    f"AND pc_text_ok({_CURRENCY}) AND (pc_text({_CURRENCY}) IS NULL "
+    f"OR regexp_full_match(pc_text({_CURRENCY}), '[A-Za-z]+'))))"
+)
 NOTIFICATIONS = f"""
 CREATE OR REPLACE TEMP TABLE billing_events AS
 SELECT pos, pc_text(payload.event_id) AS id, pc_text(type) AS type,
@@ -227,12 +241,20 @@ SELECT pos, pc_text(payload.event_id) AS id, pc_text(type) AS type,
         AS notification_id,
     pc_text(notification_setting_id) AS destination,
     coalesce({_STATUS} = 'delivered', false) AS delivered,
+    CASE WHEN json_type({_DATA}) <> 'OBJECT' THEN NULL
+        WHEN {_SUB_EVENT} THEN pc_text(json_extract({_DATA}, '$.id'))
+        WHEN {_TXN_EVENT} THEN pc_text(json_extract({_DATA}, '$.subscription_id')) END
+        AS subscription_id,
+    CASE WHEN json_type({_DATA}) = 'OBJECT' AND {_TXN_EVENT} THEN pc_amount({_TOTAL}) END
+        AS amount,
+    CASE WHEN json_type({_DATA}) = 'OBJECT' AND {_TXN_EVENT}
+        THEN lower(pc_text({_CURRENCY})) END AS currency,
     coalesce(pc_id_ok(id) AND pc_id_ok(type) AND pc_id_ok(payload.event_id)
         AND pc_rfc3339_ok(occurred_at) AND pc_text_ok(origin)
         AND pc_text_ok(notification_setting_id)
         AND json_type(status) = 'VARCHAR' AND {_STATUS} IN ({NOTIFICATION_STATUSES})
         AND (pc_absent({_DATA}) OR (pc_object_ok({_DATA})
-        AND pc_text_ok(json_extract({_DATA}, '$.id')))), false) AS ok
+        AND pc_text_ok(json_extract({_DATA}, '$.id')) AND {_WORTH_OK})), false) AS ok
 FROM raw_paddle_notifications
 """
 

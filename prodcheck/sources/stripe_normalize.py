@@ -239,13 +239,51 @@ def _schedule(obj: Mapping[str, Any]) -> SubscriptionSchedule:
     )
 
 
+# The objects an event's worth is read from, and the key holding their amount.
+_AMOUNTS = {"invoice": "amount_due", "checkout.session": "amount_total"}
+
+
+def _worth(target: Mapping[str, Any]) -> tuple[str | None, int | None, str | None]:
+    """(subscription id, amount, currency) of an event's object: a subscription is
+    its own; an invoice's or a checkout session's subscription is the one it names
+    (an invoice of API 2025-03-31 and later names it under
+    parent.subscription_details), its amount the amount due or the total."""
+    kind = target.get("object")
+    if not isinstance(kind, str):
+        return None, None, None
+    if kind == "subscription":
+        return object_id(target.get("id")), None, None
+    if kind not in _AMOUNTS:
+        return None, None, None
+    reference = target.get("subscription")
+    if reference is None:
+        parent = target.get("parent")
+        details = parent.get("subscription_details") if isinstance(parent, dict) else None
+        reference = details.get("subscription") if isinstance(details, dict) else None
+    subscription = field({"subscription": reference}, "subscription", object_id)
+    amount = field(target, _AMOUNTS[kind], non_negative)
+    currency = field(target, "currency", to_str)
+    if currency is not None and not (currency.isascii() and currency.isalpha()):
+        raise ObjectError("currency", f"expected a currency code, got {currency!r}")
+    return subscription, amount, currency.lower() if currency else None
+
+
 def _event(obj: Mapping[str, Any]) -> Event:
     data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
     target = data.get("object") if isinstance(data, dict) else None
+    try:
+        subscription, amount, currency = (
+            _worth(target) if isinstance(target, dict) else (None, None, None)
+        )
+    except ObjectError as exc:
+        raise ObjectError("data.object", str(exc)) from None
     return Event(
         id=required(obj, "id", to_str),
         type=required(obj, "type", to_str),
         created=field(obj, "created", to_datetime),
         object_id=object_id(target) if isinstance(target, dict) else None,
         pending_webhooks=field(obj, "pending_webhooks", lambda v: to_int(v, default=0)) or 0,
+        subscription_id=subscription,
+        amount=amount,
+        currency=currency,
     )

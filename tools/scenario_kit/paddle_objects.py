@@ -155,9 +155,10 @@ def notification(
     status: str,
     destination: str,
     origin: str = "event",
+    data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A notification: one event's delivery to one destination, as GET /notifications
-    lists it (the payload is the event; its data, here, only the entity's id)."""
+    lists it (the payload is the event; its data the entity's id, and `data`)."""
     occurred = paddle_iso(s.now_ts - round(minutes_ago * 60))
     delivered = status == "delivered"
     attempts = {"delivered": 1, "failed": 60, "needs_retry": 4, "not_attempted": 0}[status]
@@ -166,7 +167,7 @@ def notification(
         "type": etype,
         "status": status,
         "payload": {
-            "data": {"id": entity_id},
+            "data": {"id": entity_id, **(data or {})},
             "event_id": event_id,
             "event_type": etype,
             "occurred_at": occurred,

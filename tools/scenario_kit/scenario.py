@@ -188,6 +188,7 @@ class Scenario:
         minutes_ago: float,
         pending_webhooks: int = 0,
         object_type: str = "subscription",
+        fields: dict[str, Any] | None = None,
     ) -> None:
         """A Stripe event; a scenario with none has no events.json at all."""
         if self.events is None:
@@ -201,6 +202,7 @@ class Scenario:
                 minutes_ago=minutes_ago,
                 pending_webhooks=pending_webhooks,
                 object_type=object_type,
+                fields=fields,
             )
         )
 
@@ -215,6 +217,7 @@ class Scenario:
         status: str = "delivered",
         destination: str,
         origin: str = "event",
+        data: dict[str, Any] | None = None,
     ) -> None:
         """A Paddle notification; a scenario with none has no notifications.json."""
         if self.notifications is None:
@@ -230,6 +233,7 @@ class Scenario:
                 status=status,
                 destination=destination,
                 origin=origin,
+                data=data,
             )
         )
 

@@ -188,14 +188,16 @@ def event(
     minutes_ago: float,
     pending_webhooks: int = 0,
     object_type: str = "subscription",
+    fields: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """An event about an object of `object_type` (the object's other `fields` too)."""
     return {
         "id": eid,
         "object": "event",
         "type": etype,
         "api_version": "2025-03-31.basil",
         "created": s.now_ts - round(minutes_ago * 60),
-        "data": {"object": {"id": object_id, "object": object_type}},
+        "data": {"object": {"id": object_id, "object": object_type, **(fields or {})}},
         "pending_webhooks": pending_webhooks,
         "livemode": False,
     }

@@ -35,8 +35,24 @@ def _scenario(name: str, description: str) -> Scenario:
 def _event(
     s: Scenario, name: str, etype: str, about: str, *, minutes_ago: float, times: int = 1, **kw: Any
 ) -> str:
-    """A Stripe event about `about`, recorded `times` times by the handler (0: never)."""
+    """A Stripe event about subscription `about` (an invoice.* event: about its invoice,
+    of the subscription's monthly amount), recorded `times` times by the handler (0:
+    never)."""
     eid = new_id("evt", f"{s.name}:{name}")
+    if etype.startswith("invoice.") and about.startswith("sub_"):
+        sub = next(sub for sub in s.subscriptions if sub["id"] == about)
+        fields = {
+            "parent": {
+                "type": "subscription_details",
+                "subscription_details": {"subscription": about},
+            },
+            "amount_due": sum(
+                i["price"]["unit_amount"] * i["quantity"] for i in sub["items"]["data"]
+            ),
+            "currency": "usd",
+        }
+        kw = {"object_type": "invoice", "fields": fields, **kw}
+        about = new_id("in", f"{s.name}:{name}")
     s.event(eid, etype, about, minutes_ago=minutes_ago, **kw)
     for n in range(times):
         s.tables["processed_events"].append(
@@ -92,6 +108,7 @@ def webhooks_unprocessed_event_fail() -> Scenario:
         ],
         # the failed payment's event, and (as for any recent event) Ben's customer,
         # subscription and account: a webhook may be in flight for them
+        monthly_at_stake={"usd": 9_800},  # Ana's and Ben's subscriptions, $49 each
         settling=[
             f"event:{new_id('evt', f'{s.name}:ben-failed')}",
             "account:u_972",
@@ -128,7 +145,11 @@ def webhooks_duplicate_processing_fail() -> Scenario:
     ana, ben = _members(s)
     paid = _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=6 * HOUR, times=2)
     _event(s, "ben-paid", "invoice.paid", ben, minutes_ago=7 * HOUR)
-    s.expect("fail", [("webhooks.duplicate_processing", f"event:{paid}")])
+    s.expect(
+        "fail",
+        [("webhooks.duplicate_processing", f"event:{paid}")],
+        monthly_at_stake={"usd": 4_900},
+    )
     return s
 
 
@@ -173,6 +194,8 @@ def webhooks_expiring_unprocessed_fail() -> Scenario:
             ("webhooks.expiring_unprocessed", f"event:{new_id('evt', f'{s.name}:ana-deleted')}"),
             ("webhooks.unprocessed_event", f"event:{new_id('evt', f'{s.name}:ana-paid')}"),
         ],
+        # Ben's subscription, and Ana's once for her two events
+        monthly_at_stake={"usd": 9_800},
     )
     return s
 
@@ -201,7 +224,8 @@ def webhooks_delivery_failing_fail() -> Scenario:
     ana, ben = _members(s)
     paid = _event(s, "ben-paid", "invoice.paid", ben, minutes_ago=3 * HOUR, pending_webhooks=1)
     _event(s, "ana-paid", "invoice.paid", ana, minutes_ago=4 * HOUR)
-    s.expect("warn", [("webhooks.delivery_failing", f"event:{paid}")])
+    # the app did the work: no money at stake
+    s.expect("warn", [("webhooks.delivery_failing", f"event:{paid}")], monthly_at_stake={})
     return s
 
 

@@ -4,6 +4,8 @@ destination, a replay being another) against the app's table of processed events
 
 from __future__ import annotations
 
+from typing import Any
+
 from scenario_kit import MINUTE, Scenario, paddle_id
 
 from .common import NOW
@@ -41,6 +43,7 @@ def _event(
     statuses: tuple[str, ...] = ("delivered",),
     destination: str = "app",
     times: int = 1,
+    data: dict[str, Any] | None = None,
 ) -> str:
     """A Paddle event, notified to `destination` once per status (the first the
     original, the rest its replays), and recorded `times` times by the handler."""
@@ -55,6 +58,7 @@ def _event(
             status=status,
             destination=_destination(destination),
             origin="event" if n == 0 else "replay",
+            data=data,
         )
     for n in range(times):
         s.tables["processed_events"].append(
@@ -74,8 +78,21 @@ def _members(s: Scenario) -> tuple[str, str]:
     return paddle_id("sub", f"{s.name}:u_981"), paddle_id("sub", f"{s.name}:u_982")
 
 
-def _txn(s: Scenario, name: str) -> str:
-    return paddle_id("txn", f"{s.name}:{name}")
+def _paid(s: Scenario, name: str, subscription: str, total: int, **kw: Any) -> str:
+    """A transaction.completed of `total` cents for the subscription."""
+    data = {
+        "subscription_id": subscription,
+        "currency_code": "USD",
+        "details": {"totals": {"total": str(total)}},
+    }
+    return _event(
+        s,
+        name,
+        "transaction.completed",
+        paddle_id("txn", f"{s.name}:{name}"),
+        data=data,
+        **kw,
+    )
 
 
 def webhooks_paddle_fail() -> Scenario:
@@ -83,17 +100,30 @@ def webhooks_paddle_fail() -> Scenario:
         "webhooks-paddle-fail",
         "Paddle's notifications of the last three days against the app's processed_events. "
         "Ben's subscription.updated, 5 hours old, was delivered and never recorded "
-        "(unprocessed); Ana's subscription.updated, 60 hours old, unprocessed and still "
-        "retried, has 12 hours of Paddle's retries left (expiring, the only finding for it); "
-        "Ben's transaction.completed, 4 hours old, was processed, yet its notification still "
-        "needs a retry (a warning: the handler did not answer 200 in time); Ana's "
-        "transaction.completed of 30 hours ago was processed twice (duplicate). Not "
+        "(unprocessed, Ben's $19 a month); so was a one-off transaction.completed of $25 "
+        "with no subscription; Ana's subscription.updated, 60 hours old, unprocessed and "
+        "still retried, has 12 hours of Paddle's retries left (expiring, the only finding for "
+        "it); Ana's renewal transaction.completed of 30 hours ago was processed twice "
+        "(duplicate: Ana's $49 a month, counted once with the expiring one); Ben's "
+        "transaction.completed, 4 hours old, was processed, yet its notification still needs "
+        "a retry (a warning, no money lost: the handler did not answer 200 in time). Not "
         "findings: Ana's processed transaction.completed; Ben's subscription.activated, whose "
-        "notification failed and whose replay was delivered and processed.",
+        "notification failed and whose replay was delivered and processed. $93 a month at "
+        "stake.",
     )
     ana, ben = _members(s)
-    _event(s, "ana-paid", "transaction.completed", _txn(s, "ana-paid"), minutes_ago=20 * HOUR)
+    _paid(s, "ana-paid", ana, 4900, minutes_ago=20 * HOUR)
     _event(s, "ben-updated", "subscription.updated", ben, minutes_ago=5 * HOUR, times=0)
+    one_off = {"subscription_id": None, "currency_code": "USD"}
+    _event(
+        s,
+        "one-off",
+        "transaction.completed",
+        paddle_id("txn", f"{s.name}:one-off"),
+        minutes_ago=7 * HOUR,
+        times=0,
+        data={**one_off, "details": {"totals": {"total": "2500"}}},
+    )
     _event(
         s,
         "ana-renewed",
@@ -103,22 +133,8 @@ def webhooks_paddle_fail() -> Scenario:
         statuses=("needs_retry",),
         times=0,
     )
-    _event(
-        s,
-        "ben-paid",
-        "transaction.completed",
-        _txn(s, "ben-paid"),
-        minutes_ago=4 * HOUR,
-        statuses=("needs_retry",),
-    )
-    _event(
-        s,
-        "ana-charged",
-        "transaction.completed",
-        _txn(s, "ana-charged"),
-        minutes_ago=30 * HOUR,
-        times=2,
-    )
+    _paid(s, "ben-paid", ben, 1900, minutes_ago=4 * HOUR, statuses=("needs_retry",))
+    _paid(s, "ana-charged", ana, 4900, minutes_ago=30 * HOUR, times=2)
     _event(
         s,
         "ben-activated",
@@ -135,10 +151,12 @@ def webhooks_paddle_fail() -> Scenario:
         "fail",
         [
             ("webhooks.unprocessed_event", event("ben-updated")),
+            ("webhooks.unprocessed_event", event("one-off")),
             ("webhooks.expiring_unprocessed", event("ana-renewed")),
             ("webhooks.delivery_failing", event("ben-paid")),
             ("webhooks.duplicate_processing", event("ana-charged")),
         ],
+        monthly_at_stake={"usd": 9_300},
     )
     return s
 
@@ -156,13 +174,13 @@ def webhooks_paddle_pass() -> Scenario:
         "5 days ago (beyond the lookback).",
     )
     s.config["webhooks"] = {"destination": _destination("app")}
-    _, ben = _members(s)
-    _event(s, "ana-paid", "transaction.completed", _txn(s, "ana-paid"), minutes_ago=20 * HOUR)
-    _event(
+    ana, ben = _members(s)
+    _paid(s, "ana-paid", ana, 4900, minutes_ago=20 * HOUR)
+    _paid(
         s,
         "ana-paid",
-        "transaction.completed",
-        _txn(s, "ana-paid"),
+        ana,
+        4900,
         minutes_ago=20 * HOUR,
         statuses=("failed",),
         destination="analytics",
@@ -176,14 +194,7 @@ def webhooks_paddle_pass() -> Scenario:
         minutes_ago=30 * HOUR,
         statuses=("failed", "delivered"),
     )
-    _event(
-        s,
-        "ben-paid",
-        "transaction.completed",
-        _txn(s, "ben-paid"),
-        minutes_ago=20,
-        statuses=("needs_retry",),
-    )
+    _paid(s, "ben-paid", ben, 1900, minutes_ago=20, statuses=("needs_retry",))
     _event(
         s,
         "ana-customer",
@@ -192,14 +203,7 @@ def webhooks_paddle_pass() -> Scenario:
         minutes_ago=3 * HOUR,
         times=0,
     )
-    _event(
-        s,
-        "ana-old",
-        "transaction.completed",
-        _txn(s, "ana-old"),
-        minutes_ago=5 * 24 * HOUR,
-        times=0,
-    )
+    _paid(s, "ana-old", ana, 4900, minutes_ago=5 * 24 * HOUR, times=0)
     s.expect("pass", [])
     return s
 
