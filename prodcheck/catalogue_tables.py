@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from prodcheck.factspec import FIELD_TYPES, STATUSES, FactSpec, FactType
+from prodcheck.factspec import EFFECTS, FIELD_TYPES, STATUSES, FactSpec, FactType
 from prodcheck.tables import APP_SUBSCRIPTIONS
 
 
@@ -90,6 +90,13 @@ def event_facts() -> list[FactSpec]:
             "what it is worth: that subscription's monthly amount, else the object's own "
             "amount (an invoice's amount due, a checkout's or a transaction's total)",
         ),
+        FactSpec(
+            s,
+            "object_amount",
+            FactType.MONEY,
+            "the object's own amount: an invoice's amount due, a checkout's or a "
+            "transaction's total",
+        ),
         FactSpec(s, "age_hours", FactType.NUMBER, "hours since it was created"),
         FactSpec(
             s,
@@ -104,9 +111,32 @@ def event_facts() -> list[FactSpec]:
             "days until it leaves the provider's events (Stripe keeps 30 days, Paddle 90) "
             "and can no longer be resent",
         ),
+    ]
+    ledger = [
         FactSpec(s, "processed", FactType.FLAG, "the processed-events table holds its id"),
         FactSpec(s, "processed_count", i, "how many rows of that table hold its id"),
     ]
-    # Stripe's events, Paddle's notifications; and no subject at all without the app's
-    # table: every rule about one is skipped, not run on nothing.
-    return [replace(spec, needs=("events", "processed_events")) for spec in specs]
+    effects = [
+        FactSpec(
+            s,
+            "effect_found",
+            FactType.FLAG,
+            "every effect check for its type (webhooks.effects) found its value in its "
+            "table; null when no check applies",
+        ),
+        FactSpec(
+            s,
+            "effect_missing_in",
+            FactType.TEXT,
+            "the table.column of the first check that did not find it",
+        ),
+        FactSpec(s, "effect_value", FactType.ID, "the value that check looked for"),
+    ]
+    # Stripe's events, Paddle's notifications: an event is a subject when the app's
+    # ledger is mapped or effect checks are listed, and a rule about what it lacks is
+    # skipped, not run on nothing.
+    return [
+        *(replace(spec, needs=("events",)) for spec in specs),
+        *(replace(spec, needs=("events", "processed_events")) for spec in ledger),
+        *(replace(spec, needs=("events",), settings=(EFFECTS,)) for spec in effects),
+    ]

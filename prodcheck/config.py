@@ -107,22 +107,41 @@ DEFAULT_LOOKBACK_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True)
+class EffectCheck:
+    """What the handler must have written for an event of a type: `table.column` holds
+    the event object's id (or the subscription it is or names)."""
+
+    event_type: str
+    table: str
+    column: str
+    value: str = "object"  # the event object's id | its "subscription" id
+    key: str = "webhooks.effects"  # where it sits in the config, for messages
+
+    @property
+    def where(self) -> str:
+        return f"{self.table}.{self.column}"
+
+
+def matches(pattern: str, event_type: str) -> bool:
+    """An event type against a configured one (a trailing `.*` stands for a family)."""
+    return event_type.startswith(pattern[:-1]) if pattern.endswith(".*") else event_type == pattern
+
+
+@dataclass(frozen=True, slots=True)
 class WebhooksConfig:
     """Which of the provider's events the app must have processed, and how far back."""
 
     event_types: tuple[str, ...] = ()  # empty: the provider's DEFAULT_EVENT_TYPES
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     destination: str | None = None  # Paddle: the notification setting of the app's handler
+    effects: tuple[EffectCheck, ...] = ()
 
     def types_for(self, provider: Provider) -> tuple[str, ...]:
         return self.event_types or DEFAULT_EVENT_TYPES[provider]
 
     def relevant(self, provider: Provider, event_type: str) -> bool:
         """Whether an event of this type is one the app must process."""
-        return any(
-            event_type.startswith(pattern[:-1]) if pattern.endswith(".*") else event_type == pattern
-            for pattern in self.types_for(provider)
-        )
+        return any(matches(pattern, event_type) for pattern in self.types_for(provider))
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +354,16 @@ def _build(located: Located, path: Path) -> Config:
         event_types=tuple(webhooks_data.get("event_types") or ()),
         lookback_days=webhooks_data.get("lookback_days", DEFAULT_LOOKBACK_DAYS),
         destination=webhooks_data.get("destination"),
+        effects=tuple(
+            EffectCheck(
+                event_type=item["event_type"],
+                table=item["table"],
+                column=item["column"],
+                value=item.get("value", "object"),
+                key=f"webhooks.effects[{number}]",
+            )
+            for number, item in enumerate(webhooks_data.get("effects") or ())
+        ),
     )
 
     contracts_data = data.get("contracts") or {}

@@ -24,6 +24,9 @@ class FactType(StrEnum):
 
 
 ALL_PROVIDERS = frozenset(p.value for p in Provider)
+# The settings (FactSpec.settings) a fact may need beyond the tables: plans.prices,
+# webhooks.effects.
+PLANS, EFFECTS = "plans", "effects"
 STATUSES = tuple(s.value for s in SubscriptionStatus)
 
 
@@ -38,8 +41,9 @@ class FactSpec:
     providers: frozenset[str] = ALL_PROVIDERS  # billing providers that supply it
     columns: tuple[str, ...] = ()  # accounts fields without which it says nothing
     needs: tuple[str, ...] = ()  # billing collections: events, subscription_schedules
-    # config sections without which it says nothing: `plans` (plans.prices maps
-    # billing's prices to the app's plans; without it no price names a plan)
+    # config sections without which it says nothing: PLANS (plans.prices maps
+    # billing's prices to the app's plans; without it no price names a plan),
+    # EFFECTS (webhooks.effects: without a check no event has an effect to find)
     settings: tuple[str, ...] = ()
 
     @property

@@ -289,6 +289,9 @@ class Snapshot:
     # Whether its db_accounts table holds the accounts (sources/duck_rows.py):
     # `accounts.accounts` is then empty, and the engine reads them there too.
     accounts_in_db: bool = False
+    # Each effect check's (webhooks.effects, in order) values its table holds, of
+    # those the events asked for; empty when no check ran.
+    effects: tuple[frozenset[str], ...] = ()
 
 
 ACCOUNT_ATTRIBUTES = frozenset(f.name for f in fields(Account)) - {"extra"}

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from prodcheck import __version__
 from prodcheck.baseline import apply_baseline, load_baseline
 from prodcheck.bundled import contracts_dir, display_path
-from prodcheck.config import Config, find_config, load_config
+from prodcheck.config import Config, find_config, load_config, matches
 from prodcheck.coverage import unchecked
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.duck import configure, connect
@@ -23,6 +23,7 @@ from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
 from prodcheck.engine.unique import check_unique
 from prodcheck.errors import ConfigError, doing
+from prodcheck.factspec import EFFECTS
 from prodcheck.model import AccountState, BillingState, Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
@@ -91,6 +92,7 @@ def needs_for(config: Config, rules: list[Rule]) -> frozenset[str]:
         n
         for rule in rules
         if all(t in tables for t in rule.needs if t in TABLES)
+        and (EFFECTS not in rule.settings or config.webhooks.effects)
         for n in rule.needs
     )
     if config.policy.settle_window_minutes:
@@ -150,7 +152,46 @@ def load_snapshot(
         tables=tables,
         billing_db=billing_db,
         accounts_in_db=accounts_in_db,
+        effects=effects_found(config, rules, billing_db, billing, database, now),
     )
+
+
+def effects_found(
+    config: Config,
+    rules: list[Rule],
+    billing_db: Any,
+    billing: BillingState,
+    database: Any,
+    now: datetime | None,
+) -> tuple[frozenset[str], ...]:
+    """Each effect check's values its table holds, of those the events of its type
+    within the lookback name: one query per check, whatever the number of events."""
+    checks = config.webhooks.effects
+    if not checks or not billing.has_events or not any(EFFECTS in r.settings for r in rules):
+        return ()
+    since = (now or datetime.now(UTC)) - timedelta(days=config.webhooks.lookback_days)
+    if billing_db is not None:
+        events = billing_db.execute(
+            "SELECT DISTINCT type, object_id, subscription_id FROM billing_events "
+            "WHERE created >= ?",
+            [since],
+        ).fetchall()
+    else:
+        events = [
+            (e.type, e.object_id, e.subscription_id)
+            for e in billing.events
+            if e.created is not None and e.created >= since
+        ]
+    found = []
+    for check in checks:
+        values = {
+            (subscription if check.value == "subscription" else object_id)
+            for etype, object_id, subscription in events
+            if matches(check.event_type, etype)
+        } - {None}
+        with doing(f"running the effect check {check.key} on {check.where}"):
+            found.append(database.values_present(check, sorted(values)))
+    return tuple(found)
 
 
 # Fixture folders up to this size are read and checked on one thread.

@@ -23,7 +23,7 @@ import yaml
 from prodcheck.config import load_config
 from prodcheck.model import Snapshot, SourceInfo
 from prodcheck.redaction import scrub
-from prodcheck.runner import evaluate_snapshot, load_checked_rules, needs_for
+from prodcheck.runner import effects_found, evaluate_snapshot, load_checked_rules, needs_for
 from prodcheck.sources import open_accounts, open_billing
 from prodcheck.sources.fixtures import NORMALIZERS
 from prodcheck.sources.rows import accounts_from_rows, typed_rows
@@ -96,6 +96,20 @@ def _write_config(config_path: Path, contract_files: tuple[Path, ...], out: Path
     (out / "prodcheck.yml").write_text(scrub(text), encoding="utf-8")
 
 
+def _effect_rows(
+    config: Any, effects: tuple[frozenset[str], ...]
+) -> dict[str, list[dict[str, str]]]:
+    """What the effect checks found, as the rows of their tables a fixture run finds
+    the same in: only the values looked up and found, in the checks' columns (a
+    table the snapshot records whole is left as it is)."""
+    recorded = {table.table for table in config.database.tables.values()}
+    rows: dict[str, list[dict[str, str]]] = {}
+    for check, found in zip(config.webhooks.effects, effects, strict=False):
+        if check.table not in recorded:
+            rows.setdefault(check.table, []).extend({check.column: v} for v in sorted(found))
+    return rows
+
+
 def record_snapshot(
     config_path: Path, out: Path, env: Mapping[str, str], *, now: datetime, redact_data: bool = True
 ) -> str:
@@ -129,7 +143,8 @@ def record_snapshot(
         SourceInfo("billing", provider.value, "snapshot", {k: len(v) for k, v in raw.items()}),
         SourceInfo("database", "snapshot", config.database.table, {"accounts": len(rows)}),
     )
-    snapshot = Snapshot(billing, accounts, sources=sources, tables=tables)
+    effects = effects_found(config, rules, None, billing, database, now)
+    snapshot = Snapshot(billing, accounts, sources=sources, tables=tables, effects=effects)
     report = evaluate_snapshot(config, rules, snapshot, now)
 
     for name, objects in sorted(raw.items()):
@@ -137,6 +152,8 @@ def record_snapshot(
     _write_json(out / "db" / f"{config.database.table}.json", rows)
     for name, table_rows in others.items():
         _write_json(out / "db" / f"{config.database.tables[name].table}.json", table_rows)
+    for table, effect_rows in _effect_rows(config, effects).items():
+        _write_json(out / "db" / f"{table}.json", effect_rows)
     _write_config(config_path, config.contracts.files, out)
     scenario = {
         "description": (

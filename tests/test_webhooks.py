@@ -192,3 +192,78 @@ def test_an_events_worth_is_its_subscriptions_or_its_own(run_cli, tmp_path: Path
     path.write_text(json.dumps(events))
     result = run_cli("check", "--fixtures", str(copy))
     assert result.exit_code == 2 and "data.object: amount_total" in result.output
+
+
+EFFECTS = SCENARIOS / "webhooks-effect-missing-fail"
+
+
+def _with_effects(tmp_path: Path, folder: Path, effects: list[dict[str, Any]]) -> Path:
+    copy = tmp_path / folder.name
+    shutil.copytree(folder, copy)
+    data = yaml.safe_load((copy / "prodcheck.yml").read_text())
+    data["webhooks"] = {**(data.get("webhooks") or {}), "effects": effects}
+    (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
+    return copy
+
+
+def test_an_effect_on_the_subscription_supersedes_the_unprocessed_finding(
+    run_cli, tmp_path: Path
+) -> None:
+    """invoice.* must leave the invoice's subscription in billing_log.sub: Ana's is
+    there, Ben's is not. Ben's unprocessed invoice.paid is then an effect_missing
+    (naming the table), not an unprocessed_event; Ana's unprocessed
+    customer.subscription.updated has no check and stays unprocessed."""
+    check = {"event_type": "invoice.*", "table": "billing_log", "column": "sub"}
+    copy = _with_effects(tmp_path, FOLDER, [{**check, "value": "subscription"}])
+    subscriptions = json.loads((copy / "stripe" / "subscriptions.json").read_text())
+    ana, ben = (s["id"] for s in subscriptions)
+    (copy / "db" / "billing_log.json").write_text(json.dumps([{"sub": ana}]))
+    before = _findings(run_cli, FOLDER)
+    after = _findings(run_cli, copy)
+    events = json.loads((copy / "stripe" / "events.json").read_text())
+    ben_paid = next(
+        e["id"]
+        for e in events
+        if e["type"] == "invoice.paid"
+        and e["data"]["object"]
+        .get("parent", {})
+        .get("subscription_details", {})
+        .get("subscription")
+        == ben
+    )
+    assert ("webhooks.unprocessed_event", ben_paid) in before
+    assert sorted(after) == sorted(
+        [f for f in before if f[1] != ben_paid] + [("webhooks.effect_missing", ben_paid)]
+    )
+    result = run_cli("check", "--fixtures", str(copy), "--format", "json")
+    messages = [f["message"] for f in json.loads(result.output)["findings"]]
+    assert any(f"no row of billing_log.sub holds {ben}" in m for m in messages)
+
+
+def test_an_effect_table_or_column_that_is_not_there_is_named(run_cli, tmp_path: Path) -> None:
+    check = {"event_type": "checkout.session.completed", "table": "orderz", "column": "x"}
+    copy = _with_effects(tmp_path, EFFECTS, [check])
+    result = run_cli("check", "--fixtures", str(copy))
+    assert result.exit_code == 2, result.output
+    assert "webhooks.effects[0].table is 'orderz'" in result.output
+    copy = _with_effects(tmp_path / "2", EFFECTS, [{**check, "table": "orders"}])
+    result = run_cli("check", "--fixtures", str(copy))
+    assert result.exit_code == 2, result.output
+    assert "no row has the column 'x' that webhooks.effects[0].column names" in result.output
+    copy = _with_effects(tmp_path / "3", EFFECTS, [{**check, "table": "orders; drop"}])
+    result = run_cli("validate", "--config", str(copy / "prodcheck.yml"))
+    assert result.exit_code == 2 and "webhooks.effects" in result.output
+
+
+def test_without_effect_checks_the_rule_is_skipped_and_no_event_is_read_for_it(
+    tmp_path: Path,
+) -> None:
+    copy = _with_effects(tmp_path, EFFECTS, [])
+    data = yaml.safe_load((copy / "prodcheck.yml").read_text())
+    del data["webhooks"]
+    data["policy"] = {"settle_window_minutes": 0}
+    (copy / "prodcheck.yml").write_text(yaml.safe_dump(data))
+    config = load_config(copy / "prodcheck.yml")
+    assert "events" not in needs_for(config, load_checked_rules(config))
+    config = load_config(EFFECTS / "prodcheck.yml")
+    assert "events" in needs_for(config, load_checked_rules(config))

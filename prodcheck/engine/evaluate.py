@@ -17,6 +17,7 @@ from prodcheck.engine.index import Index
 from prodcheck.engine.sql_engine import Session
 from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
 from prodcheck.errors import ConfigError, ContractError
+from prodcheck.factspec import EFFECTS, PLANS
 from prodcheck.results import Finding, SettlingSubject, Severity, SkippedRule
 
 
@@ -115,13 +116,21 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
         facts = FACTS[rule.subject]
         names = [name for name in rule.facts if provider not in facts[name].providers]
         return f"uses {', '.join(names)}, which {provider.capitalize()} billing does not provide"
-    if "plans" in rule.settings and not index.config.plans.prices:
+    if PLANS in rule.settings and not index.config.plans.prices:
         return (
             "needs plans: map billing's prices to the app's plans under plans.prices to "
             "enable this rule"
         )
+    if EFFECTS in rule.settings and not index.config.webhooks.effects:
+        return (
+            "needs effect checks: list what the handler writes for an event under "
+            "webhooks.effects to enable this rule"
+        )
     if "events" in rule.needs and not index.has_events:
-        return "needs Stripe events, which this billing source does not provide"
+        return (
+            "needs billing events (Stripe's events, Paddle's notifications), which this "
+            "billing source does not provide"
+        )
     if "subscription_schedules" in rule.needs and not index.has_schedules:
         return "needs subscription schedules, which this billing source does not provide"
     return None

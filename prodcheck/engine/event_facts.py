@@ -14,6 +14,7 @@ from dataclasses import fields
 from datetime import timedelta
 from typing import Any
 
+from prodcheck.config import matches
 from prodcheck.engine.index import Index
 from prodcheck.model import Event, Money
 from prodcheck.results import Subject
@@ -64,7 +65,8 @@ def event_rows(index: Index) -> list[Event]:
     webhooks, provider = index.config.webhooks, index.config.billing.provider
     since = index.now - timedelta(days=webhooks.lookback_days)
     found = []
-    if index.has_processed_table and index.has_events and index.billing_db is not None:
+    subjects = index.has_processed_table or bool(webhooks.effects)
+    if subjects and index.has_events and index.billing_db is not None:
         params: list[Any] = [since]
         where = ""
         if webhooks.destination and provider.value == "paddle":
@@ -102,6 +104,24 @@ def age_hours(index: Index, event: Event) -> float | None:
     return (index.now - event.created) / timedelta(microseconds=1) / MICROSECONDS_PER_HOUR
 
 
+def _effects(index: Index, event: Event) -> dict[str, Any]:
+    """Whether the handler wrote what each effect check for its type looks for (the
+    event's object id, or its subscription, in the check's table.column)."""
+    found: bool | None = None
+    where = value = None
+    for number, check in enumerate(index.config.webhooks.effects):
+        if not matches(check.event_type, event.type):
+            continue
+        wanted = event.subscription_id if check.value == "subscription" else event.object_id
+        if wanted is None or number >= len(index.effects_found):
+            continue
+        present = wanted in index.effects_found[number]
+        found = present if found is None else found and present
+        if not present and where is None:
+            where, value = check.where, wanted
+    return {"effect_found": found, "effect_missing_in": where, "effect_value": value}
+
+
 def retention_days(index: Index) -> int:
     """How long the provider keeps an event (and it can be resent)."""
     return RETENTION_DAYS[index.config.billing.provider.value]
@@ -115,12 +135,10 @@ def event_subject(
     with any other finding about that subscription); else the object's own amount."""
     count = index.processed_counts.get(event.id, 0)
     sub = index.subscriptions_by_id.get(event.subscription_id or "")
-    if sub is not None and sub.monthly_amount is not None:
-        worth: Money | None = sub.monthly_amount
-    elif event.amount is not None and event.currency:
-        worth = Money(event.amount, event.currency)
-    else:
-        worth = None
+    own = (
+        Money(event.amount, event.currency) if event.amount is not None and event.currency else None
+    )
+    worth = sub.monthly_amount if sub is not None and sub.monthly_amount is not None else own
     facts: dict[str, Any] = {
         "event": {name: getattr(event, name) for name in EVENT_FIELDS},
         "age_hours": (age := age_hours(index, event)),
@@ -129,6 +147,8 @@ def event_subject(
         "processed": count > 0,
         "processed_count": count,
         "monthly_amount": worth,
+        "object_amount": own,
+        **_effects(index, event),
     }
     refs: dict[str, tuple[str, ...]] = {"event": (event.id,)}
     if sub is not None:

@@ -65,6 +65,8 @@ class Index:
     processed_counts: Mapping[str, int] = field(default_factory=dict)
     has_processed_table: bool = False
     processed_table: str = ""  # its real name, for messages
+    # Each effect check's values found in its table (webhooks.effects, in order).
+    effects_found: tuple[frozenset[str], ...] = ()
     # The events the webhooks pack checks, filled on first use (event_facts.py).
     event_cache: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     # The DuckDB connection holding billing's objects in the billing_* tables and
@@ -187,6 +189,7 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         app_ids=frozenset(r["id"] for r in snapshot.tables.get("app_subscriptions", ())),
         has_app_table="app_subscriptions" in config.database.tables,
         **_processed(snapshot, config),
+        effects_found=snapshot.effects,
         **_app_owners(snapshot, config),
         mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
         billing_db=_database(snapshot, config),

@@ -7,14 +7,17 @@ same `normalize`, so every scenario also tests normalization.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prodcheck.model import AccountState, BillingState, SourceInfo
 
+if TYPE_CHECKING:
+    from prodcheck.config import EffectCheck
+
 # Provider-shaped objects per collection: "customers", "subscriptions",
-# "events", "subscription_schedules" (Stripe) or "customers", "subscriptions"
-# (Paddle), exactly as the API returns them.
+# "events", "subscription_schedules" (Stripe) or "customers", "subscriptions",
+# "notifications" (Paddle), exactly as the API returns them.
 RawBilling = Mapping[str, list[dict[str, Any]]]
 
 # Billing collections a run may need beyond customers and subscriptions.
@@ -40,6 +43,11 @@ class AccountSource(Protocol):
     def read_table(self, name: str) -> list[dict[str, Any]]:
         """The rows of another declared table (database.tables.<name>), keyed by the
         real column names."""
+        ...
+
+    def values_present(self, check: EffectCheck, values: Sequence[str]) -> frozenset[str]:
+        """An effect check (webhooks.effects): which of these values check.table.column
+        holds, read in one query."""
         ...
 
     def load(self) -> tuple[AccountState, SourceInfo]:

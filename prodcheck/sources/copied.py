@@ -8,10 +8,11 @@ one table; a table the copy leaves to Python is read by the class's `load` or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from prodcheck.config import DatabaseConfig
+from prodcheck.config import DatabaseConfig, EffectCheck
 from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import accounts_info
@@ -49,6 +50,13 @@ class CopiedTables:
             return None
         state, count = account_state(duck, self.table, objects=objects)
         return state, accounts_info(self.config, self.kind, self.location, count)
+
+    def values_present(self, check: EffectCheck, values: Sequence[str]) -> frozenset[str]:
+        """Which of these values check.table.column holds: one query."""
+        from prodcheck.sources.effects import values_present
+
+        with self._connection() as conn:
+            return values_present(self.kind, conn, check, values, self.location)
 
     def read_table_by_sql(self, duck: Any, name: str) -> tuple[dict[str, Any], ...] | None:
         """A declared table's typed rows, copied into `duck` and typed by SQL, or

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from prodcheck.bundled import display_path
-from prodcheck.config import BillingConfig, DatabaseConfig
+from prodcheck.config import BillingConfig, DatabaseConfig, EffectCheck
 from prodcheck.errors import DataError, FixtureError, json_kind
 from prodcheck.mapping import TableConfig
 from prodcheck.model import Account, AccountState, BillingState, Provider, SourceInfo
@@ -194,8 +194,9 @@ def collection_file(base: Path, name: str, suffixes: tuple[str, ...]) -> Path:
     return found[0] if found else base / f"{name}{suffixes[0]}"
 
 
-def table_file(folder: Path, table: TableConfig) -> Path:
-    """db/<table>.json or db/<table>.csv for any declared table (schema prefix optional)."""
+def table_file(folder: Path, table: TableConfig | EffectCheck) -> Path:
+    """db/<table>.json or db/<table>.csv for any declared table, or an effect check's
+    (schema prefix optional)."""
     name = table.table
     for candidate in (name, name.split(".")[-1]):
         path = collection_file(folder / "db", candidate, (".json", ".ndjson", ".csv"))
@@ -206,6 +207,26 @@ def table_file(folder: Path, table: TableConfig) -> Path:
         f"{table.key}.table is '{name}': add db/{name}.json (an array of rows), "
         f"db/{name}.ndjson (a row per line) or db/{name}.csv."
     )
+
+
+def values_in_file(folder: Path, check: EffectCheck, values: Sequence[str]) -> frozenset[str]:
+    """An effect check against a fixture table: which of these values its column holds
+    (compared as text, as the live backends compare them)."""
+    path = table_file(folder, check)
+    rows = read_rows(path)
+    if rows and not any(check.column in row for row in rows):
+        raise FixtureError(
+            f"{path}: no row has the column {check.column!r} that {check.key}.column names; "
+            f"fix the check, or the file (its columns: {', '.join(sorted(rows[0]))})."
+        )
+    held = {
+        str(row[check.column]).lower()
+        if isinstance(row[check.column], bool)
+        else str(row[check.column])
+        for row in rows
+        if row.get(check.column) is not None
+    }
+    return frozenset(value for value in values if value in held)
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
@@ -235,6 +256,9 @@ class FixtureAccounts:
 
     def read_table(self, name: str) -> list[dict[str, Any]]:
         return self._read_plain(self.config.tables[name])
+
+    def values_present(self, check: EffectCheck, values: Sequence[str]) -> frozenset[str]:
+        return values_in_file(self.folder, check, values)
 
     def _read_plain(self, table: TableConfig) -> list[dict[str, Any]]:
         path = table_file(self.folder, table)

@@ -317,7 +317,8 @@ _AMOUNT = (
 )
 _CURRENCY = f"json_extract({_OBJ}, '$.currency')"
 _WORTH_OK = (
-    f"(NOT {_PRICED} OR (pc_ref_ok({_REFERENCE}) AND pc_int_ok({_AMOUNT}) "
+    f"(NOT {_PRICED} OR ((pc_absent({_REFERENCE}) OR pc_ref_ok({_REFERENCE})) "
+    f"AND pc_int_ok({_AMOUNT}) "
     f"AND coalesce(pc_int({_AMOUNT}) >= 0, true) AND pc_text_ok({_CURRENCY}) "
     f"AND (pc_text({_CURRENCY}) IS NULL "
     f"OR regexp_full_match(pc_text({_CURRENCY}), '[A-Za-z]+'))))"

@@ -119,7 +119,8 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
     # Joined tables, and messages naming the app's subscriptions table when access comes
     # from it, by their bare names: the schema goes first in the search path.
     access = accounts["columns"].get("has_access")
-    if accounts.get("joins") or (isinstance(access, dict) and "from" in access):
+    effects = (config.get("webhooks") or {}).get("effects")  # messages name their tables
+    if accounts.get("joins") or (isinstance(access, dict) and "from" in access) or effects:
         database_url = f"{pg_url}?options=-csearch_path%3D{schema}"
     else:
         for other in config["database"].get("tables", {"accounts": accounts}).values():

@@ -36,6 +36,7 @@ from . import (
     starters,
     trial,
     webhooks,
+    webhooks_effects,
     webhooks_paddle,
 )
 
@@ -59,4 +60,5 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **semantics.BUILDERS,
     **webhooks.BUILDERS,
     **webhooks_paddle.BUILDERS,
+    **webhooks_effects.BUILDERS,
 }

@@ -44,8 +44,10 @@ NEEDS_PROCESSED_TABLE = [
     "webhooks.expiring_unprocessed",
     "webhooks.unprocessed_event",
 ]
-# Every rule that needs a table the default config does not map.
-NEEDS_TABLES = [*NEEDS_APP_TABLE, *NEEDS_PROCESSED_TABLE]
+# The rules that need effect checks (webhooks.effects), which the default config lists none of.
+NEEDS_EFFECTS = ["webhooks.effect_missing"]
+# Every rule that needs a table the default config does not map, or checks to run on one.
+NEEDS_TABLES = [*NEEDS_APP_TABLE, *NEEDS_PROCESSED_TABLE, *NEEDS_EFFECTS]
 # Facts Paddle does not supply (it has no pending subscription updates).
 STRIPE_ONLY = ["plan.unpaid_upgrade"]
 
