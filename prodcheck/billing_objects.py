@@ -159,8 +159,8 @@ def billing_objects(
             Event(*row)
             for row in conn.execute(
                 "SELECT id, type, created, object_id, pending_webhooks, notification_id, "
-                "destination, delivered, subscription_id, amount, currency FROM billing_events "
-                "ORDER BY pos"
+                "destination, delivered, subscription_id, amount, currency, status "
+                "FROM billing_events ORDER BY pos"
             ).fetchall()
         )
     subscriptions = _subscriptions(conn, only, provider)

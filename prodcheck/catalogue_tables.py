@@ -50,9 +50,44 @@ def app_facts() -> list[FactSpec]:
         ),
         FactSpec(s, "monthly_amount", FactType.MONEY, "the provider's monthly amount"),
     ]
+    events = ("app_subscriptions", "events")
+    written = ("app_subscriptions.status", "app_subscriptions.updated_at")
+    order = [
+        FactSpec(
+            s,
+            "newest_event",
+            FactType.OBJECT,
+            "the provider's newest event carrying "
+            "the subscription (its status), within webhooks.lookback_days",
+        ),
+        FactSpec(s, "newest_event.id", FactType.ID, "its id"),
+        FactSpec(s, "newest_event.status", FactType.TEXT, "the status it carried"),
+        FactSpec(s, "newest_event.created", t, "when the provider created it"),
+        FactSpec(
+            s,
+            "stale_event",
+            FactType.OBJECT,
+            "the older event whose status the row "
+            "holds, though the row was written after the newest one",
+        ),
+        FactSpec(s, "stale_event.id", FactType.ID, "its id"),
+        FactSpec(s, "stale_event.status", FactType.TEXT, "the status it carried"),
+        FactSpec(s, "stale_event.created", t, "when the provider created it"),
+        FactSpec(
+            s,
+            "stale_overwrite",
+            f,
+            "the row was written after the newest event yet "
+            "holds an older event's status: an out-of-order overwrite",
+            columns=written,
+        ),
+    ]
     # Without the table there is no subject: every rule about one is skipped, not run on
     # nothing.
-    return [replace(spec, needs=need) for spec in specs]
+    return [
+        *(replace(spec, needs=need) for spec in specs),
+        *(replace(spec, needs=events) for spec in order),
+    ]
 
 
 def event_facts() -> list[FactSpec]:

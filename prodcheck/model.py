@@ -208,6 +208,9 @@ class Event:
     subscription_id: str | None = None
     amount: int | None = None
     currency: str | None = None
+    # A subscription object's status as the event carried it (the state a handler
+    # writes), for telling an out-of-order overwrite.
+    status: str | None = None
 
 
 # The collections whose objects are events: Stripe's events, Paddle's notifications.

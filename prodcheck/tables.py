@@ -328,9 +328,16 @@ APP_SUBSCRIPTIONS = TableSpec(
             "cancel_at_period_end", FieldType.FLAG, "whether it ends with its period",
             enables="app.cancel_mismatch", guesses=("cancel_at_period_end",),
         ),
+        FieldSpec(
+            "updated_at", FieldType.TIME, "when the app last wrote the row",
+            enables="webhooks.stale_overwrite", guesses=("updated_at", "modified_at"),
+        ),
     ),
 )
 # fmt: on
+
+# The app_subscriptions field saying when the app last wrote a row.
+WRITTEN_AT = "updated_at"
 
 # fmt: off
 PROCESSED_EVENTS = TableSpec(

@@ -10,6 +10,7 @@ from typing import Any
 from prodcheck.engine.index import Index
 from prodcheck.model import Subscription
 from prodcheck.results import Subject
+from prodcheck.tables import WRITTEN_AT
 
 # A stored period end this close to the provider's is the same one (time zones and
 # rounding in the app's copy).
@@ -71,6 +72,54 @@ def app_facts(index: Index, row: Mapping[str, Any]) -> dict[str, Any]:
             row.get("cancel_at_period_end"), billed["cancel_at_period_end"], exists
         ),
         "monthly_amount": subscription.monthly_amount if subscription else None,
+        **_order(index, row),
+    }
+
+
+# The subscription events that carried a status, by subscription: (created, id,
+# status), oldest first; read once from billing_events (a Paddle event once, however
+# many notifications it had).
+_BY_SUBSCRIPTION = """
+SELECT DISTINCT subscription_id, created, id, status FROM billing_events
+WHERE status IS NOT NULL AND subscription_id IS NOT NULL AND created IS NOT NULL
+ORDER BY subscription_id, created, id
+"""
+
+
+def _subscription_events(index: Index) -> Mapping[str, tuple[tuple[Any, str, str], ...]]:
+    cached = index.event_cache.get("by_subscription")
+    if cached is None:
+        found: dict[str, list[tuple[Any, str, str]]] = {}
+        if index.has_events and index.billing_db is not None:
+            for sub, created, eid, status in index.billing_db.execute(_BY_SUBSCRIPTION).fetchall():
+                found.setdefault(sub, []).append((created, eid, status))
+        cached = ({k: tuple(v) for k, v in found.items()},)
+        index.event_cache["by_subscription"] = cached
+    by_subscription: Mapping[str, tuple[tuple[Any, str, str], ...]] = cached[0]
+    return by_subscription
+
+
+def _event(found: tuple[Any, str, str] | None) -> dict[str, Any]:
+    created, eid, status = found or (None, None, None)
+    return {"id": eid, "status": status, "created": created}
+
+
+def _order(index: Index, row: Mapping[str, Any]) -> dict[str, Any]:
+    """Whether the row holds an older event's status though it was written after the
+    newest event about its subscription (a handler that applied events out of order)."""
+    events = _subscription_events(index).get(str(row["id"]), ())
+    newest = events[-1] if events else None
+    status, written = row.get("status"), row.get(WRITTEN_AT)
+    stale = None
+    if newest is not None and status is not None and written is not None:
+        held = str(status).lower()
+        if written > newest[0] and held != newest[2].lower():
+            older = [e for e in events if e[0] < newest[0] and e[2].lower() == held]
+            stale = older[-1] if older else None
+    return {
+        "newest_event": _event(newest),
+        "stale_event": _event(stale),
+        "stale_overwrite": None if newest is None or written is None else stale is not None,
     }
 
 

@@ -25,7 +25,7 @@ MICROSECONDS_PER_HOUR = 3_600_000_000
 EVENT_FIELDS = tuple(
     f.name
     for f in fields(Event)
-    if f.name not in ("destination", "delivered", "amount", "currency")
+    if f.name not in ("destination", "delivered", "amount", "currency", "status")
 )
 # Stripe retries a live event's delivery for up to 3 days, and keeps events 30 days;
 # Paddle retries a live notification for 3 days too, and keeps events 90 days.

@@ -20,7 +20,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, nodes
@@ -74,6 +74,15 @@ def _date(value: Any) -> str:
     if isinstance(value, date | datetime):
         return value.strftime("%Y-%m-%d")
     raise TypeError(f"date filter expects a date, got {type(value).__name__}")
+
+
+def _moment(value: Any) -> str:
+    """A time to the minute, in UTC (a date alone cannot order two events of a day)."""
+    if value is None:
+        return "never"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return _date(value)
 
 
 def _sized(value: Any) -> int:
@@ -186,6 +195,7 @@ def template_environment() -> BoundedEnvironment:
     filters["money"] = _money
     filters["upfirst"] = _upfirst
     filters["date"] = _date
+    filters["moment"] = _moment
     return env
 
 

@@ -127,6 +127,9 @@ def _notification(obj: Mapping[str, Any]) -> Event:
         subscription_id=subscription,
         amount=amount,
         currency=currency,
+        status=field(data, "status", to_str)
+        if isinstance(data, dict) and etype.startswith("subscription.")
+        else None,
     )
 
 

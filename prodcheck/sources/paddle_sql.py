@@ -249,12 +249,15 @@ SELECT pos, pc_text(payload.event_id) AS id, pc_text(type) AS type,
         AS amount,
     CASE WHEN json_type({_DATA}) = 'OBJECT' AND {_TXN_EVENT}
         THEN lower(pc_text({_CURRENCY})) END AS currency,
+    CASE WHEN json_type({_DATA}) = 'OBJECT' AND {_SUB_EVENT}
+        THEN pc_text(json_extract({_DATA}, '$.status')) END AS status,
     coalesce(pc_id_ok(id) AND pc_id_ok(type) AND pc_id_ok(payload.event_id)
         AND pc_rfc3339_ok(occurred_at) AND pc_text_ok(origin)
         AND pc_text_ok(notification_setting_id)
         AND json_type(status) = 'VARCHAR' AND {_STATUS} IN ({NOTIFICATION_STATUSES})
         AND (pc_absent({_DATA}) OR (pc_object_ok({_DATA})
-        AND pc_text_ok(json_extract({_DATA}, '$.id')) AND {_WORTH_OK})), false) AS ok
+        AND pc_text_ok(json_extract({_DATA}, '$.id')) AND {_WORTH_OK}
+        AND pc_text_ok(json_extract({_DATA}, '$.status')))), false) AS ok
 FROM raw_paddle_notifications
 """
 

@@ -252,7 +252,7 @@ def _worth(target: Mapping[str, Any]) -> tuple[str | None, int | None, str | Non
     if not isinstance(kind, str):
         return None, None, None
     if kind == "subscription":
-        return object_id(target.get("id")), None, None
+        return object_id(target.get("id")), None, None  # its status: _event
     if kind not in _AMOUNTS:
         return None, None, None
     reference = target.get("subscription")
@@ -286,4 +286,7 @@ def _event(obj: Mapping[str, Any]) -> Event:
         subscription_id=subscription,
         amount=amount,
         currency=currency,
+        status=field(target, "status", to_str)
+        if isinstance(target, dict) and target.get("object") == "subscription"
+        else None,
     )

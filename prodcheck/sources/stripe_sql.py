@@ -334,9 +334,12 @@ SELECT pos, pc_text(id) AS id, pc_text(type) AS type, pc_time(created) AS create
         WHEN {_PRICED} THEN pc_ref({_REFERENCE}) END AS subscription_id,
     CASE WHEN {_PRICED} THEN pc_int({_AMOUNT}) END AS amount,
     CASE WHEN {_PRICED} THEN lower(pc_text({_CURRENCY})) END AS currency,
+    CASE WHEN {_KIND} = 'subscription' THEN pc_text(json_extract({_OBJ}, '$.status')) END
+        AS status,
     coalesce(pc_id_ok(id) AND pc_id_ok(type) AND pc_time_ok(created)
         AND pc_int_ok(pending_webhooks) AND (pc_absent({_OBJ}) OR (pc_object_ok({_OBJ})
-        AND pc_text_ok(json_extract({_OBJ}, '$.id')) AND {_WORTH_OK})), false) AS ok
+        AND pc_text_ok(json_extract({_OBJ}, '$.id')) AND {_WORTH_OK}
+        AND pc_text_ok(json_extract({_OBJ}, '$.status')))), false) AS ok
 FROM raw_stripe_events
 """
 
@@ -381,7 +384,8 @@ ABSENT = {
         "CREATE OR REPLACE TEMP TABLE billing_events (pos BIGINT, id VARCHAR, type VARCHAR, "
         "created TIMESTAMPTZ, object_id VARCHAR, pending_webhooks BIGINT, "
         "notification_id VARCHAR, destination VARCHAR, delivered BOOLEAN, "
-        "subscription_id VARCHAR, amount BIGINT, currency VARCHAR, ok BOOLEAN)",
+        "subscription_id VARCHAR, amount BIGINT, currency VARCHAR, status VARCHAR, "
+        "ok BOOLEAN)",
     ),
 }
 

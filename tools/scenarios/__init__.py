@@ -38,6 +38,7 @@ from . import (
     webhooks,
     webhooks_effects,
     webhooks_paddle,
+    webhooks_stale,
 )
 
 BUILDERS: dict[str, Callable[[], Scenario]] = {
@@ -61,4 +62,5 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **webhooks.BUILDERS,
     **webhooks_paddle.BUILDERS,
     **webhooks_effects.BUILDERS,
+    **webhooks_stale.BUILDERS,
 }

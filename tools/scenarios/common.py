@@ -36,6 +36,7 @@ NEEDS_APP_TABLE = [
     "app.quantity_mismatch",
     "app.status_mismatch",
     "app.unknown_subscription",
+    "webhooks.stale_overwrite",  # (the rows' updated_at beside the events too)
 ]
 # The rules about the app's table of processed webhook events (the webhooks pack).
 NEEDS_PROCESSED_TABLE = [

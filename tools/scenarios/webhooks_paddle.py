@@ -48,6 +48,8 @@ def _event(
     """A Paddle event, notified to `destination` once per status (the first the
     original, the rest its replays), and recorded `times` times by the handler."""
     eid = paddle_id("evt", f"{s.name}:{name}")
+    if etype.startswith("subscription.") and data is None:
+        data = {"status": "active"}  # the subscription's state the event carried
     for n, status in enumerate(statuses):
         s.notification(
             paddle_id("ntf", f"{s.name}:{name}:{destination}:{n}"),
