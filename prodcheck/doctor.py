@@ -198,13 +198,14 @@ def access_check(config: Config, rows: Sequence[Mapping[str, Any]]) -> Check | N
 def value_checks(config: Config, env: Mapping[str, str]) -> list[Check]:
     """Doctor's value checks, after the structural ones passed; a failure to read
     is one failed check, never a traceback."""
+    effects = effect_checks(config, env)
     try:
         rows = _sample(config, env)
         billing = _billing(config)
     except ProdcheckError as exc:
-        return [Check("sample", False, exc.message)]
+        return [Check("sample", False, exc.message), *effects]
     if not rows:
-        return []
+        return effects
     columns = config.database.columns
     checks: list[Check] = []
     customer_column = columns.get("customer_id") or ""
@@ -239,4 +240,30 @@ def value_checks(config: Config, env: Mapping[str, str]) -> list[Check]:
         subscriptions = billing.subscriptions if billing is not None else None
         checks += [c for c in (plan_check(config, values, subscriptions),) if c is not None]
     checks += [c for c in (access_check(config, rows),) if c is not None]
+    return checks + effects
+
+
+# A value no table holds: the probe asks only whether the check's query runs.
+PROBE = "prodcheck-doctor-probe"
+
+
+def effect_checks(config: Config, env: Mapping[str, str]) -> list[Check]:
+    """Each effect check's table and column, read once as a check reads them."""
+    if not config.webhooks.effects:
+        return []
+    from prodcheck.sources import open_accounts
+
+    checks = []
+    try:
+        database = open_accounts(config, None, env)
+    except ProdcheckError as exc:
+        return [Check("effect checks", False, exc.message)]
+    for check in config.webhooks.effects:
+        name = f"effect {check.key}"
+        try:
+            database.values_present(check, [PROBE])
+        except ProdcheckError as exc:
+            checks.append(Check(name, False, exc.message))
+            continue
+        checks.append(Check(name, True, f"{check.where} can be read"))
     return checks

@@ -70,3 +70,32 @@ def test_doctor_missing_env_vars(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["doctor", "--config", str(path)], env={})
     assert result.exit_code == 2
     assert "PC_KEY" in result.output and "PC_DB" in result.output
+
+
+def test_doctor_reads_each_effect_check_once(pg_url: str, tmp_path: Path) -> None:
+    run(
+        pg_url,
+        "CREATE TABLE doctor_effect_users (id text, stripe_customer_id text, "
+        "has_paid_access boolean, plan text); "
+        "INSERT INTO doctor_effect_users VALUES ('u_1', 'cus_1', true, 'pro'); "
+        "CREATE TABLE doctor_orders (stripe_session_id text)",
+    )
+    with FakeStripe() as server:
+        path = _config(tmp_path, server.url, "doctor_effect_users")
+        config = yaml.safe_load(path.read_text())
+        check = {"event_type": "checkout.session.completed", "column": "stripe_session_id"}
+        config["webhooks"] = {
+            "effects": [{**check, "table": "doctor_orders"}, {**check, "table": "doctor_ordrs"}]
+        }
+        path.write_text(yaml.safe_dump(config))
+        result = CliRunner().invoke(
+            cli, ["doctor", "--config", str(path)], env={"PC_KEY": STRIPE_KEY, "PC_DB": pg_url}
+        )
+    assert (
+        "ok    values: effect webhooks.effects[0]: doctor_orders.stripe_session_id can be read"
+        in (result.output)
+    )
+    assert "FAIL  values: effect webhooks.effects[1]: webhooks.effects[1]: cannot read " in (
+        result.output
+    )
+    assert result.exit_code == 2, result.output
