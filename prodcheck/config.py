@@ -15,6 +15,7 @@ from prodcheck.mapping import ColumnMapping, Join, TableConfig
 from prodcheck.model import Provider
 from prodcheck.redaction import register_secret, register_url
 from prodcheck.tables import ACCOUNTS, TABLES, EpochUnit
+from prodcheck.webhooks_config import WebhooksConfig, webhooks_config
 from prodcheck.yamlfile import Located, dotted, read_yaml_file, schema_errors
 
 CONFIG_FILENAME = "prodcheck.yml"
@@ -90,60 +91,6 @@ class Policy:
     metadata_user_id_key: str = "user_id"
 
 
-# The events whose handling decides access and plans (`webhooks.event_types`):
-# a trailing `.*` stands for every type under it, as in Stripe's endpoint settings.
-DEFAULT_EVENT_TYPES = {
-    Provider.STRIPE: (
-        "customer.subscription.*",
-        "invoice.paid",
-        "invoice.payment_failed",
-        "invoice.payment_succeeded",
-        "checkout.session.completed",
-    ),
-    Provider.PADDLE: ("subscription.*", "transaction.completed"),
-}
-# How far back events are checked by default; Stripe keeps events 30 days.
-DEFAULT_LOOKBACK_DAYS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class EffectCheck:
-    """What the handler must have written for an event of a type: `table.column` holds
-    the event object's id (or the subscription it is or names)."""
-
-    event_type: str
-    table: str
-    column: str
-    value: str = "object"  # the event object's id | its "subscription" id
-    key: str = "webhooks.effects"  # where it sits in the config, for messages
-
-    @property
-    def where(self) -> str:
-        return f"{self.table}.{self.column}"
-
-
-def matches(pattern: str, event_type: str) -> bool:
-    """An event type against a configured one (a trailing `.*` stands for a family)."""
-    return event_type.startswith(pattern[:-1]) if pattern.endswith(".*") else event_type == pattern
-
-
-@dataclass(frozen=True, slots=True)
-class WebhooksConfig:
-    """Which of the provider's events the app must have processed, and how far back."""
-
-    event_types: tuple[str, ...] = ()  # empty: the provider's DEFAULT_EVENT_TYPES
-    lookback_days: int = DEFAULT_LOOKBACK_DAYS
-    destination: str | None = None  # Paddle: the notification setting of the app's handler
-    effects: tuple[EffectCheck, ...] = ()
-
-    def types_for(self, provider: Provider) -> tuple[str, ...]:
-        return self.event_types or DEFAULT_EVENT_TYPES[provider]
-
-    def relevant(self, provider: Provider, event_type: str) -> bool:
-        """Whether an event of this type is one the app must process."""
-        return any(matches(pattern, event_type) for pattern in self.types_for(provider))
-
-
 @dataclass(frozen=True, slots=True)
 class ContractsConfig:
     packs: tuple[str, ...] | None = None  # None: every built-in pack
@@ -193,7 +140,7 @@ class Config:
     policy: Policy = Policy()
     contracts: ContractsConfig = ContractsConfig()
     engine: EngineConfig = EngineConfig()
-    webhooks: WebhooksConfig = WebhooksConfig()
+    webhooks: WebhooksConfig = field(default_factory=WebhooksConfig)
     suppressions: tuple[Suppression, ...] = ()
     slack: SlackConfig | None = None
     path: Path | None = None
@@ -349,22 +296,7 @@ def _build(located: Located, path: Path) -> Config:
         metadata_user_id_key=policy_data.get("metadata_user_id_key", "user_id"),
     )
 
-    webhooks_data = data.get("webhooks") or {}
-    webhooks = WebhooksConfig(
-        event_types=tuple(webhooks_data.get("event_types") or ()),
-        lookback_days=webhooks_data.get("lookback_days", DEFAULT_LOOKBACK_DAYS),
-        destination=webhooks_data.get("destination"),
-        effects=tuple(
-            EffectCheck(
-                event_type=item["event_type"],
-                table=item["table"],
-                column=item["column"],
-                value=item.get("value", "object"),
-                key=f"webhooks.effects[{number}]",
-            )
-            for number, item in enumerate(webhooks_data.get("effects") or ())
-        ),
-    )
+    webhooks = webhooks_config(data.get("webhooks") or {})
 
     contracts_data = data.get("contracts") or {}
     locations = {

@@ -15,7 +15,7 @@ from typing import Any
 from prodcheck import __version__
 from prodcheck.baseline import apply_baseline, load_baseline
 from prodcheck.bundled import contracts_dir, display_path
-from prodcheck.config import Config, find_config, load_config, matches
+from prodcheck.config import Config, find_config, load_config
 from prodcheck.coverage import unchecked
 from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.duck import configure, connect
@@ -33,6 +33,7 @@ from prodcheck.sources.fixtures import FixtureBilling
 from prodcheck.sources.rows import typed_rows
 from prodcheck.suppressions import apply_suppressions
 from prodcheck.tables import TABLES
+from prodcheck.webhooks_config import matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +186,11 @@ def effects_found(
     found = []
     for check in checks:
         values = {
-            (subscription if check.value == "subscription" else object_id)
+            value
             for etype, object_id, subscription in events
             if matches(check.event_type, etype)
-        } - {None}
+            and (value := check.value_of(object_id, subscription)) is not None
+        }
         with doing(f"running the effect check {check.key} on {check.where}"):
             found.append(database.values_present(check, sorted(values)))
     return tuple(found)

@@ -14,10 +14,10 @@ from dataclasses import fields
 from datetime import timedelta
 from typing import Any
 
-from prodcheck.config import matches
 from prodcheck.engine.index import Index
 from prodcheck.model import Event, Money
 from prodcheck.results import Subject
+from prodcheck.webhooks_config import matches
 
 MICROSECONDS_PER_HOUR = 3_600_000_000
 # The event's fields its `event.*` facts are (how it was delivered and what its
@@ -112,7 +112,7 @@ def _effects(index: Index, event: Event) -> dict[str, Any]:
     for number, check in enumerate(index.config.webhooks.effects):
         if not matches(check.event_type, event.type):
             continue
-        wanted = event.subscription_id if check.value == "subscription" else event.object_id
+        wanted = check.value_of(event.object_id, event.subscription_id)
         if wanted is None or number >= len(index.effects_found):
             continue
         present = wanted in index.effects_found[number]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from prodcheck.model import AccountState, BillingState, SourceInfo
 
 if TYPE_CHECKING:
-    from prodcheck.config import EffectCheck
+    from prodcheck.webhooks_config import EffectCheck
 
 # Provider-shaped objects per collection: "customers", "subscriptions",
 # "events", "subscription_schedules" (Stripe) or "customers", "subscriptions",

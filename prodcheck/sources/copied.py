@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from prodcheck.config import DatabaseConfig, EffectCheck
+from prodcheck.config import DatabaseConfig
 from prodcheck.mapping import TableConfig
 from prodcheck.model import AccountState, SourceInfo
 from prodcheck.sources.database import accounts_info
+from prodcheck.webhooks_config import EffectCheck
 
 
 class CopiedTables:

@@ -2,17 +2,20 @@
 table holds, read in one query per check (never one per event), inside the
 backend's read-only transaction. Values are compared as text, exactly.
 
-The connection is given; its driver is imported by the backend that opened it.
+The connection is given; its driver is imported by the backend that opened it. A
+fixture folder's table is read from its file (`values_in_file`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from prodcheck.config import EffectCheck
-from prodcheck.errors import SourceError
+from prodcheck.errors import FixtureError, SourceError
+from prodcheck.sources.fixtures import read_rows, table_file
+from prodcheck.webhooks_config import EffectCheck
 
 
 def _quoted(name: str, quote: str) -> str:
@@ -74,6 +77,26 @@ def values_present(
         ) from None
     found = {row[0] for row in rows}
     return frozenset(value for value in wanted if value in found)
+
+
+def values_in_file(folder: Path, check: EffectCheck, values: Sequence[str]) -> frozenset[str]:
+    """An effect check against a fixture table: which of these values its column holds
+    (compared as text, as the live backends compare them)."""
+    path = table_file(folder, check)
+    rows = read_rows(path)
+    if rows and not any(check.column in row for row in rows):
+        raise FixtureError(
+            f"{path}: no row has the column {check.column!r} that {check.key}.column names; "
+            f"fix the check, or the file (its columns: {', '.join(sorted(rows[0]))})."
+        )
+    held = {
+        str(row[check.column]).lower()
+        if isinstance(row[check.column], bool)
+        else str(row[check.column])
+        for row in rows
+        if row.get(check.column) is not None
+    }
+    return frozenset(value for value in values if value in held)
 
 
 def _driver_error(exc: Exception) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prodcheck.bundled import display_path
-from prodcheck.config import BillingConfig, DatabaseConfig, EffectCheck
+from prodcheck.config import BillingConfig, DatabaseConfig
 from prodcheck.errors import DataError, FixtureError, json_kind
 from prodcheck.mapping import TableConfig
 from prodcheck.model import Account, AccountState, BillingState, Provider, SourceInfo
@@ -25,6 +25,7 @@ from prodcheck.sources.joins import joined_rows
 from prodcheck.sources.lacking import Lacking, lacking_keys_in, lacking_note
 from prodcheck.sources.rows import accounts_from_rows, missing_columns
 from prodcheck.sources.shapes import shown as shown_value
+from prodcheck.webhooks_config import EffectCheck
 
 COLLECTIONS = {
     Provider.STRIPE: ("customers", "subscriptions", "events", "subscription_schedules"),
@@ -209,26 +210,6 @@ def table_file(folder: Path, table: TableConfig | EffectCheck) -> Path:
     )
 
 
-def values_in_file(folder: Path, check: EffectCheck, values: Sequence[str]) -> frozenset[str]:
-    """An effect check against a fixture table: which of these values its column holds
-    (compared as text, as the live backends compare them)."""
-    path = table_file(folder, check)
-    rows = read_rows(path)
-    if rows and not any(check.column in row for row in rows):
-        raise FixtureError(
-            f"{path}: no row has the column {check.column!r} that {check.key}.column names; "
-            f"fix the check, or the file (its columns: {', '.join(sorted(rows[0]))})."
-        )
-    held = {
-        str(row[check.column]).lower()
-        if isinstance(row[check.column], bool)
-        else str(row[check.column])
-        for row in rows
-        if row.get(check.column) is not None
-    }
-    return frozenset(value for value in values if value in held)
-
-
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """A table's rows from its fixture file, keyed by the real column names."""
     if path.suffix == ".csv":
@@ -258,6 +239,8 @@ class FixtureAccounts:
         return self._read_plain(self.config.tables[name])
 
     def values_present(self, check: EffectCheck, values: Sequence[str]) -> frozenset[str]:
+        from prodcheck.sources.effects import values_in_file
+
         return values_in_file(self.folder, check, values)
 
     def _read_plain(self, table: TableConfig) -> list[dict[str, Any]]:

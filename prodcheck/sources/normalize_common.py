@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from prodcheck.errors import DataError
-from prodcheck.sources.coerce import CoercionError, to_int
+from prodcheck.sources.coerce import CoercionError, to_int, to_str
 from prodcheck.sources.shapes import shape_check, shown
 
 T = TypeVar("T")
@@ -35,6 +35,15 @@ def non_negative(value: Any, *, default: int | None = None) -> int | None:
     if number is not None and number < 0:
         raise CoercionError(f"is {number}: an amount or a quantity is never below zero")
     return number
+
+
+def currency_code(obj: Mapping[str, Any], key: str) -> str | None:
+    """obj[key] as a currency code, lower-cased (ASCII letters only, as the SQL
+    readers accept them); None when absent."""
+    currency = field(obj, key, to_str)
+    if currency is not None and not (currency.isascii() and currency.isalpha()):
+        raise ObjectError(key, f"expected a currency code, got {currency!r}")
+    return currency.lower() if currency else None
 
 
 def required(obj: Mapping[str, Any], key: str, convert: Callable[[Any], T | None]) -> T:

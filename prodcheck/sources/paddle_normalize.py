@@ -25,6 +25,7 @@ from prodcheck.sources.coerce import metadata, to_datetime, to_int, to_str
 from prodcheck.sources.normalize_common import (
     ObjectError,
     convert_all,
+    currency_code,
     field,
     non_negative,
     raise_if_errors,
@@ -143,10 +144,7 @@ def _worth(etype: str, data: Mapping[str, Any]) -> tuple[str | None, int | None,
     details = data.get("details")
     totals = details.get("totals") if isinstance(details, dict) else None
     amount = field(totals, "total", non_negative) if isinstance(totals, dict) else None
-    currency = field(data, "currency_code", to_str)
-    if currency is not None and not (currency.isascii() and currency.isalpha()):
-        raise ObjectError("currency_code", f"expected a currency code, got {currency!r}")
-    return field(data, "subscription_id", to_str), amount, currency.lower() if currency else None
+    return field(data, "subscription_id", to_str), amount, currency_code(data, "currency_code")
 
 
 def _item(obj: Mapping[str, Any], period: Mapping[str, Any]) -> SubscriptionItem:

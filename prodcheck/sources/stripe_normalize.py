@@ -33,6 +33,7 @@ from prodcheck.sources.coerce import (
 from prodcheck.sources.normalize_common import (
     ObjectError,
     convert_all,
+    currency_code,
     field,
     non_negative,
     raise_if_errors,
@@ -262,10 +263,7 @@ def _worth(target: Mapping[str, Any]) -> tuple[str | None, int | None, str | Non
         reference = details.get("subscription") if isinstance(details, dict) else None
     subscription = field({"subscription": reference}, "subscription", object_id)
     amount = field(target, _AMOUNTS[kind], non_negative)
-    currency = field(target, "currency", to_str)
-    if currency is not None and not (currency.isascii() and currency.isalpha()):
-        raise ObjectError("currency", f"expected a currency code, got {currency!r}")
-    return subscription, amount, currency.lower() if currency else None
+    return subscription, amount, currency_code(target, "currency")
 
 
 def _event(obj: Mapping[str, Any]) -> Event:

@@ -18,8 +18,9 @@ PROCESSED_TABLE = {
 }
 
 
-def _scenario(name: str, description: str) -> Scenario:
-    s = new(name, description)
+def with_ledger(s: Scenario) -> Scenario:
+    """The scenario's config in the tables form, with the processed-events ledger
+    mapped; the ledger empty."""
     database = s.config["database"]
     s.config["database"] = {
         "url_env": database["url_env"],
@@ -30,6 +31,23 @@ def _scenario(name: str, description: str) -> Scenario:
     }
     s.tables["processed_events"] = []
     return s
+
+
+def record(s: Scenario, eid: str, etype: str, *, minutes_ago: float, times: int) -> None:
+    """The handler's ledger rows for an event, `times` of them (0: never recorded),
+    each a minute apart after the event."""
+    for n in range(times):
+        s.tables["processed_events"].append(
+            {
+                "event_id": eid,
+                "event_type": etype,
+                "processed_at": s.ago_iso(minutes_ago / (24 * 60) - (n + 1) * MINUTE),
+            }
+        )
+
+
+def _scenario(name: str, description: str) -> Scenario:
+    return with_ledger(new(name, description))
 
 
 def _event(
@@ -54,14 +72,7 @@ def _event(
         kw = {"object_type": "invoice", "fields": fields, **kw}
         about = new_id("in", f"{s.name}:{name}")
     s.event(eid, etype, about, minutes_ago=minutes_ago, **kw)
-    for n in range(times):
-        s.tables["processed_events"].append(
-            {
-                "event_id": eid,
-                "event_type": etype,
-                "processed_at": s.ago_iso(minutes_ago / (24 * 60) - (n + 1) * MINUTE),
-            }
-        )
+    record(s, eid, etype, minutes_ago=minutes_ago, times=times)
     return eid
 
 

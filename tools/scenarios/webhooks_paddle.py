@@ -6,27 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from scenario_kit import MINUTE, Scenario, paddle_id
+from scenario_kit import Scenario, paddle_id
 
 from .common import NOW
 from .paddle import PADDLE_PRO, PADDLE_STARTER, paddle_member
-from .webhooks import PROCESSED_TABLE
+from .webhooks import record, with_ledger
 
 HOUR = 60  # minutes
 
 
 def _scenario(name: str, description: str) -> Scenario:
-    s = Scenario.paddle(name, NOW, description)
-    database = s.config["database"]
-    s.config["database"] = {
-        "url_env": database["url_env"],
-        "tables": {
-            "accounts": {"table": database["table"], "columns": database["columns"]},
-            "processed_events": PROCESSED_TABLE,
-        },
-    }
-    s.tables["processed_events"] = []
-    return s
+    return with_ledger(Scenario.paddle(name, NOW, description))
 
 
 def _destination(name: str) -> str:
@@ -62,14 +52,7 @@ def _event(
             origin="event" if n == 0 else "replay",
             data=data,
         )
-    for n in range(times):
-        s.tables["processed_events"].append(
-            {
-                "event_id": eid,
-                "event_type": etype,
-                "processed_at": s.ago_iso(minutes_ago / (24 * 60) - (n + 1) * MINUTE),
-            }
-        )
+    record(s, eid, etype, minutes_ago=minutes_ago, times=times)
     return eid
 
 
