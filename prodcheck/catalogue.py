@@ -12,7 +12,7 @@ added there is a fact here with no further edit.
 
 from __future__ import annotations
 
-from prodcheck.catalogue_tables import app_facts, event_facts
+from prodcheck.catalogue_tables import app_facts, credit_facts, event_facts
 from prodcheck.factspec import FIELD_TYPES, STATUSES, FactSpec, FactType
 from prodcheck.model import Provider
 from prodcheck.tables import ACCOUNTS
@@ -368,11 +368,12 @@ SUBJECT_KINDS = (
     "person",
     "app_subscription",
     "event",
+    "credit_account",
 )
 
 # subject kind -> dotted fact name -> its declaration (STYLE.md #3: a plain dict).
 FACTS: dict[str, dict[str, FactSpec]] = {kind: {} for kind in SUBJECT_KINDS}
-for _spec in (*_account(), *_others(), *app_facts(), *event_facts()):
+for _spec in (*_account(), *_others(), *app_facts(), *event_facts(), *credit_facts()):
     FACTS[_spec.subject][_spec.name] = _spec
 
 

@@ -1,8 +1,8 @@
 """The facts of the subjects read from the app's declared tables beside the
 provider's objects: a row of its own subscriptions table (app_subscription), and
-an event of the provider's next to its table of processed events (event). Each
-says nothing without its table: every rule about one is then skipped.
-catalogue.py joins them to the other kinds' facts."""
+an event of the provider's next to its table of processed events (event), and an
+account of its credit tables (credit_account). Each says nothing without its
+table: every rule about one is then skipped. catalogue.py joins them to the other kinds' facts."""
 
 from __future__ import annotations
 
@@ -174,4 +174,70 @@ def event_facts() -> list[FactSpec]:
         *(replace(spec, needs=("events",)) for spec in specs),
         *(replace(spec, needs=("events", "processed_events")) for spec in ledger),
         *(replace(spec, needs=("events",), settings=(EFFECTS,)) for spec in effects),
+    ]
+
+
+def credit_facts() -> list[FactSpec]:
+    """An account of the credit tables (database.tables.credit_balances and
+    credit_ledger), summed by SQL: every account either table holds."""
+    s, i = "credit_account", FactType.INTEGER
+    balances, ledger, both = (
+        ("credit_balances",),
+        ("credit_ledger",),
+        ("credit_balances", "credit_ledger"),
+    )
+    keyed = ("credit_ledger.idempotency_key",)
+    return [
+        FactSpec(s, "account_id", FactType.ID, "the account the credits belong to"),
+        FactSpec(
+            s, "has_balance", FactType.FLAG, "credit_balances holds a row for it", needs=balances
+        ),
+        FactSpec(s, "balance", i, "its balance; null without a balance row", needs=balances),
+        FactSpec(s, "ledger_entries", i, "how many ledger entries it has", needs=ledger),
+        FactSpec(
+            s, "ledger_sum", i, "its ledger entries' amounts added up (0 without any)", needs=ledger
+        ),
+        FactSpec(
+            s,
+            "difference",
+            i,
+            "its balance minus its ledger sum; null without a balance row",
+            needs=both,
+        ),
+        FactSpec(
+            s,
+            "last_entry_at",
+            FactType.TIME,
+            "when its latest ledger entry was written",
+            needs=ledger,
+            columns=("credit_ledger.created_at",),
+        ),
+        FactSpec(
+            s,
+            "duplicate_count",
+            i,
+            "how many idempotency keys one of its entries repeats (an earlier entry, by "
+            "created_at then position, holds the same key)",
+            needs=ledger,
+            columns=keyed,
+        ),
+        FactSpec(
+            s, "duplicate_key", FactType.ID, "the first key it repeats", needs=ledger, columns=keyed
+        ),
+        FactSpec(
+            s,
+            "duplicate_entries",
+            i,
+            "how many entries hold that key",
+            needs=ledger,
+            columns=keyed,
+        ),
+        FactSpec(
+            s,
+            "duplicate_excess",
+            i,
+            "what its repeating entries added to its ledger (the credits applied twice)",
+            needs=ledger,
+            columns=keyed,
+        ),
     ]

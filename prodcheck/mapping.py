@@ -99,6 +99,13 @@ class ColumnMapping:
     def id(self) -> str:
         return self._columns["id"]
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """(field, column) of what every row must hold: the spec's first required
+        field (a row's id; a credit table's account id)."""
+        name = self.spec.required[0]
+        return name, self._columns[name]
+
     def items(self) -> tuple[tuple[str, str], ...]:
         """(field, real column name) for every mapped column, in declaration order."""
         return tuple(

@@ -213,6 +213,24 @@ class Event:
     status: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CreditAccount:
+    """An account's credits as the app keeps them (database.tables.credit_balances and
+    credit_ledger), summed by SQL (engine/credit_sums.py): its balance row, what its
+    ledger entries add up to, and the idempotency keys its entries repeat."""
+
+    account_id: str
+    has_balance: bool  # credit_balances holds a row for it
+    balance: int | None = None  # None: no balance row, or an empty balance
+    entries: int = 0  # its ledger entries
+    ledger_sum: int = 0  # their amounts added up (0 without any)
+    last_entry_at: datetime | None = None
+    duplicate_count: int = 0  # keys an entry of its repeats (an earlier entry holds it)
+    duplicate_key: str | None = None  # the first such key
+    duplicate_entries: int = 0  # how many entries hold that key
+    duplicate_excess: int = 0  # what its repeating entries added to the ledger
+
+
 # The collections whose objects are events: Stripe's events, Paddle's notifications.
 EVENT_COLLECTIONS = frozenset({"events", "notifications"})
 
@@ -295,6 +313,9 @@ class Snapshot:
     # Each effect check's (webhooks.effects, in order) values its table holds, of
     # those the events asked for; empty when no check ran.
     effects: tuple[frozenset[str], ...] = ()
+    # The accounts of the credit tables (database.tables.credit_balances and
+    # credit_ledger), summed by SQL; empty when neither is mapped.
+    credits: tuple[CreditAccount, ...] = ()
 
 
 ACCOUNT_ATTRIBUTES = frozenset(f.name for f in fields(Account)) - {"extra"}

@@ -5,7 +5,7 @@ The CLI calls these; nothing here prints or exits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,16 +18,18 @@ from prodcheck.bundled import contracts_dir, display_path
 from prodcheck.config import Config, find_config, load_config
 from prodcheck.coverage import unchecked
 from prodcheck.engine.contracts import Rule, load_rules
+from prodcheck.engine.credit_sums import credit_accounts
 from prodcheck.engine.duck import configure, connect
 from prodcheck.engine.evaluate import apply_overrides, evaluate
 from prodcheck.engine.index import build_index
 from prodcheck.engine.unique import check_unique
 from prodcheck.errors import ConfigError, doing
 from prodcheck.factspec import EFFECTS
-from prodcheck.model import AccountState, BillingState, Snapshot, SourceInfo
+from prodcheck.model import AccountState, BillingState, CreditAccount, Snapshot, SourceInfo
 from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_accounts, open_billing
+from prodcheck.sources.credits import CREDIT_TABLES, credit_tables, read_credit_tables, store_rows
 from prodcheck.sources.duck_billing import read_billing_folder
 from prodcheck.sources.fixtures import FixtureBilling
 from prodcheck.sources.rows import typed_rows
@@ -131,7 +133,7 @@ def load_snapshot(
     tables: dict[str, tuple[Mapping[str, Any], ...]] = {}
     infos = [billing_info, accounts_info]
     for name, table in config.database.tables.items():
-        if name == "accounts":
+        if name == "accounts" or name in CREDIT_TABLES:
             continue
         with doing(f"reading the table {table.table} ({table.key}) from {where}"):
             rows = _table_by_sql(database, name)
@@ -146,6 +148,19 @@ def load_snapshot(
                 counts={name: len(tables[name])},
             )
         )
+    credits: tuple[CreditAccount, ...] = ()
+    if credit_tables(config.database):
+        with doing(f"reading the credit tables from {where}"):
+            credits, counts = read_credits(config, database)
+        infos.extend(
+            SourceInfo(
+                side="database",
+                kind=accounts_info.kind,
+                location=f"table {config.database.tables[name].table}",
+                counts={name: count},
+            )
+            for name, count in counts.items()
+        )
     return Snapshot(
         billing=billing,
         accounts=accounts,
@@ -154,7 +169,31 @@ def load_snapshot(
         billing_db=billing_db,
         accounts_in_db=accounts_in_db,
         effects=effects_found(config, rules, billing_db, billing, database, now),
+        credits=credits,
     )
+
+
+def read_credits(
+    config: Config, database: Any, rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None
+) -> tuple[tuple[CreditAccount, ...], dict[str, int]]:
+    """The credit tables' accounts, summed by SQL, and the rows each table holds:
+    read from `database` into the engine (its typed `rows` when given: a snapshot
+    being recorded has read them)."""
+    names = credit_tables(config.database)
+    tables = config.database.tables
+    conn = connect()
+    try:
+        if rows is None:
+            counts = read_credit_tables(conn, database, config.database)
+        else:
+            for name in names:
+                columns = tables[name].columns
+                store_rows(conn, name, rows[name], columns.spec, columns.mapped_optional)
+            counts = {name: len(rows[name]) for name in names}
+        where = {name: f"{tables[name].table} ({tables[name].key})" for name in names}
+        return credit_accounts(conn, frozenset(names), where), counts
+    finally:
+        conn.close()
 
 
 def effects_found(

@@ -23,8 +23,15 @@ import yaml
 from prodcheck.config import load_config
 from prodcheck.model import Snapshot, SourceInfo
 from prodcheck.redaction import scrub
-from prodcheck.runner import effects_found, evaluate_snapshot, load_checked_rules, needs_for
+from prodcheck.runner import (
+    effects_found,
+    evaluate_snapshot,
+    load_checked_rules,
+    needs_for,
+    read_credits,
+)
 from prodcheck.sources import open_accounts, open_billing
+from prodcheck.sources.credits import credit_tables
 from prodcheck.sources.fixtures import NORMALIZERS
 from prodcheck.sources.rows import accounts_from_rows, typed_rows
 
@@ -144,7 +151,10 @@ def record_snapshot(
         SourceInfo("database", "snapshot", config.database.table, {"accounts": len(rows)}),
     )
     effects = effects_found(config, rules, None, billing, database, now)
-    snapshot = Snapshot(billing, accounts, sources=sources, tables=tables, effects=effects)
+    credits = read_credits(config, database, tables)[0] if credit_tables(config.database) else ()
+    snapshot = Snapshot(
+        billing, accounts, sources=sources, tables=tables, effects=effects, credits=credits
+    )
     report = evaluate_snapshot(config, rules, snapshot, now)
 
     for name, objects in sorted(raw.items()):

@@ -364,9 +364,68 @@ PROCESSED_EVENTS = TableSpec(
 )
 # fmt: on
 
+# fmt: off
+CREDIT_BALANCES = TableSpec(
+    name="credit_balances",
+    meaning="the credits each account holds now (a usage-based product's balance), "
+    "checked against its ledger",
+    guesses=("credit_balances", "credits", "account_credits", "user_credits", "balances"),
+    fields=(
+        FieldSpec(
+            "account_id", FieldType.ID, "the account the balance belongs to", required=True,
+            example="account_id",
+            guesses=("account_id", "user_id", "team_id", "organization_id", "owner_id", "id"),
+        ),
+        FieldSpec(
+            "balance", FieldType.COUNT, "the credits it holds, a whole number", required=True,
+            example="balance",
+            guesses=("balance", "credits", "credit_balance", "remaining", "amount"),
+        ),
+    ),
+)
+
+CREDIT_LEDGER = TableSpec(
+    name="credit_ledger",
+    meaning="every grant and deduction of credits, one signed entry each: what the "
+    "balances must add up to",
+    guesses=("credit_ledger", "credit_transactions", "credit_entries", "ledger_entries"),
+    fields=(
+        FieldSpec(
+            "account_id", FieldType.ID, "the account the entry belongs to", required=True,
+            example="account_id",
+            guesses=("account_id", "user_id", "team_id", "organization_id", "owner_id"),
+        ),
+        FieldSpec(
+            "amount", FieldType.COUNT,
+            "the credits it grants (positive) or deducts (negative), a whole number",
+            required=True, example="amount",
+            guesses=("amount", "delta", "credits", "change", "quantity"),
+        ),
+        FieldSpec(
+            "idempotency_key", FieldType.ID,
+            "what makes the entry unique: its idempotency key, or the invoice or payment "
+            "that granted it (an entry without one is never a duplicate)",
+            enables="credits.duplicate_grant",
+            guesses=(
+                "idempotency_key", "idempotency_id", "request_id", "stripe_invoice_id",
+                "invoice_id", "paddle_transaction_id", "transaction_id", "reference",
+                "source_id",
+            ),
+        ),
+        FieldSpec(
+            "created_at", FieldType.TIME, "when the entry was written",
+            enables="says which of two duplicate entries came first",
+            guesses=("created_at", "inserted_at", "occurred_at", "timestamp"),
+        ),
+    ),
+)
+# fmt: on
+
 # table name -> spec (STYLE.md #3: a plain dict).
 TABLES: dict[str, TableSpec] = {
     "accounts": ACCOUNTS,
     "app_subscriptions": APP_SUBSCRIPTIONS,
     "processed_events": PROCESSED_EVENTS,
+    "credit_balances": CREDIT_BALANCES,
+    "credit_ledger": CREDIT_LEDGER,
 }

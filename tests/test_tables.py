@@ -47,7 +47,13 @@ def test_doctor_init_and_model_agree_with_the_spec() -> None:
     assert attributes == [name for name in ACCOUNTS.names if name in attributes]
     assert set(attributes) <= set(ACCOUNTS.names)
     assert TABLES["accounts"] is ACCOUNTS
-    assert set(TABLES) == {"accounts", "app_subscriptions", "processed_events"}
+    assert set(TABLES) == {
+        "accounts",
+        "app_subscriptions",
+        "processed_events",
+        "credit_balances",
+        "credit_ledger",
+    }
 
 
 def test_no_other_module_restates_the_optional_columns() -> None:

@@ -19,6 +19,7 @@ from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
 from prodcheck.errors import ConfigError, ContractError
 from prodcheck.factspec import EFFECTS, PLANS
 from prodcheck.results import Finding, SettlingSubject, Severity, SkippedRule
+from prodcheck.tables import TABLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,12 @@ def _skip_reason(rule: Rule, index: Index) -> str | None:
             "needs the app's table of processed webhook events: map it as database.tables."
             "processed_events to enable this rule"
         )
+    for name in sorted(rule.needs & TABLES.keys()):
+        if name not in index.config.database.tables:
+            return (
+                f"needs the app's {name} table: map it as database.tables.{name} to enable "
+                "this rule"
+            )
     missing = sorted(rule.requires - index.mapped_columns)
     others = [name for name in missing if "." in name]
     if others:
@@ -154,6 +161,8 @@ def evaluate(rules: Sequence[Rule], index: Index) -> Evaluation:
         "policy": index.config.policy,
         "now": index.now,
         "provider": index.config.billing.provider.value,  # fix texts name the right events
+        # each declared table's real name (tables.credit_ledger)
+        "tables": {name: table.table for name, table in index.config.database.tables.items()},
     }
     findings: list[Finding] = []
     settling: list[SettlingSubject] = []

@@ -21,7 +21,7 @@ from jinja2 import meta, nodes
 from prodcheck.catalogue import FACTS, fields_of, top_level
 from prodcheck.config import Policy
 from prodcheck.factspec import FactSpec, FactType
-from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS
+from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS, TABLES
 from prodcheck.yamlfile import KeyPath
 
 ORDERED = frozenset({"lt", "le", "gt", "ge"})
@@ -43,6 +43,7 @@ CONTEXT: dict[str, tuple[str, ...] | None] = {
     "now": None,
     "provider": None,
     "subject": ("kind", "id"),
+    "tables": tuple(TABLES),
 }
 _MAPPING_METHODS = frozenset({"items", "keys", "values", "get"})
 

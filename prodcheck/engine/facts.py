@@ -23,10 +23,11 @@ from prodcheck.engine.account_facts import (
     subscription_summary,
 )
 from prodcheck.engine.app_facts import AppRow, app_rows, app_subject
+from prodcheck.engine.credit_facts import credit_rows, credit_subject
 from prodcheck.engine.event_facts import event_rows, event_subject
 from prodcheck.engine.index import Index
 from prodcheck.engine.lazy import LazyFacts
-from prodcheck.model import Account, Event, Money, Subscription
+from prodcheck.model import Account, CreditAccount, Event, Money, Subscription
 from prodcheck.results import Subject, sum_money
 
 
@@ -245,6 +246,16 @@ def _event_subjects(index: Index) -> Iterator[SubjectFacts]:
         yield _event_subject(index, event)
 
 
+def _credit_subject(index: Index, row: CreditAccount) -> SubjectFacts:
+    subject, facts, refs = credit_subject(index, row)
+    return SubjectFacts(subject, facts, refs)
+
+
+def _credit_subjects(index: Index) -> Iterator[SubjectFacts]:
+    for row in credit_rows(index):
+        yield _credit_subject(index, row)
+
+
 SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
     "account": _account_subjects,
     "subscription": _subscription_subjects,
@@ -253,6 +264,7 @@ SUBJECTS: dict[str, Callable[[Index], Iterator[SubjectFacts]]] = {
     "person": _person_subjects,
     "app_subscription": _app_subscription_subjects,
     "event": _event_subjects,
+    "credit_account": _credit_subjects,
 }
 
 
@@ -299,6 +311,9 @@ KINDS: dict[str, Kind] = {
         build=app_subscription_subject,
     ),
     "event": Kind(rows=event_rows, ident=lambda event: str(event.id), build=_event_subject),
+    "credit_account": Kind(
+        rows=credit_rows, ident=lambda row: str(row.account_id), build=_credit_subject
+    ),
 }
 
 

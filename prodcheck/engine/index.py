@@ -22,6 +22,7 @@ from prodcheck.engine.stored_plans import StoredPlans, stored_plans
 from prodcheck.model import (
     Account,
     BillingState,
+    CreditAccount,
     Customer,
     Snapshot,
     Subscription,
@@ -67,6 +68,8 @@ class Index:
     processed_table: str = ""  # its real name, for messages
     # Each effect check's values found in its table (webhooks.effects, in order).
     effects_found: tuple[frozenset[str], ...] = ()
+    # The accounts of the app's credit tables, summed by SQL (credit_sums.py).
+    credit_accounts: tuple[CreditAccount, ...] = ()
     # The events the webhooks pack checks, filled on first use (event_facts.py).
     event_cache: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     # The DuckDB connection holding billing's objects in the billing_* tables and
@@ -190,6 +193,7 @@ def build_index(snapshot: Snapshot, config: Config, now: datetime) -> Index:
         has_app_table="app_subscriptions" in config.database.tables,
         **_processed(snapshot, config),
         effects_found=snapshot.effects,
+        credit_accounts=snapshot.credits,
         **_app_owners(snapshot, config),
         mapped_columns=snapshot.accounts.mapped_columns | _other_mapped(config),
         billing_db=_database(snapshot, config),

@@ -29,7 +29,8 @@ def numbers_table(conn: Any, name: str, numbers: Iterable[int]) -> None:
 def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
     """The customer ids whose billing objects the facts of these rows read: each
     subject's own, those of the subscriptions an account or an app row names, a
-    price's subscribers, a person's customers; then, until nothing is added, every
+    price's subscribers, a person's customers (a credit account's facts read none);
+    then, until nothing is added, every
     customer of a subscription id listed under a customer already in (an id's
     entitlement and lookups span every subscription listed under it)."""
     index = session.index
@@ -58,6 +59,8 @@ def closure(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[str]:
                 persons.add(row)
             elif kind == "event":  # what it is worth: the subscription it names
                 sub_ids.update([row.subscription_id] if row.subscription_id else [])
+            elif kind == "credit_account":
+                continue  # its facts are its own: no billing object
             else:
                 customers.add(row)
     conn = session.conn

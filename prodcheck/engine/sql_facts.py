@@ -25,6 +25,8 @@ group.
   trials, the plan a price maps to.
 - facts_app_subscription: the app's copy of a subscription field by field against
   billing's of the same id (unknown, not false, when either side is empty).
+- facts_credit_account: an account's credits as credit_sums.py summed them, its
+  balance against its ledger.
 
 Pure: builds text, imports no database driver.
 """
@@ -344,6 +346,13 @@ FROM event_rows r LEFT JOIN processed_ids p ON p.id = r."event.id"
 """
 
 
+# Over credit_rows (row, the account's sums as credit_sums.py read them).
+CREDIT_FACTS = f"""
+CREATE TEMP VIEW facts_credit_account AS
+SELECT *, NULL AS {SETTLING_COLUMN}, balance - ledger_sum AS difference FROM credit_rows
+"""
+
+
 def base(policy: Policy, now: datetime) -> tuple[str, ...]:
     """The views every kind's view reads, created once the tables are loaded."""
     return (sub_facts(policy, now), HELD, OWNED)
@@ -359,4 +368,5 @@ def views(index: Index) -> dict[str, str]:
         "person": PERSON_FACTS,
         "app_subscription": APP_FACTS,
         "event": event_facts(index),
+        "credit_account": CREDIT_FACTS,
     }

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prodcheck.catalogue import FACTS
+from prodcheck.engine.credit_facts import credit_facts as credit_subject_facts
 from prodcheck.engine.index import Index
 from prodcheck.factspec import FactSpec, FactType
 from prodcheck.tables import APP_SUBSCRIPTIONS
@@ -103,6 +104,15 @@ def row_tables(kind: str, rows: Sequence[Any]) -> dict[str, Any]:
             "event.subscription_id": (text, [e.subscription_id for e in rows]),
         }
         return {"event_rows": table({"row": (number, list(range(len(rows)))), **columns})}
+    if kind == "credit_account":
+        specs = FACTS[kind]
+        built = [credit_subject_facts(row) for row in rows]
+        columns = {  # the view computes the difference
+            name: (arrow_type(spec), [facts[name] for facts in built])
+            for name, spec in specs.items()
+            if name != "difference"
+        }
+        return {"credit_rows": table({"row": (number, list(range(len(rows)))), **columns})}
     return {}
 
 

@@ -59,11 +59,19 @@ class CopiedTables:
         with self._connection() as conn:
             return values_present(self.kind, conn, check, values, self.location)
 
+    def copy_tables_by_sql(self, duck: Any, names: Sequence[str]) -> list[str]:
+        """These declared tables copied into `duck`'s db_<name> and typed by SQL, in
+        one read-only transaction (one snapshot of the database: a balance and its
+        ledger as they were at one moment); the names copied (`read_table` reads
+        the others)."""
+        with self._connection() as conn:
+            return [
+                name for name in names if self._copy(duck, conn, self.config.tables[name], name)
+            ]
+
     def read_table_by_sql(self, duck: Any, name: str) -> tuple[dict[str, Any], ...] | None:
         """A declared table's typed rows, copied into `duck` and typed by SQL, or
         None when `read_table` is to read it."""
         from prodcheck.row_objects import table_rows
 
-        with self._connection() as conn:
-            copied = self._copy(duck, conn, self.config.tables[name], name)
-        return table_rows(duck, name) if copied else None
+        return table_rows(duck, name) if self.copy_tables_by_sql(duck, [name]) else None

@@ -326,17 +326,31 @@ class FixtureAccounts:
                 positions=positions,
             )
 
+    def copy_tables_by_sql(self, conn: Any, names: Sequence[str]) -> list[str]:
+        """These declared tables read by DuckDB into db_<name> and typed by SQL; the
+        names read (`read_table` reads the others)."""
+        from prodcheck.sources.duck_rows import read_typed
+
+        locate = partial(table_file, self.folder)
+        return [
+            name
+            for name in names
+            if read_typed(
+                conn,
+                table_file(self.folder, self.config.tables[name]),
+                self.config.tables[name],
+                name,
+                locate,
+            )
+            is not None
+        ]
+
     def read_table_by_sql(self, conn: Any, name: str) -> tuple[dict[str, Any], ...] | None:
         """A declared table's typed rows, read by DuckDB and typed by SQL (as
         `load_by_sql` reads the accounts), or None when Python is to read it."""
         from prodcheck.row_objects import table_rows
-        from prodcheck.sources.duck_rows import read_typed
 
-        table = self.config.tables[name]
-        locate = partial(table_file, self.folder)
-        if read_typed(conn, table_file(self.folder, table), table, name, locate) is None:
-            return None
-        return table_rows(conn, name)
+        return table_rows(conn, name) if self.copy_tables_by_sql(conn, [name]) else None
 
     def _info(self, path: Path, count: int, notes: list[str]) -> SourceInfo:
         return SourceInfo(

@@ -90,8 +90,9 @@ def typed_rows(
     for number, row in enumerate(rows):
         try:
             values = typed_row(row, mapping)
-            if values[mapping.spec.required[0]] is None:
-                raise CoercionError(f"column '{mapping.id}' (id): is empty; every row needs one")
+            field, column = mapping.key
+            if values[field] is None:
+                raise CoercionError(f"column '{column}' ({field}): is empty; every row needs one")
             typed.append(values)
         except CoercionError as exc:
             errors.append(f"{origin}[{number}]: {exc}")

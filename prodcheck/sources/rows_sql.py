@@ -192,7 +192,7 @@ def columns(mapping: ColumnMapping) -> list[tuple[str, str, str]]:
             found.append((spec.name, kind, f"coalesce({status} IN ({grants}), false)"))
             found.append((f"{spec.name}{SOURCE}", "VARCHAR", status))
             checks.append(f"pc_row_str_ok({t}, {s}, {n})")
-    t, s, _ = _said(mapping.id)
+    t, s, _ = _said(mapping.key[1])
     checks.append(f"pc_row_str({t}, {s}) IS NOT NULL")  # every row needs an id
     found.append(("ok", "BOOLEAN", f"coalesce({' AND '.join(checks)}, false)"))
     return found

@@ -124,7 +124,9 @@ def test_live_matches_fixtures(folder: Path, pg_url: str, tmp_path: Path) -> Non
     # from it, by their bare names: the schema goes first in the search path.
     access = accounts["columns"].get("has_access")
     effects = (config.get("webhooks") or {}).get("effects")  # messages name their tables
-    if accounts.get("joins") or (isinstance(access, dict) and "from" in access) or effects:
+    credits = {"credit_balances", "credit_ledger"} & set(config["database"].get("tables", {}))
+    named = effects or credits  # so do the credit rules'
+    if accounts.get("joins") or (isinstance(access, dict) and "from" in access) or named:
         database_url = f"{pg_url}?options=-csearch_path%3D{schema}"
     else:
         for other in config["database"].get("tables", {"accounts": accounts}).values():

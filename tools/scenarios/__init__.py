@@ -22,6 +22,7 @@ from . import (
     audit,
     billing,
     coverage,
+    credits,
     demo,
     epoch,
     identity,
@@ -63,4 +64,5 @@ BUILDERS: dict[str, Callable[[], Scenario]] = {
     **webhooks_paddle.BUILDERS,
     **webhooks_effects.BUILDERS,
     **webhooks_stale.BUILDERS,
+    **credits.BUILDERS,
 }

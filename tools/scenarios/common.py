@@ -47,8 +47,15 @@ NEEDS_PROCESSED_TABLE = [
 ]
 # The rules that need effect checks (webhooks.effects), which the default config lists none of.
 NEEDS_EFFECTS = ["webhooks.effect_missing"]
+# The rules about the app's credit tables (the credits pack).
+NEEDS_CREDIT_TABLES = [
+    "credits.duplicate_grant",
+    "credits.ledger_mismatch",
+    "credits.negative_balance",
+    "credits.orphan_ledger",
+]
 # Every rule that needs a table the default config does not map, or checks to run on one.
-NEEDS_TABLES = [*NEEDS_APP_TABLE, *NEEDS_PROCESSED_TABLE, *NEEDS_EFFECTS]
+NEEDS_TABLES = [*NEEDS_APP_TABLE, *NEEDS_PROCESSED_TABLE, *NEEDS_EFFECTS, *NEEDS_CREDIT_TABLES]
 # Facts Paddle does not supply (it has no pending subscription updates).
 STRIPE_ONLY = ["plan.unpaid_upgrade"]
 
