@@ -14,10 +14,12 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "paddle_billing": ("the live Paddle source", "paddle"),
     "psycopg": ("reading a PostgreSQL database", "postgres"),
     "pymysql": ("reading a MySQL or MariaDB database", "mysql"),
+    "mcp": ("the MCP server (prodcheck mcp)", "mcp"),
 }
 # billing provider -> the module its live source needs
 PROVIDER_SDK = {"stripe": "stripe", "paddle": "paddle_billing"}
 ALL_LIVE = "pip install 'prodcheck[live]'"
+LIVE_EXTRAS = frozenset({"stripe", "paddle", "postgres", "mysql"})
 
 
 def missing_extra_message(module: str) -> str | None:
@@ -26,10 +28,10 @@ def missing_extra_message(module: str) -> str | None:
     if top not in EXTRAS:
         return None
     what, extra = EXTRAS[top]
+    every = f" (or {ALL_LIVE} for every live source)" if extra in LIVE_EXTRAS else ""
     return (
         f"{what} needs the Python package '{top}', which is not installed. Install it with "
-        f"pip install 'prodcheck[{extra}]' (or {ALL_LIVE} for every live source), "
-        "in the same environment as prodcheck."
+        f"pip install 'prodcheck[{extra}]'{every}, in the same environment as prodcheck."
     )
 
 

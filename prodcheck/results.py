@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from prodcheck.model import Money, SourceInfo
 
@@ -72,6 +73,9 @@ class Finding:
     # totals count each subscription once, however many findings name it. Empty
     # when they are not known (the amount is then counted as it is).
     parts: tuple[tuple[str, Money], ...] = ()
+    # The subject's facts the rule's condition and texts read (name -> value), for
+    # explaining a finding (`prodcheck mcp`'s explain_finding); not in the reports.
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def fingerprint(self) -> str:

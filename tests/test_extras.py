@@ -100,6 +100,15 @@ def test_init_without_psycopg(run_cli, monkeypatch, tmp_path: Path) -> None:
     assert POSTGRES_EXTRA in result.stderr
 
 
+def test_mcp_missing(run_cli, monkeypatch) -> None:
+    _hide(monkeypatch, "mcp")
+    result = run_cli("mcp")
+    assert result.exit_code == 2
+    assert "the MCP server (prodcheck mcp) needs the Python package 'mcp'" in result.stderr
+    assert "pip install 'prodcheck[mcp]', in the same environment" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_stray_module_error_deep_inside_still_names_the_extra() -> None:
     exc = ModuleNotFoundError("No module named 'psycopg'", name="psycopg")
     assert POSTGRES_EXTRA in internal_error_message(exc)

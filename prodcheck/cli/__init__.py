@@ -30,6 +30,7 @@ COMMANDS = {
     "doctor": "live",
     "facts": "reference",
     "init": "init",
+    "mcp": "agent",
     "rules": "info",
     "snapshot": "live",
     "test": "scenarios",

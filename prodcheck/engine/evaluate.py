@@ -229,6 +229,7 @@ def _findings(
     for rule in holding:
         if rule.id in superseded:
             continue
+        shown = rule.names | {path.split(".", 1)[0] for path in rule.facts}
         yield Finding(
             rule=rule.id,
             title=rule.title,
@@ -239,4 +240,5 @@ def _findings(
             refs=item.refs,
             monthly_amount=amount if rule.at_stake else None,
             parts=parts if rule.at_stake else (),
+            facts={name: facts[name] for name in sorted(shown) if name in facts},
         )
