@@ -1,3 +1,3 @@
 """prodcheck: prove that a SaaS app's database agrees with its billing provider."""
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

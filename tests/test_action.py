@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from prodcheck import __version__
 from prodcheck.bundled import contracts_dir
 from prodcheck.engine.contracts import load_rules
 
@@ -89,6 +90,41 @@ def installed(runner_temp: Path) -> str:
     # Its own venv: the job's Python (this interpreter) gained nothing.
     assert not Path(prodcheck).resolve().is_relative_to(Path(sys.prefix).resolve())
     return prodcheck
+
+
+@pytest.mark.parametrize(
+    ("ref", "ok"),
+    [
+        ("", True),  # a branch or a commit: whatever it installs
+        ("main", True),
+        (f"v{__version__}", True),
+        (f"v{__version__.split('.')[0]}", True),  # the moving major tag
+        ("v0.0.1", False),
+        (f"v{int(__version__.split('.')[0]) + 1}", False),
+    ],
+)
+def test_a_release_tag_installs_that_release(installed, runner_temp, ref: str, ok: bool) -> None:
+    """Pinned to vX.Y.Z (or vX), the install step refuses a checkout of another
+    version: a tag that is not a release commit."""
+    runner = Runner(workspace=runner_temp, runner_temp=runner_temp, action_path=REPO)
+    install = yaml.safe_load((REPO / "action.yml").read_text())["runs"]["steps"][0]
+    env = {
+        "PRODCHECK_ACTION_PATH": str(REPO),
+        "PRODCHECK_ACTION_REF": ref,
+        "PRODCHECK_PYTHON": sys.executable,
+        "PRODCHECK_EXTRAS": "",
+    }
+    run = runner.run_script("install", install["run"], env, ".")
+    assert run.stdout.startswith(f"prodcheck, version {__version__}\n")
+    if ok:
+        assert run.returncode == 0, run.stdout
+        assert run.outputs["prodcheck"] == installed
+    else:
+        assert run.returncode == 1
+        assert (
+            f"::error title=prodcheck::the action is pinned to {ref}, but that ref " in run.stdout
+        )
+        assert "prodcheck" not in run.outputs
 
 
 def annotations(stdout: str, level: str) -> list[str]:
