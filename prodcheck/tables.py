@@ -379,7 +379,7 @@ CREDIT_BALANCES = TableSpec(
         FieldSpec(
             "balance", FieldType.COUNT, "the credits it holds, a whole number", required=True,
             example="balance",
-            guesses=("balance", "credits", "credit_balance", "remaining", "amount"),
+            guesses=("balance", "credits", "credit_balance", "credits_remaining", "remaining"),
         ),
     ),
 )

@@ -230,3 +230,67 @@ def test_column_matching_uses_names_and_types(columns, expected) -> None:
 )  # fmt: skip
 def test_plan_slugs(text: str, slug: str) -> None:
     assert plan_slug(text) == slug
+
+
+CREDITS_SCHEMA = [
+    """CREATE TABLE users (id bigint PRIMARY KEY, stripe_customer_id text,
+        has_paid_access boolean NOT NULL DEFAULT false)""",
+    "CREATE TABLE user_credits (user_id bigint PRIMARY KEY, credits_remaining bigint)",
+    """CREATE TABLE credit_transactions (id bigserial PRIMARY KEY, user_id bigint,
+        delta integer NOT NULL, request_id text, created_at timestamptz NOT NULL)""",
+    """CREATE TABLE webhook_events (id bigserial PRIMARY KEY, stripe_event_id text,
+        event_type text, processed_at timestamptz)""",
+    """INSERT INTO users VALUES (1, 'cus_1', true), (2, 'cus_2', true), (3, 'cus_3', true),
+        (4, 'cus_4', true), (5, NULL, false)""",
+    "INSERT INTO user_credits VALUES (1, 90), (2, 40)",
+    """INSERT INTO credit_transactions (user_id, delta, request_id, created_at) VALUES
+        (1, 100, 'in_1', now()), (1, -10, 'req_1', now()),
+        (2, 100, 'in_2', now()), (2, -50, 'req_2', now())""",
+]
+
+
+def test_init_maps_the_credit_tables_and_the_events_ledger(run_cli, tmp_path) -> None:
+    """Found by their names and columns (integer account ids too), written under
+    database.tables, and checked: user 2's balance (40) is not its ledger's 50."""
+    from psycopg import sql
+
+    name = f"prodcheck_init_{secrets.token_hex(5)}"
+    with connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    out = tmp_path / "prodcheck.yml"
+    try:
+        url = url_for(name)
+        run(url, *CREDITS_SCHEMA)
+        with fake_stripe() as server:
+            env = {"APP_DB": url, "STRIPE_RO": STRIPE_KEY}
+            result = run_cli(
+                "init", "--out", str(out), "--database-url-env", "APP_DB",
+                "--billing-key-env", "STRIPE_RO", "--api-base", server.url, env=env,
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+            tables = yaml.safe_load(out.read_text())["database"]["tables"]
+            assert tables["accounts"]["table"] == "users"
+            assert tables["credit_balances"] == {
+                "table": "user_credits",
+                "columns": {"account_id": "user_id", "balance": "credits_remaining"},
+            }
+            assert tables["credit_ledger"] == {
+                "table": "credit_transactions",
+                "columns": {
+                    "account_id": "user_id",
+                    "amount": "delta",
+                    "idempotency_key": "request_id",
+                    "created_at": "created_at",
+                },
+            }
+            assert tables["processed_events"]["table"] == "webhook_events"
+            checked = run_cli("check", "--config", str(out), "--format", "json", env=env)
+            assert checked.exit_code == 1, checked.output
+            assert ("credits.ledger_mismatch", "2") in {
+                (f["rule"], f["subject"]["id"]) for f in yaml.safe_load(checked.output)["findings"]
+            }
+    finally:
+        with connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )

@@ -219,6 +219,7 @@ def init(
             other_tables=schema.accounts[1:],
             app_table=schema.app_table,
             ledger=schema.ledger,
+            credits=schema.credits,
             database_note=note,
         )
     else:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from prodcheck.model import Provider
-from prodcheck.scaffold.ledger import LedgerProposal, propose_ledger
+from prodcheck.scaffold.ledger import LedgerProposal, propose_credits, propose_ledger
 from prodcheck.scaffold.shapes import (
     ENTITLING,
     STATUS_COLUMNS,
@@ -132,6 +132,7 @@ class SchemaProposal:
     accounts: tuple[TableProposal, ...]  # most likely first
     app_table: AppTableProposal | None = None
     ledger: LedgerProposal | None = None  # the processed-events table
+    credits: Mapping[str, LedgerProposal] = field(default_factory=dict)  # the credit tables
 
 
 def _match(
@@ -349,6 +350,8 @@ def propose_schema(
     proposals = [replace(p, score=p.score - 3) if p.table in links else p for p in proposals]
     ordered = tuple(sorted(proposals, key=lambda p: (-p.score, p.table)))
     ledger = propose_ledger(tables, provider, samples)
-    if ledger is not None:
-        ordered = tuple(p for p in ordered if p.table != ledger.table)
-    return SchemaProposal(ordered, app, ledger)
+    taken = {ledger.table} if ledger is not None else set()
+    credits = propose_credits(tables, provider, samples, taken)
+    taken |= {proposal.table for proposal in credits.values()}
+    ordered = tuple(p for p in ordered if p.table not in taken)
+    return SchemaProposal(ordered, app, ledger, credits)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from prodcheck.model import Provider
 from prodcheck.scaffold.ledger import LedgerProposal
 from prodcheck.scaffold.plans import PlanProposal, StoredPlans
 from prodcheck.scaffold.propose import CANDIDATES, AppTableProposal, TableProposal
-from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS, PROCESSED_EVENTS
+from prodcheck.tables import ACCOUNTS, APP_SUBSCRIPTIONS, TABLES
 
 # From the accounts table's declaration (tables.py).
 DEFAULT_COLUMNS = {name: ACCOUNTS.field(name).example for name in ACCOUNTS.required}
@@ -45,6 +46,7 @@ class InitProposal:
     other_tables: tuple[TableProposal, ...] = ()
     app_table: AppTableProposal | None = None
     ledger: LedgerProposal | None = None
+    credits: Mapping[str, LedgerProposal] = field(default_factory=dict)
     plans: PlanProposal | None = None
     stored: StoredPlans | None = None
     database_note: str = ""
@@ -125,7 +127,10 @@ def _database(proposal: InitProposal) -> list[str]:
             lines += [f"        {scalar(join.table)}:", f'          "on": {flow(dict(join.on))}']
     if table is not None:
         lines += _epoch_unit(table.milliseconds_seen)
-    return lines + _app_table(proposal.app_table) + _ledger(proposal.ledger)
+    lines += _app_table(proposal.app_table) + _declared("processed_events", proposal.ledger)
+    for name, credit_table in proposal.credits.items():
+        lines += _declared(name, credit_table)
+    return lines
 
 
 def _table_head(name: str, why: str, table: str, recognised: int, count: int) -> list[str]:
@@ -138,16 +143,21 @@ def _table_head(name: str, why: str, table: str, recognised: int, count: int) ->
     ]
 
 
-def _ledger(ledger: LedgerProposal | None) -> list[str]:
-    if ledger is None:
+# A declared table init may find beside the accounts -> what mapping it enables.
+_DECLARED = {
+    "processed_events": "the webhook handler's ledger of event ids (webhooks.*)",
+    "credit_balances": "each account's credits now (credits.*)",
+    "credit_ledger": "the grants and deductions they add up from (credits.*)",
+}
+
+
+def _declared(name: str, found: LedgerProposal | None) -> list[str]:
+    if found is None:
         return []
-    lines = _table_head(
-        "processed_events", "the webhook handler's ledger of event ids (webhooks.*)",
-        ledger.table, len(ledger.columns), ledger.column_count,
-    )  # fmt: skip
-    for spec in PROCESSED_EVENTS.fields:
-        if spec.name in ledger.columns:
-            lines.append(_line(f"        {spec.name}: {scalar(ledger.columns[spec.name])}", ""))
+    lines = _table_head(name, _DECLARED[name], found.table, len(found.columns), found.column_count)
+    for spec in TABLES[name].fields:
+        if spec.name in found.columns:
+            lines.append(_line(f"        {spec.name}: {scalar(found.columns[spec.name])}", ""))
     return lines
 
 

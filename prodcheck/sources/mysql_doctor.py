@@ -33,10 +33,8 @@ from prodcheck.sources.mysql import (
 )
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "ALL PRIVILEGES")
-_GRANTS = (
-    "CREATE USER 'prodcheck_ro'@'%' IDENTIFIED BY '<choose one>'; "
-    "GRANT SELECT ON {table} TO 'prodcheck_ro'@'%';"
-)
+_USER = "CREATE USER 'prodcheck_ro'@'%' IDENTIFIED BY '<choose one>';"
+_GRANT = "GRANT SELECT ON {table} TO 'prodcheck_ro'@'%';"  # one table per GRANT in MySQL
 
 
 def probe(config: DatabaseConfig, env: Mapping[str, str]) -> list[Check]:
@@ -115,11 +113,13 @@ def _privilege_check(
         named = ", ".join(quote(*t) for t in dict.fromkeys(tables))
         return Check("read-only user", True, f"user {user} cannot write to {named}")
     local = development_host(params.get("unix_socket") or params.get("host"))
+    # The user must read every table read (declared tables and joins too).
+    grants = " ".join([_USER, *(_GRANT.format(table=quote(*t)) for t in dict.fromkeys(tables))])
     message = (
         f"user {user}{' (with SUPER)' if superuser else ''} can INSERT, UPDATE or DELETE on "
         f"{', '.join(writable)}. prodcheck reads in a read-only transaction, but a user that "
         f"cannot write makes that true by construction. Create one and put its URL in "
-        f"${config.url_env}: {_GRANTS.format(table=writable[0])}"
+        f"${config.url_env}: {grants}"
     )
     if local:
         message += (

@@ -41,7 +41,7 @@ FROM pg_class c, pg_roles r WHERE c.oid = %s AND r.rolname = current_user
 _GRANTS = (
     "CREATE ROLE prodcheck_ro LOGIN PASSWORD '<choose one>'; "
     "GRANT CONNECT ON DATABASE {database} TO prodcheck_ro; "
-    "GRANT USAGE ON SCHEMA {schema} TO prodcheck_ro; GRANT SELECT ON {table} TO prodcheck_ro;"
+    "GRANT USAGE ON SCHEMA {schemas} TO prodcheck_ro; GRANT SELECT ON {tables} TO prodcheck_ro;"
 )
 
 
@@ -111,11 +111,16 @@ def _privilege_checks(
     if not writable:
         named = ", ".join(sql.Identifier(t.schema, t.name).as_string(conn) for t in tables)
         return [Check("read-only role", True, f"role {user} cannot write to {named}"), *checks]
-    first = tables[0]
+    # The role must read every table read (declared tables and joins too), and
+    # nothing else.
+    read = list({t.oid: t for t in tables}.values())
     grants = _GRANTS.format(
         database=sql.Identifier(conn.info.dbname).as_string(conn),
-        schema=sql.Identifier(first.schema).as_string(conn),
-        table=writable[0],
+        schemas=", ".join(
+            sql.Identifier(schema).as_string(conn)
+            for schema in dict.fromkeys(t.schema for t in read)
+        ),
+        tables=", ".join(sql.Identifier(t.schema, t.name).as_string(conn) for t in read),
     )
     local = development_host(conn.info.host)
     message = (
