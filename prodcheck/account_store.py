@@ -10,7 +10,7 @@ connection.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prodcheck.billing_store import arrow_type, delete_at, insert
@@ -50,6 +50,38 @@ def store_accounts(conn: Any, accounts: Sequence[Account], mapping: ColumnMappin
     declared = ", ".join(f'"{name}" {kind}' for name, kind in typed_columns(mapping))
     conn.execute(f"CREATE OR REPLACE TEMP TABLE db_accounts (pos BIGINT, {declared}, ok BOOLEAN)")
     _insert(conn, accounts, range(len(accounts)), mapping)
+
+
+def store_rows(
+    conn: Any, name: str, rows: Sequence[Mapping[str, Any]], mapping: ColumnMapping
+) -> None:
+    """db_<name>(pos, <typed columns>, ok) from a declared table's typed rows
+    (rows.typed_rows) that Python read, as the SQL reader writes them: a field not
+    mapped is empty."""
+    import pyarrow as pa
+
+    columns = typed_columns(mapping)
+    declared = ", ".join(f'"{column}" {kind}' for column, kind in columns)
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE db_{name} (pos BIGINT, {declared}, ok BOOLEAN)")
+    if not rows:
+        return
+    mapped = {field for field in mapping.spec.names if mapping.get(field) is not None}
+    table = pa.table(
+        {
+            "pos": pa.array(range(len(rows)), pa.int64()),
+            **{
+                column: pa.array(
+                    [row.get(column) for row in rows]
+                    if column.split(SOURCE)[0] in mapped
+                    else [None] * len(rows),
+                    arrow_type(kind),
+                )
+                for column, kind in columns
+            },
+            "ok": pa.array([True] * len(rows), pa.bool_()),
+        }
+    )
+    insert(conn, f"db_{name}", table)
 
 
 def place_accounts(

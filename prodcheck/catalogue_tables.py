@@ -181,63 +181,43 @@ def credit_facts() -> list[FactSpec]:
     """An account of the credit tables (database.tables.credit_balances and
     credit_ledger), summed by SQL: every account either table holds."""
     s, i = "credit_account", FactType.INTEGER
-    balances, ledger, both = (
-        ("credit_balances",),
-        ("credit_ledger",),
-        ("credit_balances", "credit_ledger"),
+    balance = [
+        FactSpec(s, "has_balance", FactType.FLAG, "credit_balances holds a row for it"),
+        FactSpec(s, "balance", i, "its balance; null without a balance row"),
+    ]
+    ledger = [
+        FactSpec(s, "ledger_entries", i, "how many ledger entries it has"),
+        FactSpec(s, "ledger_sum", i, "its ledger entries' amounts added up (0 without any)"),
+    ]
+    difference = FactSpec(
+        s, "difference", i, "its balance minus its ledger sum; null without a balance row"
     )
-    keyed = ("credit_ledger.idempotency_key",)
-    return [
-        FactSpec(s, "account_id", FactType.ID, "the account the credits belong to"),
-        FactSpec(
-            s, "has_balance", FactType.FLAG, "credit_balances holds a row for it", needs=balances
-        ),
-        FactSpec(s, "balance", i, "its balance; null without a balance row", needs=balances),
-        FactSpec(s, "ledger_entries", i, "how many ledger entries it has", needs=ledger),
-        FactSpec(
-            s, "ledger_sum", i, "its ledger entries' amounts added up (0 without any)", needs=ledger
-        ),
-        FactSpec(
-            s,
-            "difference",
-            i,
-            "its balance minus its ledger sum; null without a balance row",
-            needs=both,
-        ),
-        FactSpec(
-            s,
-            "last_entry_at",
-            FactType.TIME,
-            "when its latest ledger entry was written",
-            needs=ledger,
-            columns=("credit_ledger.created_at",),
-        ),
+    last = FactSpec(s, "last_entry_at", FactType.TIME, "when its latest ledger entry was written")
+    keyed = [
         FactSpec(
             s,
             "duplicate_count",
             i,
             "how many idempotency keys one of its entries repeats (an earlier entry, by "
             "created_at then position, holds the same key)",
-            needs=ledger,
-            columns=keyed,
         ),
-        FactSpec(
-            s, "duplicate_key", FactType.ID, "the first key it repeats", needs=ledger, columns=keyed
-        ),
-        FactSpec(
-            s,
-            "duplicate_entries",
-            i,
-            "how many entries hold that key",
-            needs=ledger,
-            columns=keyed,
-        ),
+        FactSpec(s, "duplicate_key", FactType.ID, "the first key it repeats"),
+        FactSpec(s, "duplicate_entries", i, "how many entries hold that key"),
         FactSpec(
             s,
             "duplicate_excess",
             i,
             "what its repeating entries added to its ledger (the credits applied twice)",
-            needs=ledger,
-            columns=keyed,
+        ),
+    ]
+    return [
+        FactSpec(s, "account_id", FactType.ID, "the account the credits belong to"),
+        *(replace(spec, needs=("credit_balances",)) for spec in balance),
+        *(replace(spec, needs=("credit_ledger",)) for spec in ledger),
+        replace(difference, needs=("credit_balances", "credit_ledger")),
+        replace(last, needs=("credit_ledger",), columns=("credit_ledger.created_at",)),
+        *(
+            replace(spec, needs=("credit_ledger",), columns=("credit_ledger.idempotency_key",))
+            for spec in keyed
         ),
     ]

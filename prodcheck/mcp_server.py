@@ -96,15 +96,11 @@ def _run(fixtures: str | None, config: str | None, now: str | None) -> Report:
     (verdict error), never an exception the agent reads as a crash."""
     reset()
     try:
-        return run_check(_request(fixtures, config, now), _environment())[1]
+        return run_check(_request(fixtures, config, now), dict(os.environ))[1]
     except ProdcheckError as exc:
         return error_report(str(exc), None, config)
     except Exception as exc:  # a bug: said as the CLI says it, still a report
         return error_report(internal_error_message(exc), None, config)
-
-
-def _environment() -> dict[str, str]:
-    return dict(os.environ)
 
 
 def check(
@@ -184,13 +180,10 @@ def _loaded(config: str | None, fixtures: str | None = None) -> list[Rule]:
     disabled rules applied)."""
     if config is None and fixtures is None:
         return load_rules(contracts_dir(), None, ())
-    loaded = load_config(find_config(Path(config) if config else None, _folder(fixtures)))
+    folder = Path(fixtures) if fixtures else None
+    loaded = load_config(find_config(Path(config) if config else None, folder))
     rules = load_rules(contracts_dir(), loaded.contracts.packs, loaded.contracts.files)
     return apply_overrides(rules, loaded)
-
-
-def _folder(fixtures: str | None) -> Path | None:
-    return Path(fixtures) if fixtures else None
 
 
 def list_rules(config: str | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from prodcheck import __version__
+from prodcheck.account_store import store_rows
 from prodcheck.baseline import apply_baseline, load_baseline
 from prodcheck.bundled import contracts_dir, display_path
 from prodcheck.config import Config, find_config, load_config
@@ -29,7 +30,7 @@ from prodcheck.model import AccountState, BillingState, CreditAccount, Snapshot,
 from prodcheck.results import Report, RuleInfo, verdict_for
 from prodcheck.scenario import read_scenario
 from prodcheck.sources import open_accounts, open_billing
-from prodcheck.sources.credits import CREDIT_TABLES, credit_tables, read_credit_tables, store_rows
+from prodcheck.sources.credits import CREDIT_TABLES, credit_tables, read_credit_tables
 from prodcheck.sources.duck_billing import read_billing_folder
 from prodcheck.sources.fixtures import FixtureBilling
 from prodcheck.sources.rows import typed_rows
@@ -187,8 +188,7 @@ def read_credits(
             counts = read_credit_tables(conn, database, config.database)
         else:
             for name in names:
-                columns = tables[name].columns
-                store_rows(conn, name, rows[name], columns.spec, columns.mapped_optional)
+                store_rows(conn, name, rows[name], tables[name].columns)
             counts = {name: len(rows[name]) for name in names}
         where = {name: f"{tables[name].table} ({tables[name].key})" for name in names}
         return credit_accounts(conn, frozenset(names), where), counts

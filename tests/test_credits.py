@@ -18,6 +18,7 @@ import yaml
 
 from prodcheck.engine.credit_sums import credit_accounts
 from prodcheck.engine.duck import connect
+from prodcheck.mapping import ColumnMapping
 from prodcheck.model import CreditAccount
 from prodcheck.sources.credits import store_rows
 from prodcheck.tables import CREDIT_BALANCES, CREDIT_LEDGER
@@ -98,13 +99,15 @@ def test_sql_sums_are_the_ledgers_as_python_adds_them(seed: int, keyed: bool, ti
     balances = [
         {"account_id": a, "balance": rng.randint(-20, 200)} for a in accounts if rng.random() < 0.7
     ]
-    optional = frozenset(
-        name for name, on in (("idempotency_key", keyed), ("created_at", timed)) if on
-    )
+    fields = (("idempotency_key", keyed), ("created_at", timed))
+    optional = {name: name for name, on in fields if on}
+    both_fields = {"account_id": "account_id"}
     conn = connect()
     try:
-        store_rows(conn, "credit_balances", balances, CREDIT_BALANCES, frozenset())
-        store_rows(conn, "credit_ledger", ledger, CREDIT_LEDGER, optional)
+        mapping = ColumnMapping(spec=CREDIT_BALANCES, balance="balance", **both_fields)
+        store_rows(conn, "credit_balances", balances, mapping)
+        mapping = ColumnMapping(spec=CREDIT_LEDGER, amount="amount", **both_fields, **optional)
+        store_rows(conn, "credit_ledger", ledger, mapping)
         where = {"credit_balances": "balances", "credit_ledger": "ledger"}
         both = frozenset(where)
         found = credit_accounts(conn, both, where)

@@ -3,8 +3,8 @@ entries add up to, and the idempotency keys its entries repeat (the credits pack
 subjects, engine/credit_facts.py).
 
 Read from db_credit_balances(pos, account_id, balance) and db_credit_ledger(pos,
-account_id, amount[, idempotency_key][, created_at]), the tables every source ends
-in (sources/credits.py): a million ledger entries are grouped where they are, and
+account_id, amount, idempotency_key, created_at), the tables every source ends in
+(sources/credits.py): a million ledger entries are grouped where they are, and
 only one row per account comes back. duckdb is the caller's connection.
 """
 
@@ -20,35 +20,17 @@ BALANCES, LEDGER = "credit_balances", "credit_ledger"
 SHOWN = 3  # accounts named when the balances repeat some
 
 
-def _columns(conn: Any, name: str) -> set[str]:
-    return {row[0] for row in conn.execute(f"DESCRIBE db_{name}").fetchall()}
-
-
-def _ledger(conn: Any) -> str:
-    """Per account: entries, their sum, the latest; and the keys its entries repeat
-    (an entry holding a key an earlier one holds, by created_at when mapped, then
-    by position), with the first of them, how many entries hold it and what the
-    repeating entries added."""
-    columns = _columns(conn, LEDGER)
-    last = "max(created_at)" if "created_at" in columns else "NULL::TIMESTAMPTZ"
-    sums = f"""sums AS (
-    SELECT account_id, count(*) AS entries, sum(amount) AS total, {last} AS last_at
+# Per account: entries, their sum, the latest; and the keys its entries repeat (an
+# entry holding a key an earlier one holds, by created_at, then position), with
+# the first of them, how many entries hold it and what the repeating entries
+# added. A field the config does not map is an empty column: no key, no repeat.
+LEDGER_SUMS = f"""sums AS (
+    SELECT account_id, count(*) AS entries, sum(amount) AS total, max(created_at) AS last_at
     FROM db_{LEDGER} GROUP BY account_id
-)"""
-    if "idempotency_key" not in columns:
-        return (
-            sums
-            + """, repeats AS (
-    SELECT NULL::VARCHAR AS account_id, 0 AS keys, NULL::VARCHAR AS first_key,
-        0 AS first_sharing, 0 AS excess WHERE FALSE
-)"""
-        )
-    order = "created_at NULLS LAST, pos" if "created_at" in columns else "pos"
-    return (
-        sums
-        + f""", keyed AS (
+), keyed AS (
     SELECT account_id, idempotency_key AS key, amount,
-        row_number() OVER (PARTITION BY idempotency_key ORDER BY {order}) AS nth,
+        row_number() OVER (PARTITION BY idempotency_key ORDER BY created_at NULLS LAST, pos)
+            AS nth,
         count(*) OVER (PARTITION BY idempotency_key) AS sharing,
         min(pos) OVER (PARTITION BY idempotency_key) AS first_pos
     FROM db_{LEDGER} WHERE idempotency_key IS NOT NULL
@@ -57,7 +39,13 @@ def _ledger(conn: Any) -> str:
         arg_min(sharing, first_pos) AS first_sharing, sum(amount) AS excess
     FROM keyed WHERE nth > 1 GROUP BY account_id
 )"""
-    )
+NO_LEDGER = """sums AS (
+    SELECT NULL::VARCHAR AS account_id, 0 AS entries, 0 AS total,
+        NULL::TIMESTAMPTZ AS last_at WHERE FALSE
+), repeats AS (
+    SELECT NULL::VARCHAR AS account_id, 0 AS keys, NULL::VARCHAR AS first_key,
+        0 AS first_sharing, 0 AS excess WHERE FALSE
+)"""
 
 
 def credit_accounts(
@@ -72,16 +60,7 @@ def credit_accounts(
     else:
         balances = "SELECT NULL::VARCHAR AS account_id, NULL::BIGINT AS balance WHERE FALSE"
     balances = f"SELECT *, TRUE AS present FROM ({balances})"
-    if LEDGER in mapped:
-        ledger = _ledger(conn)
-    else:
-        ledger = """sums AS (
-    SELECT NULL::VARCHAR AS account_id, 0 AS entries, 0 AS total,
-        NULL::TIMESTAMPTZ AS last_at WHERE FALSE
-), repeats AS (
-    SELECT NULL::VARCHAR AS account_id, 0 AS keys, NULL::VARCHAR AS first_key,
-        0 AS first_sharing, 0 AS excess WHERE FALSE
-)"""
+    ledger = LEDGER_SUMS if LEDGER in mapped else NO_LEDGER
     found = conn.execute(
         f"""
 WITH balances AS ({balances}), {ledger}, joined AS (

@@ -331,19 +331,9 @@ class FixtureAccounts:
         names read (`read_table` reads the others)."""
         from prodcheck.sources.duck_rows import read_typed
 
-        locate = partial(table_file, self.folder)
-        return [
-            name
-            for name in names
-            if read_typed(
-                conn,
-                table_file(self.folder, self.config.tables[name]),
-                self.config.tables[name],
-                name,
-                locate,
-            )
-            is not None
-        ]
+        tables, locate = self.config.tables, partial(table_file, self.folder)
+        typed = [read_typed(conn, locate(tables[n]), tables[n], n, locate) for n in names]
+        return [name for name, columns in zip(names, typed, strict=True) if columns is not None]
 
     def read_table_by_sql(self, conn: Any, name: str) -> tuple[dict[str, Any], ...] | None:
         """A declared table's typed rows, read by DuckDB and typed by SQL (as

@@ -65,6 +65,22 @@ def new(name: str, description: str, **config: Any) -> Scenario:
     return Scenario(name, now=NOW, description=description, config=default_config(**config))
 
 
+def in_tables_form(s: Scenario, **tables: dict[str, Any]) -> Scenario:
+    """The scenario's config in the tables form (database.tables): its accounts table
+    as it was, and these declared tables mapped, each empty."""
+    database = s.config["database"]
+    s.config["database"] = {
+        "url_env": database["url_env"],
+        "tables": {
+            "accounts": {"table": database["table"], "columns": database["columns"]},
+            **tables,
+        },
+    }
+    for table in tables.values():
+        s.tables[table["table"]] = []
+    return s
+
+
 def email_of(name: str, domain: str = "example.com") -> str:
     return f"{name.lower().replace(' ', '.')}@{domain}"
 

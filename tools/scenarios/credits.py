@@ -9,7 +9,7 @@ from typing import Any
 
 from scenario_kit import MINUTE, Scenario
 
-from .common import member, new
+from .common import in_tables_form, member, new
 
 BALANCES_TABLE = {
     "table": "credit_balances",
@@ -28,19 +28,9 @@ LEDGER_TABLE = {
 
 def _scenario(name: str, description: str) -> Scenario:
     """The config in the tables form with both credit tables mapped; both empty."""
-    s = new(name, description)
-    database = s.config["database"]
-    s.config["database"] = {
-        "url_env": database["url_env"],
-        "tables": {
-            "accounts": {"table": database["table"], "columns": database["columns"]},
-            "credit_balances": BALANCES_TABLE,
-            "credit_ledger": LEDGER_TABLE,
-        },
-    }
-    s.tables["credit_balances"] = []
-    s.tables["credit_ledger"] = []
-    return s
+    return in_tables_form(
+        new(name, description), credit_balances=BALANCES_TABLE, credit_ledger=LEDGER_TABLE
+    )
 
 
 def _balance(s: Scenario, account: str, balance: int) -> None:

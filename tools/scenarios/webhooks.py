@@ -9,7 +9,7 @@ from typing import Any
 
 from scenario_kit import MINUTE, Scenario, new_id
 
-from .common import member, new
+from .common import in_tables_form, member, new
 
 HOUR = 60  # the kit's events count minutes
 PROCESSED_TABLE = {
@@ -21,16 +21,7 @@ PROCESSED_TABLE = {
 def with_ledger(s: Scenario) -> Scenario:
     """The scenario's config in the tables form, with the processed-events ledger
     mapped; the ledger empty."""
-    database = s.config["database"]
-    s.config["database"] = {
-        "url_env": database["url_env"],
-        "tables": {
-            "accounts": {"table": database["table"], "columns": database["columns"]},
-            "processed_events": PROCESSED_TABLE,
-        },
-    }
-    s.tables["processed_events"] = []
-    return s
+    return in_tables_form(s, processed_events=PROCESSED_TABLE)
 
 
 def record(s: Scenario, eid: str, etype: str, *, minutes_ago: float, times: int) -> None:
