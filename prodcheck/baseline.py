@@ -14,11 +14,9 @@ than be swallowed by the baseline.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from prodcheck.bundled import display_path
 from prodcheck.errors import ConfigError
@@ -31,7 +29,7 @@ from prodcheck.results import (
     fingerprint,
     verdict_for,
 )
-from prodcheck.yamlfile import Located, load_yaml, schema_errors
+from prodcheck.yamlfile import Located, json_located, schema_errors
 
 BASELINE_FILENAME = ".prodcheck-baseline.json"
 # A baseline holds one short entry per known finding: 64 MiB is about 500,000.
@@ -64,13 +62,9 @@ def load_baseline(path: Path) -> Baseline:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the baseline file: {exc}") from None
-    data = _parse_json(text, path)
-    # JSON is YAML: parsing it again this way gives every key its line for the messages.
-    # Valid JSON that YAML does not take (tab indentation) is read without line numbers.
-    try:
-        located = load_yaml(text, str(path), ConfigError, max_bytes=MAX_BASELINE_BYTES)
-    except ConfigError:
-        located = Located(data=data, lines={}, filename=str(path))
+    located = json_located(
+        text, path, "the baseline file", _regenerate(path), max_bytes=MAX_BASELINE_BYTES
+    )
     errors = schema_errors(located, "baseline.schema.json") or _mismatched(located, path)
     if errors:
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
@@ -78,39 +72,6 @@ def load_baseline(path: Path) -> Baseline:
     entries = tuple(_entry(item) for item in located.data["entries"])
     unique = {entry.fingerprint: entry for entry in entries}
     return Baseline(path=display_path(path), entries=tuple(unique.values()))
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: set[str] = set()
-    for key, _ in pairs:
-        if key in seen:
-            raise ValueError(f"duplicate key {key!r}")
-        seen.add(key)
-    return dict(pairs)
-
-
-def _parse_json(text: str, path: Path) -> Any:
-    if len(text) > MAX_BASELINE_BYTES:
-        raise ConfigError(
-            f"{path}: {len(text):,} characters is more than a baseline file may have "
-            f"({MAX_BASELINE_BYTES:,}); {_regenerate(path)}."
-        )
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{path}:{exc.lineno}: the baseline file is not valid JSON ({exc.msg} at column "
-            f"{exc.colno}); {_regenerate(path)}."
-        ) from None
-    except RecursionError:
-        raise ConfigError(
-            f"{path}:1: the baseline file is nested too deeply to be one; {_regenerate(path)}."
-        ) from None
-    except ValueError as exc:  # duplicate keys, numbers beyond Python's digit limit
-        reason = str(exc) if str(exc).startswith("duplicate") else "a number is too long"
-        raise ConfigError(
-            f"{path}:1: the baseline file cannot be read ({reason}); {_regenerate(path)}."
-        ) from None
 
 
 def _entry(item: dict[str, str]) -> BaselineEntry:

@@ -10,8 +10,9 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from prodcheck.model import Money, SourceInfo
+from prodcheck.remedies import Repair
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
 
 
 class Severity(StrEnum):
@@ -76,6 +77,8 @@ class Finding:
     # The subject's facts the rule's condition and texts read (name -> value), for
     # explaining a finding (`prodcheck mcp`'s explain_finding); not in the reports.
     facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # What would repair it (its rule's `repair:` actions), None when the rule has none.
+    repair: Repair | None = field(default=None, compare=False)
 
     @property
     def fingerprint(self) -> str:

@@ -31,6 +31,7 @@ COMMANDS = {
     "facts": "reference",
     "init": "init",
     "mcp": "agent",
+    "repair": "repair",
     "rules": "info",
     "snapshot": "live",
     "test": "scenarios",

@@ -17,6 +17,7 @@ from prodcheck.engine.contracts import Rule, load_rules
 from prodcheck.engine.evaluate import apply_overrides
 from prodcheck.errors import ConfigError
 from prodcheck.factspec import ALL_PROVIDERS
+from prodcheck.remedies import ACTIONS
 from prodcheck.runner import CheckRequest, run_check
 from prodcheck.scenario import read_scenario
 
@@ -36,11 +37,14 @@ def rules_markdown(rules: list[Rule]) -> str:
     lines = [
         README_BEGIN,
         "",
-        "| rule | severity | subject | fires when |",
-        "| --- | --- | --- | --- |",
+        "| rule | severity | subject | fires when | `prodcheck repair` writes |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for rule in sorted(rules, key=lambda r: r.id):
-        lines.append(f"| `{rule.id}` | {rule.severity.value} | {rule.subject} | {rule.title} |")
+        repair = ACTIONS[rule.repair[0]][1] if rule.repair else "review by hand"
+        lines.append(
+            f"| `{rule.id}` | {rule.severity.value} | {rule.subject} | {rule.title} | {repair} |"
+        )
     lines += ["", README_END]
     return "\n".join(lines) + "\n"
 
@@ -96,6 +100,8 @@ def _explain(rule: Rule) -> str:
         lines += [f"Providers: {', '.join(sorted(rule.providers))} (skipped on the others)"]
     if rule.supersedes:
         lines += [f"Reported instead of: {', '.join(sorted(rule.supersedes))}"]
+    repairs = [ACTIONS[action][1] for action in rule.repair] or ["nothing: review by hand"]
+    lines += ["", "`prodcheck repair` writes:", *(f"  {text}" for text in repairs)]
     lines += ["", "Fix (template):", *(f"  {line}" for line in rule.fix_text.splitlines()), ""]
     for kind in ("failing", "passing"):
         names = rule.examples.get(kind, ())

@@ -65,7 +65,7 @@ def state(
     return f"{column} = '{status}'" if status is not None else f"{column} empty"
 
 
-def _status_value(access: Derivation, billed: str | None, grant: bool) -> str:
+def status_value(access: Derivation, billed: str | None, grant: bool) -> str:
     """The status to write: billing's own when it means the same, else the first fit."""
     own = grant or access.otherwise is None  # revoking: `otherwise` wins over billing's
     if billed is not None and (billed in access.grants) is grant and own:
@@ -99,7 +99,7 @@ def assignment(
     column = columns.get("has_access")
     if access is not None and access.source:
         table, subscription = where
-        value = _status_value(access, billed_status, grant)
+        value = status_value(access, billed_status, grant)
         if grant:
             return (
                 f"status = '{value}' in {table} for {subscription or 'the subscription paid for'}"
@@ -116,4 +116,4 @@ def assignment(
                 else (f"{column} to the end of the period paid for")
             )
         return f"{column} = {_stored(columns, now, 'now')} or earlier"
-    return f"{column} = '{_status_value(access, billed_status, grant)}'"
+    return f"{column} = '{status_value(access, billed_status, grant)}'"

@@ -29,6 +29,7 @@ from prodcheck.engine.sql_conditions import SqlConditionError, compile_sql
 from prodcheck.engine.templates import check_template_shape, template_environment
 from prodcheck.errors import ContractError
 from prodcheck.factspec import ALL_PROVIDERS
+from prodcheck.remedies import ACTIONS
 from prodcheck.results import Severity
 from prodcheck.tables import ACCOUNTS
 from prodcheck.yamlfile import KeyPath, Located, dotted, load_schema, read_yaml_file, schema_errors
@@ -60,6 +61,7 @@ class Rule:
     names: frozenset[str] = frozenset()
     builtin: bool = False  # shipped in contracts/<pack>/, not from contracts.files
     settings: frozenset[str] = frozenset()  # config sections its facts need (FactSpec)
+    repair: tuple[str, ...] = ()  # what would repair a finding (remedies.ACTIONS)
 
     @property
     def pack(self) -> str:
@@ -77,6 +79,7 @@ def contract_schema() -> dict[str, Any]:
     properties = schema["$defs"]["rule"]["properties"]
     properties["requires"]["items"] = {"enum": list(ACCOUNTS.optional)}
     properties["subject"] = {"enum": list(SUBJECT_KINDS)}
+    properties["repair"]["items"] = {"enum": list(ACTIONS)}
     return schema
 
 
@@ -174,6 +177,14 @@ def _compile_rule(
         problems += [
             Problem((field_name,), text) for text in template_problems(ast, subject, _ENV.globals)
         ]
+    problems += [
+        Problem(
+            ("repair", number),
+            f"{action} repairs a finding about {ACTIONS[action][0]}, not {subject}",
+        )
+        for number, action in enumerate(data.get("repair", ()))
+        if ACTIONS[action][0] != subject
+    ]
     _raise_problems(rule_id, located, key, problems)
     try:
         predicate = compile_sql(data["when"], FACTS[subject])
@@ -204,6 +215,7 @@ def _compile_rule(
         names=frozenset(name for ast in asts for name in names_read(ast)),
         builtin=builtin,
         settings=settings,
+        repair=tuple(data.get("repair", ())),
     )
 
 

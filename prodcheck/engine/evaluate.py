@@ -14,6 +14,7 @@ from prodcheck.config import Config
 from prodcheck.engine.contracts import Rule
 from prodcheck.engine.facts import KINDS, SubjectFacts, money_parts, monthly_amount_of
 from prodcheck.engine.index import Index
+from prodcheck.engine.repairs import repair_of
 from prodcheck.engine.sql_engine import Session
 from prodcheck.engine.templates import TemplateLimit, render_bounded, rendering
 from prodcheck.errors import ConfigError, ContractError
@@ -208,12 +209,17 @@ def _evaluate_subjects(
     for kind_name, rows in fired.items():
         build = KINDS[kind_name].build
         for number, holding in rows.items():
-            item = build(facts_index, session.python_row(kind_name, number))
-            findings.extend(_findings(holding, item, base_context, facts_index))
+            row = session.python_row(kind_name, number)
+            item = build(facts_index, row)
+            findings.extend(_findings(holding, item, base_context, facts_index, row))
 
 
 def _findings(
-    holding: list[Rule], item: SubjectFacts, base_context: dict[str, Any], index: Index
+    holding: list[Rule],
+    item: SubjectFacts,
+    base_context: dict[str, Any],
+    index: Index,
+    row: Any = None,
 ) -> Iterator[Finding]:
     superseded = {s for rule in holding for s in rule.supersedes}
     # Only the facts the templates read: the others are never computed (item.facts
@@ -241,4 +247,5 @@ def _findings(
             monthly_amount=amount if rule.at_stake else None,
             parts=parts if rule.at_stake else (),
             facts={name: facts[name] for name in sorted(shown) if name in facts},
+            repair=repair_of(rule.repair, facts, row, index),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from prodcheck.model import Money
+from prodcheck.remedies import repair_record
 from prodcheck.results import (
     REPORT_SCHEMA_VERSION,
     BaselineEntry,
@@ -48,6 +49,8 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     }
     if finding.suppression_reason:
         record["suppression_reason"] = finding.suppression_reason
+    if finding.repair is not None:
+        record["repair"] = repair_record(finding.repair)
     return record
 
 

@@ -1,0 +1,103 @@
+"""The JSON report `prodcheck repair` plans from: read, validated against the report's
+schema, and kept as the few things a plan needs. Bad input is a ConfigError naming
+the file, the line and what to do (exit 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prodcheck.errors import ConfigError
+from prodcheck.yamlfile import json_located, schema_errors
+
+# A report holds about 2 KiB per finding: 256 MiB is over 100,000 findings.
+MAX_REPORT_BYTES = 256 * 1024 * 1024
+_ADVICE = "pass the file `prodcheck check --format json --output FILE` wrote, unedited"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One finding of the report, numbered in the report's order."""
+
+    number: int
+    rule: str
+    severity: str
+    subject: str  # as reports name it: `account u_1`, `team Acme (42)`
+    fingerprint: str
+    message: str
+    fix: str
+    status: str
+    repair: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedReport:
+    path: Path
+    version: str
+    now: str
+    verdict: str
+    schema_version: str
+    database: str | None  # the database source's kind: postgres, mysql, sqlite, fixture
+    items: tuple[Item, ...]
+
+
+def _item(number: int, record: dict[str, Any]) -> Item:
+    subject = record["subject"]
+    return Item(
+        number=number,
+        rule=record["rule"],
+        severity=record["severity"],
+        subject=subject.get("label") or f"{subject['kind']} {subject['id']}",
+        fingerprint=record["fingerprint"],
+        message=record["message"],
+        fix=record["fix"],
+        status=record["status"],
+        repair=record.get("repair"),
+    )
+
+
+def read_report(path: Path) -> CheckedReport:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: report not found. Write one with `prodcheck check --format json "
+            f"--output {path}`."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the report: {exc}") from None
+    located = json_located(
+        text, path, "the report", _ADVICE, max_bytes=MAX_REPORT_BYTES, lines=False
+    )
+    if not isinstance(located.data, dict) or "findings" not in located.data:
+        raise ConfigError(
+            f"{path}: this is not a prodcheck JSON report (no findings list); {_ADVICE}."
+        )
+    errors = schema_errors(located, "report.schema.json")
+    if errors:
+        # Again with each key's line, for the messages (a large file is only read so
+        # when it is wrong).
+        located = json_located(text, path, "the report", _ADVICE, max_bytes=MAX_REPORT_BYTES)
+        errors = schema_errors(located, "report.schema.json")
+        count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
+        raise ConfigError(
+            f"{path}: not a valid prodcheck JSON report ({count}); {_ADVICE}:",
+            details=tuple(errors[:20]),
+        )
+    data = located.data
+    if data["verdict"] == "error" and not data["rules_run"]:
+        raise ConfigError(
+            f"{path}: the report checked nothing (verdict error: {'; '.join(data['errors'])}). "
+            "Fix what it names and run `prodcheck check` again; there is nothing to repair yet."
+        )
+    database = next((s["kind"] for s in data["sources"] if s["side"] == "database"), None)
+    return CheckedReport(
+        path=path,
+        version=data["tool"]["version"],
+        now=data["now"],
+        verdict=data["verdict"],
+        schema_version=data["schema_version"],
+        database=database,
+        items=tuple(_item(n, f) for n, f in enumerate(data["findings"], start=1)),
+    )

@@ -1,0 +1,191 @@
+"""A repair plan applied to a real PostgreSQL copy of a scenario's database fixes what
+it says it fixes: check (FAIL), `prodcheck repair`, run repair.sql as written, check
+again: every finding with a database repair is gone, nothing new appears, and a
+scenario whose findings all had one passes. Run twice, the plan's guards refuse
+(the rows no longer hold what the check read) and change nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from prodcheck.scenario import read_scenario
+
+from ..conftest import SCENARIOS
+from ..db.conftest import connect
+from .test_live_parity import _create_table, _invoke, _load
+
+# Access as a boolean, a status column, an expiry (ISO and epoch milliseconds), rows of
+# the app's subscriptions table, joined columns; plans, period ends, subscription ids,
+# the app's own copy of subscriptions; Stripe and Paddle.
+NAMES = (
+    "demo", "audit-8200", "mixed-saas", "schema-teams-status-fail", "schema-period-end-fail",
+    "schema-epoch-ms-fail", "schema-supabase-fail", "schema-cashier-fail",
+    "schema-prisma-team-fail", "schema-members-joined-fail", "app-subscriptions-fail",
+    "webhooks-stale-overwrite-fail", "identity-stale-subscription-id-fail",
+    "lifecycle-stale-period-end-fail", "lifecycle-expired-still-active-fail",
+    "access-revoked-in-grace-fail", "plan-overprovisioned-fail", "paddle-fail",
+)  # fmt: skip
+# Those whose every finding has a database repair: FAIL (or WARN) turns into PASS.
+PASSING_AFTER = {
+    "audit-8200", "schema-teams-status-fail", "schema-period-end-fail", "schema-epoch-ms-fail",
+    "schema-members-joined-fail", "webhooks-stale-overwrite-fail",
+    "identity-stale-subscription-id-fail", "lifecycle-stale-period-end-fail",
+    "lifecycle-expired-still-active-fail", "access-revoked-in-grace-fail",
+    "plan-overprovisioned-fail", "paddle-fail",
+}  # fmt: skip
+
+
+def _check(config: Path, env: dict[str, str], now: str, output: Path) -> tuple[int, list[dict]]:
+    args = ["check", "--config", str(config), "--format", "json", "--now", now]
+    result = _invoke([*args, "--output", str(output)], env)
+    return result.exit_code, json.loads(output.read_text())["findings"]
+
+
+def _apply(url: str, script: str) -> None:
+    with connect(url, autocommit=True) as conn:
+        conn.execute(script)
+
+
+def _table_rows(url: str, schema: str) -> dict[str, Any]:
+    from psycopg import sql
+
+    with connect(url) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                (schema,),
+            )
+        ]
+        return {
+            name: sorted(
+                map(repr, conn.execute(sql.SQL("SELECT * FROM {}").format(
+                    sql.Identifier(schema, name)
+                )))
+            )
+            for name in sorted(names)
+        }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_repair_plan_applied_fixes_its_findings(name: str, pg_url: str, tmp_path: Path) -> None:
+    folder = SCENARIOS / name
+    scenario = read_scenario(folder)
+    assert scenario is not None and scenario.now is not None
+    now = scenario.now.isoformat()
+    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+    schema = "r_" + name.replace("-", "_")
+    for path in sorted((folder / "db").glob("*.json")):
+        _create_table(pg_url, path.stem, _load(path), schema)
+    config["billing"]["fixtures"] = str(folder)
+    config["database"]["url_env"] = "PC_DATABASE_URL"
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    path = tmp_path / "prodcheck.yml"
+    path.write_text(yaml.safe_dump(config))
+    env = {"PC_DATABASE_URL": url}
+
+    code, before = _check(path, env, now, tmp_path / "before.json")
+    assert code == (1 if any(f["severity"] == "fail" for f in before) else 0), before
+    repaired = {f["fingerprint"] for f in before if f.get("repair", {}).get("database")}
+    assert repaired, f"{name}: no finding has a database repair"
+
+    plan = tmp_path / "plan"
+    result = _invoke(
+        ["repair", "--report", str(tmp_path / "before.json"), "--out", str(plan), "--now", now],
+        {},
+    )
+    assert result.exit_code == 0, result.output
+    script = (plan / "repair.sql").read_text()
+    # One guarded UPDATE per row change, a change two findings make written once.
+    changes = {
+        (row["table"], json.dumps(row["key"]["value"]), c["column"])
+        for f in before
+        if f["fingerprint"] in repaired
+        for row in f["repair"]["database"]
+        for c in row["set"]
+    }
+    assert script.count("GET DIAGNOSTICS") <= len(changes)
+    _apply(url, script)
+
+    code, after = _check(path, env, now, tmp_path / "after.json")
+    left = {f["fingerprint"] for f in after}
+    assert left == {f["fingerprint"] for f in before} - repaired, after
+    review = (plan / "review.csv").read_text()
+    for finding in before:
+        if finding["fingerprint"] not in repaired and not finding.get("repair", {}).get("provider"):
+            assert finding["fingerprint"] in review
+    assert (not left) == (name in PASSING_AFTER), after
+    if not left:
+        assert code == 0 and json.loads((tmp_path / "after.json").read_text())["verdict"] == "pass"
+
+    # Applied again, every guard sees rows that no longer hold what the check read:
+    # the transaction is rolled back and the tables stay as they are.
+    import psycopg
+
+    tables = _table_rows(pg_url, schema)
+    with pytest.raises(psycopg.errors.RaiseException, match="hold what the check read"):
+        _apply(url, script)
+    assert _table_rows(pg_url, schema) == tables
+
+
+def test_hostile_values_reach_postgres_as_literals(pg_url: str, tmp_path: Path) -> None:
+    """Quotes, a dollar-quote tag, % and a newline in keys, values and table names of
+    a report change exactly the row they name."""
+    from psycopg import sql
+
+    schema, table, key = "r_hostile", 'we"ird', "it's $repair$ 100%\nend"
+    with connect(pg_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+        conn.execute(
+            sql.SQL("CREATE TABLE {} (id text, plan text)").format(sql.Identifier(schema, table))
+        )
+        conn.execute(
+            sql.SQL("INSERT INTO {} VALUES (%s, 'free'), ('other', 'free')").format(
+                sql.Identifier(schema, table)
+            ),
+            (key,),
+        )
+    source = tmp_path / "source.json"
+    result = _invoke(
+        [
+            "check",
+            "--fixtures",
+            str(SCENARIOS / "demo"),
+            "--format",
+            "json",
+            "--output",
+            str(source),
+        ],
+        {},
+    )
+    assert result.exit_code == 1
+    report = json.loads(source.read_text())
+    finding = next(f for f in report["findings"] if f["rule"] == "plan.underprovisioned")
+    finding["repair"] = {
+        "database": [
+            {
+                "table": f"{schema}.{table}",
+                "key": {"column": "id", "value": key},
+                "set": [{"column": "plan", "value": "it's $repair$ 'pro'", "before": "free"}],
+            }
+        ]
+    }
+    report["findings"] = [finding]
+    edited = tmp_path / "report.json"
+    edited.write_text(json.dumps(report))
+    plan = tmp_path / "plan"
+    result = _invoke(["repair", "--report", str(edited), "--out", str(plan)], {})
+    assert result.exit_code == 0, result.output
+    _apply(pg_url, (plan / "repair.sql").read_text())
+    with connect(pg_url) as conn:
+        rows = conn.execute(
+            sql.SQL("SELECT id, plan FROM {} ORDER BY id").format(sql.Identifier(schema, table))
+        ).fetchall()
+        conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+        conn.commit()
+    assert rows == sorted([(key, "it's $repair$ 'pro'"), ("other", "free")])
