@@ -124,9 +124,10 @@ def explain_finding(
     now: str | None = None,
 ) -> dict[str, Any]:
     """Explain one finding of a check (run again, on the same input as `check`): the
-    finding, the facts of its subject its rule's condition and texts read, the
-    objects it names (refs: customer, subscription, price, event ids), and its
-    rule (condition, rationale, fix). fingerprint: the finding's, from `check`."""
+    finding (with its `repair`, what `prodcheck repair` would write), the facts of its
+    subject its rule's condition and texts read, the objects it names (refs: customer,
+    subscription, price, event ids), and its rule (condition, rationale, fix).
+    fingerprint: the finding's, from `check`."""
     report = _run(fixtures, config, now)
     if report.errors:
         return _scrubbed({"found": False, "errors": list(report.errors)})

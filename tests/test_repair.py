@@ -200,18 +200,55 @@ def test_suppressed_findings_are_left_out_and_old_reports_say_why(reports, tmp_p
     assert all("predates repair plans" in r["why"] for r in _review(files))
 
 
-def test_a_mysql_reports_changes_are_described_for_review(reports, tmp_path) -> None:
-    def mysql(data: dict) -> None:
+def _database(kind: str):
+    def edit(data: dict) -> None:
         for source in data["sources"]:
             if source["side"] == "database":
-                source["kind"] = "mysql"
+                source["kind"] = kind
 
-    files = _plan(_edited(reports["demo"], tmp_path, mysql), tmp_path / "m")
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("kind", "update", "guard"),
+    [
+        (
+            "mysql",
+            "UPDATE `users` SET `plan` = 'team'\n WHERE `id` = 'u_1008'\n"
+            "   AND `plan` <=> 'starter';",
+            "IF(ROW_COUNT() = 1, 1, NULL)",
+        ),
+        (
+            "sqlite",
+            'UPDATE "users" SET "plan" = \'team\'\n WHERE "id" = \'u_1008\'\n'
+            "   AND \"plan\" IS 'starter';",
+            "CASE WHEN changes() = 1 THEN 1 END",
+        ),
+    ],
+)
+def test_the_sql_is_the_report_databases(reports, tmp_path, kind, update, guard) -> None:
+    files = _plan(_edited(reports["demo"], tmp_path, _database(kind)), tmp_path / kind)
+    sql = files["repair.sql"]
+    assert update in sql
+    assert sql.count("INSERT INTO prodcheck_repair_guard VALUES (") == 5
+    assert sql.count(guard) == 5 and sql.rstrip().endswith("COMMIT;")
+    # --dialect writes another's.
+    other = "postgres" if kind == "mysql" else "mysql"
+    path = tmp_path / "edited.json"
+    result = _invoke(
+        "repair", "--report", str(path), "--out", str(tmp_path / "o"), "--dialect", other
+    )
+    assert result.exit_code == 0
+    assert update not in (tmp_path / "o" / "repair.sql").read_text()
+
+
+def test_a_database_without_a_dialect_is_described_for_review(reports, tmp_path) -> None:
+    files = _plan(_edited(reports["demo"], tmp_path, _database("duckdb")), tmp_path / "d")
     assert "Nothing to change in the database." in files["repair.sql"]
     whys = [r["why"] for r in _review(files)]
     assert (
-        "repair writes SQL for PostgreSQL, not mysql: set plan = 'team' (was 'starter') in "
-        "users where id = 'u_1008'"
+        "repair writes no SQL for duckdb (PostgreSQL, MySQL/MariaDB and SQLite only): set "
+        "plan = 'team' (was 'starter') in users where id = 'u_1008'"
     ) in whys
 
 

@@ -12,7 +12,15 @@ import click
 from prodcheck.cli.options import now_option
 from prodcheck.cli.output import say, write_text
 from prodcheck.errors import ConfigError
-from prodcheck.repair import COMMANDS_FILE, REVIEW_FILE, SQL_FILE, out_folder, plan_files
+from prodcheck.repair import (
+    COMMANDS_FILE,
+    NAMES,
+    REVIEW_FILE,
+    SQL_FILE,
+    out_folder,
+    plan_files,
+)
+from prodcheck.repair.plan import DIALECTS
 from prodcheck.runner import parse_now
 
 
@@ -34,18 +42,25 @@ def _count(number: int, word: str) -> str:
     required=True,
     help=f"Folder to write the plan into: {SQL_FILE}, {COMMANDS_FILE}, {REVIEW_FILE}.",
 )
+@click.option(
+    "--dialect",
+    type=click.Choice(DIALECTS),
+    help="SQL to write: postgres, mysql (MySQL, MariaDB) or sqlite. Default: the report's "
+    "database's (postgres for fixture rows).",
+)
 @now_option
-def repair_command(report_path: Path, out: Path, now_text: str | None) -> None:
+def repair_command(report_path: Path, out: Path, dialect: str | None, now_text: str | None) -> None:
     """Write a repair plan for a report's findings; prodcheck runs none of it.
 
     Findings whose fix is a change in the app's database become one guarded
-    statement each in repair.sql (PostgreSQL, one transaction); events to resend
+    statement each in repair.sql (one transaction, in the report's database's SQL:
+    PostgreSQL, MySQL/MariaDB or SQLite; --dialect to choose); events to resend
     and subscriptions to cancel become commands in provider.sh; the rest are
     listed in review.csv with the reason. --now decides which events are still in
     the provider's window (default: the clock).
     """
     now = parse_now(now_text, "--now") if now_text else datetime.now(UTC)
-    written = plan_files(report_path, now)
+    written = plan_files(report_path, now, dialect)
     folder = out_folder(out)
     for name, text in written.files.items():
         try:
@@ -58,7 +73,8 @@ def repair_command(report_path: Path, out: Path, now_text: str | None) -> None:
     statements = sum(len(statement.rows) for statement in plan.statements)
     say(
         f"  {SQL_FILE}: {_count(statements, 'guarded statement')} for "
-        f"{_count(len(plan.statements), 'finding')} (PostgreSQL, one transaction)"
+        f"{_count(len(plan.statements), 'finding')} ({NAMES[written.dialect or 'postgres']}, "
+        "one transaction)"
         if plan.statements
         else f"  {SQL_FILE}: nothing to change in the database"
     )
@@ -66,13 +82,20 @@ def repair_command(report_path: Path, out: Path, now_text: str | None) -> None:
     say(f"  {REVIEW_FILE}: {_count(len(plan.review), 'finding')} for a person to decide")
     if plan.suppressed:
         say(f"  left out: {_count(plan.suppressed, 'suppressed finding')}")
-    if database not in (None, "postgres", "fixture"):
-        say(f"  The report's database is {database}: its changes are in {REVIEW_FILE}.")
-    if plan.statements:
+    if written.dialect is None:
         say(
-            f'Review {folder / SQL_FILE}, then run it: psql "$DATABASE_URL" --set '
-            f"ON_ERROR_STOP=1 --file {folder / SQL_FILE}; then run `prodcheck check` again."
+            f"  The report's database is {database}: its changes are described in "
+            f"{REVIEW_FILE} (--dialect writes SQL for another)."
         )
+    if plan.statements:
+        run = {
+            "mysql": f"mysql --database=APP_DATABASE < {folder / SQL_FILE}",
+            "sqlite": f"sqlite3 -bail APP.db < {folder / SQL_FILE}",
+        }.get(
+            written.dialect or "",
+            f'psql "$DATABASE_URL" --set ON_ERROR_STOP=1 --file {folder / SQL_FILE}',
+        )
+        say(f"Review {folder / SQL_FILE}, then run it: {run}; then `prodcheck check` again.")
 
 
 COMMANDS = [repair_command]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from prodcheck.errors import ConfigError
 from prodcheck.repair.commands import render_commands
-from prodcheck.repair.plan import Plan, make_plan
+from prodcheck.repair.guarded import render_mysql, render_sqlite
+from prodcheck.repair.plan import DIALECT_OF, Plan, make_plan
 from prodcheck.repair.postgres import render_sql
 from prodcheck.repair.report import CheckedReport, read_report
 from prodcheck.repair.review import render_review
@@ -19,24 +20,30 @@ from prodcheck.repair.review import render_review
 SQL_FILE, COMMANDS_FILE, REVIEW_FILE = "repair.sql", "provider.sh", "review.csv"
 
 
+RENDER = {"postgres": render_sql, "mysql": render_mysql, "sqlite": render_sqlite}
+NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL/MariaDB", "sqlite": "SQLite"}
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     report: CheckedReport
     plan: Plan
+    dialect: str | None  # the SQL written (None: the report's database has none)
     files: dict[str, str]  # file name -> text
 
 
-def plan_files(report_path: Path, now: datetime) -> Written:
+def plan_files(report_path: Path, now: datetime, dialect: str | None = None) -> Written:
     """The plan's files for the report at `report_path`, as of `now` (an event's
-    window), not yet written."""
+    window), in `dialect` (default: the report's database's), not yet written."""
     report = read_report(report_path)
-    plan = make_plan(report, now)
+    dialect = dialect or DIALECT_OF.get(report.database or "")
+    plan = make_plan(report, now, dialect)
     files = {
-        SQL_FILE: render_sql(report, plan.statements),
+        SQL_FILE: RENDER[dialect or "postgres"](report, plan.statements),
         COMMANDS_FILE: render_commands(plan.commands),
         REVIEW_FILE: render_review(plan.review),
     }
-    return Written(report, plan, files)
+    return Written(report, plan, dialect, files)
 
 
 def out_folder(out: Path) -> Path:

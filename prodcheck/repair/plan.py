@@ -10,8 +10,17 @@ from typing import Any
 
 from prodcheck.repair.report import CheckedReport, Item
 
-# The databases repair writes SQL for; another's changes are listed for review.
-SQL_DATABASES = frozenset({"postgres", "fixture"})
+# The SQL dialects repair writes, and the one for each kind of database a report
+# read (fixture rows: PostgreSQL, unless --dialect says otherwise); another's changes
+# are described for review.
+DIALECTS = ("postgres", "mysql", "sqlite")
+DIALECT_OF = {
+    "postgres": "postgres",
+    "fixture": "postgres",
+    "snapshot": "postgres",
+    "mysql": "mysql",
+    "sqlite": "sqlite",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +106,14 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def make_plan(report: CheckedReport, now: datetime) -> Plan:
+def make_plan(report: CheckedReport, now: datetime, dialect: str | None) -> Plan:
+    """`dialect`: the SQL to write (None: none, the changes go to review)."""
     statements: list[Statement] = []
     claims = _Claims()
     commands: list[tuple[Item, dict[str, Any]]] = []
     review: list[tuple[Item, str]] = []
     suppressed = 0
-    sql = report.database in SQL_DATABASES
+    sql = dialect is not None
     for item in report.items:
         if item.status == "suppressed":
             suppressed += 1
@@ -128,7 +138,11 @@ def make_plan(report: CheckedReport, now: datetime) -> Plan:
         elif rows:
             todo = "; ".join(described(row) for row in rows)
             review.append(
-                (item, f"repair writes SQL for PostgreSQL, not {report.database}: {todo}")
+                (
+                    item,
+                    f"repair writes no SQL for {report.database} (PostgreSQL, MySQL/MariaDB and "
+                    f"SQLite only): {todo}",
+                )
             )
         for step in repair.get("provider", ()):
             until = step.get("until")

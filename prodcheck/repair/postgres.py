@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from prodcheck.errors import ConfigError
-from prodcheck.repair.plan import Statement, shown
+from prodcheck.repair.plan import Statement
 from prodcheck.repair.report import CheckedReport, Item
+from prodcheck.repair.sql_text import NOTHING, finding_comments, header
 
 
 def identifier(name: str) -> str:
@@ -27,11 +28,6 @@ def literal(value: Any, where: str) -> str:
     if "\x00" in text:
         raise ConfigError(f"{where}: a value holds a NUL character, which PostgreSQL cannot store")
     return "'" + text.replace("'", "''") + "'"
-
-
-def _comment(text: str) -> str:
-    """One comment line: the text's whitespace (newlines too) collapsed."""
-    return "-- " + " ".join(text.split())
 
 
 def _tag(body: str) -> str:
@@ -66,61 +62,29 @@ def _update(item: Item, row: dict[str, Any], where: str) -> list[str]:
     ]
 
 
-def _before(row: dict[str, Any]) -> list[str]:
-    key = row["key"]
-    return [
-        _comment(
-            f"before: {row['table']}.{c['column']} = {shown(c['before'])} where "
-            f"{key['column']} = {shown(key['value'])}; after: {shown(c['value'])}"
-        )
-        for c in row["set"]
-    ]
-
-
 def _block(report: CheckedReport, statement: Statement) -> list[str]:
     item, rows = statement.item, statement.rows
-    where = f"{report.path}: findings[{item.number - 1}].repair"
-    title = _comment(
-        f"[{item.number}] {item.rule} · {item.subject} · fingerprint {item.fingerprint}"
-    )
-    covered = ", ".join(f"[{n}]" for n in statement.covered)
+    comments = finding_comments(statement)
     if not rows:
-        return [title, _comment(f"Repaired by {covered}: the same change."), ""]
+        return [*comments, ""]
+    where = f"{report.path}: findings[{item.number - 1}].repair"
     body = ["DECLARE changed bigint;", "BEGIN"]
     for row in rows:
         body += _update(item, row, where)
     body.append("END")
     tag = _tag("\n".join(body))
-    also = [_comment(f"The rest is repaired by {covered}: the same change.")] if covered else []
-    return [
-        title,
-        _comment(item.message),
-        *also,
-        *[line for row in rows for line in _before(row)],
-        f"DO {tag}",
-        *body,
-        f"{tag};",
-        "",
-    ]
+    return [*comments, f"DO {tag}", *body, f"{tag};", ""]
 
 
 def render_sql(report: CheckedReport, statements: Sequence[Statement]) -> str:
-    head = [
-        "-- prodcheck repair plan for the app's database (PostgreSQL).",
-        _comment(
-            f"From {report.path.name}: prodcheck {report.version}, checked at {report.now}, "
-            f"database read: {report.database or 'none'}."
-        ),
-        "-- Written by `prodcheck repair`; prodcheck never runs it. Review every statement,",
-        "-- then run it with a role that may write:",
-        '--   psql "$DATABASE_URL" --set ON_ERROR_STOP=1 --file repair.sql',
-        "-- Each statement changes only the row it names, and only while the row still holds",
-        "-- what the check read (the `before` lines); otherwise it raises and nothing at all",
-        "-- is changed. Run `prodcheck check` afterwards: the repaired findings are gone.",
-        "",
-    ]
+    head = header(
+        report,
+        "PostgreSQL",
+        ['psql "$DATABASE_URL" --set ON_ERROR_STOP=1 --file repair.sql'],
+        ["it raises and nothing at all", "is changed."],
+    )
     if not statements:
-        return "\n".join([*head, "-- Nothing to change in the database.", ""])
+        return "\n".join([*head, NOTHING, ""])
     lines = [*head, "BEGIN;", "SET LOCAL standard_conforming_strings = on;", ""]
     for statement in statements:
         lines += _block(report, statement)

@@ -189,3 +189,147 @@ def test_hostile_values_reach_postgres_as_literals(pg_url: str, tmp_path: Path) 
         conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
         conn.commit()
     assert rows == sorted([(key, "it's $repair$ 'pro'"), ("other", "free")])
+
+
+# MariaDB: booleans as tinyint(1), times as DATETIME(6), PascalCase names kept.
+MARIADB_NAMES = (
+    "demo", "audit-8200", "schema-teams-status-fail", "schema-period-end-fail",
+    "schema-epoch-ms-fail", "schema-prisma-team-fail", "app-subscriptions-fail", "paddle-fail",
+)  # fmt: skip
+
+
+def _mysql_apply(database: str, script: str) -> None:
+    """The script as `mysql` runs it: statement by statement, stopping at the first
+    error, the session's open transaction then rolled back as it ends."""
+    from ..db.conftest import mysql_connect
+
+    body = "\n".join(line for line in script.splitlines() if not line.startswith("--"))
+    statements = [s.strip() for s in body.split(";\n") if s.strip()]
+    with mysql_connect(database) as conn, conn.cursor() as cursor:
+        cursor.execute("SET autocommit = 0")
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _mysql_rows(database: str) -> dict[str, list[str]]:
+    from ..db.conftest import mysql_connect
+
+    with mysql_connect(database) as conn, conn.cursor() as cursor:
+        cursor.execute("SHOW TABLES")
+        names = sorted(row[0] for row in cursor.fetchall())
+        found = {}
+        for name in names:
+            cursor.execute(f"SELECT * FROM `{name}`")
+            found[name] = sorted(map(repr, cursor.fetchall()))
+        return found
+
+
+@pytest.mark.parametrize("name", MARIADB_NAMES)
+def test_repair_plan_applied_to_mariadb(name: str, tmp_path: Path) -> None:
+    import pymysql
+
+    from ..db.conftest import mysql_database, mysql_url_for
+    from .test_live_parity import mapped_columns
+    from .test_mariadb_parity import create_table
+
+    folder = SCENARIOS / name
+    scenario = read_scenario(folder)
+    assert scenario is not None and scenario.now is not None
+    now = scenario.now.isoformat()
+    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+    config["billing"]["fixtures"] = str(folder)
+    config["database"]["url_env"] = "PC_DATABASE_URL"
+    path = tmp_path / "prodcheck.yml"
+    path.write_text(yaml.safe_dump(config))
+    with mysql_database("prodcheck_repair") as database:
+        for table in sorted((folder / "db").glob("*.json")):
+            create_table(database, table.stem, _load(table), mapped_columns(folder, table.stem))
+        env = {"PC_DATABASE_URL": mysql_url_for(database)}
+        _, before = _check(path, env, now, tmp_path / "before.json")
+        repaired = {f["fingerprint"] for f in before if f.get("repair", {}).get("database")}
+        assert repaired
+        plan = tmp_path / "plan"
+        args = ["repair", "--report", str(tmp_path / "before.json"), "--out", str(plan)]
+        result = _invoke([*args, "--now", now], {})
+        assert result.exit_code == 0 and "MySQL/MariaDB" in result.output, result.output
+        script = (plan / "repair.sql").read_text()
+        _mysql_apply(database, script)
+        code, after = _check(path, env, now, tmp_path / "after.json")
+        left = {f["fingerprint"] for f in after}
+        assert left == {f["fingerprint"] for f in before} - repaired, after
+        assert (not left) == (name in PASSING_AFTER)
+        assert code == (0 if not left else 1) or any(f["severity"] == "warn" for f in after)
+        # Again: the first guard fails, the session ends, nothing is changed.
+        tables = _mysql_rows(database)
+        with pytest.raises(pymysql.err.IntegrityError, match="one_row_as_checked"):
+            _mysql_apply(database, script)
+        assert _mysql_rows(database) == tables
+
+
+# SQLite: untyped columns holding what the fixtures hold (times as ISO text, flags 1/0).
+SQLITE_NAMES = (
+    "demo", "schema-teams-status-fail", "schema-period-end-fail", "schema-epoch-ms-fail",
+    "schema-prisma-team-fail", "app-subscriptions-fail",
+)  # fmt: skip
+
+
+def _sqlite_apply(path: Path, script: str) -> None:
+    """The script as `sqlite3 -bail` runs it: stopping at the first error, the open
+    transaction then rolled back as the connection closes."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(script)
+    finally:
+        conn.close()
+
+
+def _sqlite_rows(path: Path) -> dict[str, list[str]]:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            name: sorted(map(repr, conn.execute(f'SELECT * FROM "{name}"')))
+            for name in sorted(names)
+        }
+
+
+@pytest.mark.parametrize("name", SQLITE_NAMES)
+def test_repair_plan_applied_to_sqlite(name: str, tmp_path: Path) -> None:
+    import sqlite3
+
+    from .test_init_schemas import _sqlite_table
+
+    folder = SCENARIOS / name
+    scenario = read_scenario(folder)
+    assert scenario is not None and scenario.now is not None
+    now = scenario.now.isoformat()
+    database = tmp_path / "app.db"
+    with sqlite3.connect(database) as conn:
+        for table in sorted((folder / "db").glob("*.json")):
+            _sqlite_table(conn, table.stem, _load(table))
+    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+    config["billing"]["fixtures"] = str(folder)
+    config["database"]["url_env"] = "PC_DATABASE_URL"
+    path = tmp_path / "prodcheck.yml"
+    path.write_text(yaml.safe_dump(config))
+    env = {"PC_DATABASE_URL": f"sqlite:///{database}"}
+    _, before = _check(path, env, now, tmp_path / "before.json")
+    repaired = {f["fingerprint"] for f in before if f.get("repair", {}).get("database")}
+    assert repaired
+    plan = tmp_path / "plan"
+    args = ["repair", "--report", str(tmp_path / "before.json"), "--out", str(plan)]
+    result = _invoke([*args, "--now", now], {})
+    assert result.exit_code == 0 and "SQLite" in result.output, result.output
+    script = (plan / "repair.sql").read_text()
+    _sqlite_apply(database, script)
+    _, after = _check(path, env, now, tmp_path / "after.json")
+    left = {f["fingerprint"] for f in after}
+    assert left == {f["fingerprint"] for f in before} - repaired, after
+    assert (not left) == (name in PASSING_AFTER)
+    tables = _sqlite_rows(database)
+    with pytest.raises(sqlite3.IntegrityError, match="one_row_as_checked"):
+        _sqlite_apply(database, script)
+    assert _sqlite_rows(database) == tables
