@@ -113,6 +113,22 @@ def test_events_are_resent_while_the_provider_keeps_them(reports, tmp_path) -> N
         assert "can no longer be resent" in whys[event]
 
 
+def test_a_live_mode_reports_stripe_commands_carry_live(reports, tmp_path) -> None:
+    def live(data: dict) -> None:
+        for source in data["sources"]:
+            if source["side"] == "billing":
+                source.update(kind="stripe", location="Stripe API (live mode) at https://x")
+
+    files = _plan(
+        _edited(reports["webhooks-unprocessed-event-fail"], tmp_path, live), tmp_path / "l"
+    )
+    commands = [line for line in files["provider.sh"].splitlines() if line.startswith("stripe ")]
+    assert commands and all(line.endswith(" --live") for line in commands)
+    assert "read Stripe in live mode" in files["provider.sh"]
+    test = _plan(reports["webhooks-unprocessed-event-fail"], tmp_path / "t")
+    assert "--live\n" not in test["provider.sh"] and "add --live" in test["provider.sh"]
+
+
 def test_paddle_notifications_are_replayed_with_curl(reports, tmp_path) -> None:
     files = _plan(reports["webhooks-paddle-fail"], tmp_path / "plan")
     replays = [line for line in files["provider.sh"].splitlines() if line.startswith("curl --fail")]

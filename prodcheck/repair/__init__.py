@@ -40,7 +40,7 @@ def plan_files(report_path: Path, now: datetime, dialect: str | None = None) -> 
     plan = make_plan(report, now, dialect)
     files = {
         SQL_FILE: RENDER[dialect or "postgres"](report, plan.statements),
-        COMMANDS_FILE: render_commands(plan.commands),
+        COMMANDS_FILE: render_commands(plan.commands, report.live),
         REVIEW_FILE: render_review(plan.review),
     }
     return Written(report, plan, dialect, files)

@@ -25,19 +25,21 @@ def _paddle(path: str, body: str | None = None) -> str:
     return " ".join(parts)
 
 
-def command(step: dict[str, Any]) -> tuple[str, str]:
-    """(what it does, the command) of one provider step."""
+def command(step: dict[str, Any], live: bool = False) -> tuple[str, str]:
+    """(what it does, the command) of one provider step; `live`: Stripe's live mode
+    (the CLI works in test mode unless told)."""
     provider, action, ident = step["provider"], step["action"], step["id"]
     path_id = quote(ident, safe="")
+    mode = " --live" if live else ""
     if provider == "stripe" and action == "resend_event":
         return (
             "resend the event to the webhook endpoints",
-            f"stripe events resend {shlex.quote(ident)}",
+            f"stripe events resend {shlex.quote(ident)}{mode}",
         )
     if provider == "stripe":
         return (
             "cancel the subscription now (refund by hand if one is due)",
-            f"stripe subscriptions cancel {shlex.quote(ident)}",
+            f"stripe subscriptions cancel {shlex.quote(ident)}{mode}",
         )
     if action == "replay_notification":
         return "replay the notification", _paddle(f"notifications/{path_id}/replay")
@@ -47,14 +49,20 @@ def command(step: dict[str, Any]) -> tuple[str, str]:
     )
 
 
-def render_commands(commands: Sequence[tuple[Item, dict[str, Any]]]) -> str:
+def render_commands(commands: Sequence[tuple[Item, dict[str, Any]]], live: bool = False) -> str:
+    mode = (
+        "live mode: its commands carry --live"
+        if live
+        else "test mode, or fixtures: add --live for live objects"
+    )
     lines = [
         "#!/bin/sh",
         "# prodcheck repair plan: the billing provider's side.",
         "# Written by `prodcheck repair`; prodcheck never runs it. Review every command, then",
         "# run the ones you want, with a key that may write (prodcheck's own is read-only):",
         "#   Stripe: the Stripe CLI (`stripe login`, or --api-key); `stripe events resend`",
-        "#     takes --webhook-endpoint=we_... to resend to one endpoint only.",
+        "#     takes --webhook-endpoint=we_... to resend to one endpoint only. The report",
+        f"#     read Stripe in {mode}.",
         "#   Paddle: curl with PADDLE_API_KEY set (notification.write, subscription.write);",
         "#     for a sandbox account use https://sandbox-api.paddle.com instead.",
         "set -eu",
@@ -63,7 +71,7 @@ def render_commands(commands: Sequence[tuple[Item, dict[str, Any]]]) -> str:
     if not commands:
         lines += ["# Nothing to do at the provider.", ""]
     for item, step in commands:
-        does, text = command(step)
+        does, text = command(step, live)
         until = f", before {step['until']}" if step.get("until") else ""
         lines += [
             f"# [{item.number}] {item.rule} · {' '.join(item.subject.split())}: {does}{until}",

@@ -41,6 +41,7 @@ class CheckedReport:
     verdict: str
     schema_version: str
     database: str | None  # the database source's kind: postgres, mysql, sqlite, fixture
+    live: bool  # billing was read from Stripe's API in live mode: its commands need --live
     items: tuple[Item, ...]
 
 
@@ -131,6 +132,10 @@ def read_report(path: Path) -> CheckedReport:
             "Fix what it names and run `prodcheck check` again; there is nothing to repair yet."
         )
     database = next((s["kind"] for s in data["sources"] if s["side"] == "database"), None)
+    live = any(
+        s["side"] == "billing" and s["kind"] == "stripe" and "(live mode)" in s["location"]
+        for s in data["sources"]
+    )
     return CheckedReport(
         path=path,
         version=data["tool"]["version"],
@@ -138,5 +143,6 @@ def read_report(path: Path) -> CheckedReport:
         verdict=data["verdict"],
         schema_version=data["schema_version"],
         database=database,
+        live=live,
         items=tuple(_item(n, f) for n, f in enumerate(data["findings"], start=1)),
     )
