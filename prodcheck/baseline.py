@@ -20,6 +20,7 @@ from pathlib import Path
 
 from prodcheck.bundled import display_path
 from prodcheck.errors import ConfigError
+from prodcheck.json_file import json_located, read_text
 from prodcheck.json_text import dumps
 from prodcheck.results import (
     BaselineEntry,
@@ -29,7 +30,7 @@ from prodcheck.results import (
     fingerprint,
     verdict_for,
 )
-from prodcheck.yamlfile import Located, json_located, schema_errors
+from prodcheck.yamlfile import Located, schema_errors
 
 BASELINE_FILENAME = ".prodcheck-baseline.json"
 # A baseline holds one short entry per known finding: 64 MiB is about 500,000.
@@ -53,15 +54,12 @@ def _regenerate(path: Path) -> str:
 
 def load_baseline(path: Path) -> Baseline:
     """The baseline file, validated; a ConfigError naming the file (and line) otherwise."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: baseline file not found. Check the path, or create it with "
-            f"`prodcheck baseline --out {path}`."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the baseline file: {exc}") from None
+    text = read_text(
+        path,
+        "the baseline file",
+        "baseline file not found. Check the path, or create it with "
+        f"`prodcheck baseline --out {path}`.",
+    )
     located = json_located(
         text, path, "the baseline file", _regenerate(path), max_bytes=MAX_BASELINE_BYTES
     )

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from prodcheck.errors import ConfigError, ProdcheckError
+from prodcheck.errors import ProdcheckError
 
 KeyPath = tuple[str | int, ...]
 
@@ -365,45 +365,3 @@ def _leaf_errors(
             branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
         closest = min(branches.values(), key=lambda subs: _distance(subs, len(err.absolute_path)))
         yield from _leaf_errors(iter(closest))
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: set[str] = set()
-    for key, _ in pairs:
-        if key in seen:
-            raise ValueError(f"duplicate key {key!r}")
-        seen.add(key)
-    return dict(pairs)
-
-
-def json_located(
-    text: str, path: Path, what: str, advice: str, *, max_bytes: int, lines: bool = True
-) -> Located:
-    """A JSON file prodcheck wrote (`what`: "the baseline file"), parsed with each key's
-    line for the messages (`lines`; else none, for a large file read fast); a
-    ConfigError naming the file, the line and `advice` else."""
-    if len(text) > max_bytes:
-        raise ConfigError(
-            f"{path}: {len(text):,} characters is more than {what} may have "
-            f"({max_bytes:,}); {advice}."
-        )
-    try:
-        data = json.loads(text, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{path}:{exc.lineno}: {what} is not valid JSON ({exc.msg} at column "
-            f"{exc.colno}); {advice}."
-        ) from None
-    except RecursionError:
-        raise ConfigError(f"{path}:1: {what} is nested too deeply to be one; {advice}.") from None
-    except ValueError as exc:  # duplicate keys, numbers beyond Python's digit limit
-        reason = str(exc) if str(exc).startswith("duplicate") else "a number is too long"
-        raise ConfigError(f"{path}:1: {what} cannot be read ({reason}); {advice}.") from None
-    # JSON is YAML: parsing it again this way gives every key its line for the messages.
-    # Valid JSON that YAML does not take (tab indentation) is read without line numbers.
-    if lines:
-        try:
-            return load_yaml(text, str(path), ConfigError, max_bytes=max_bytes)
-        except ConfigError:
-            pass
-    return Located(data=data, lines={}, filename=str(path))

@@ -20,7 +20,7 @@ from prodcheck.repair import (
     out_folder,
     plan_files,
 )
-from prodcheck.repair.plan import DIALECTS
+from prodcheck.repair.plan import DIALECTS, RUN
 from prodcheck.runner import parse_now
 
 
@@ -88,13 +88,7 @@ def repair_command(report_path: Path, out: Path, dialect: str | None, now_text: 
             f"{REVIEW_FILE} (--dialect writes SQL for another)."
         )
     if plan.statements:
-        run = {
-            "mysql": f"mysql --database=APP_DATABASE < {folder / SQL_FILE}",
-            "sqlite": f"sqlite3 -bail APP.db < {folder / SQL_FILE}",
-        }.get(
-            written.dialect or "",
-            f'psql "$DATABASE_URL" --set ON_ERROR_STOP=1 --file {folder / SQL_FILE}',
-        )
+        run = RUN[written.dialect or "postgres"].format(file=folder / SQL_FILE)
         say(f"Review {folder / SQL_FILE}, then run it: {run}; then `prodcheck check` again.")
 
 

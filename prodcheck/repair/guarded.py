@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prodcheck.errors import ConfigError
-from prodcheck.repair.plan import Statement
+from prodcheck.repair.plan import RUN, Statement
 from prodcheck.repair.report import CheckedReport
 from prodcheck.repair.sql_text import NOTHING, finding_comments, header
 
@@ -37,13 +37,21 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _mysql_literal(value: Any, where: str) -> str:
+def _scalar(value: Any, true: str, false: str) -> str | None:
+    """NULL, a boolean or a number as the dialect writes it; None for text."""
     if value is None:
         return "NULL"
     if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
+        return true if value else false
     if isinstance(value, int | float):
         return repr(value)
+    return None
+
+
+def _mysql_literal(value: Any, where: str) -> str:
+    plain = _scalar(value, "TRUE", "FALSE")
+    if plain is not None:
+        return plain
     text = _text(value, where)
     moment = _UTC.match(text)
     if moment:  # a time as the report writes it: MySQL reads no `T…Z`
@@ -54,13 +62,7 @@ def _mysql_literal(value: Any, where: str) -> str:
 
 
 def _sqlite_literal(value: Any, where: str) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float):
-        return repr(value)
-    return _quoted(_text(value, where))
+    return _scalar(value, "1", "0") or _quoted(_text(value, where))
 
 
 def _sqlite_key(column: str, key: Any, where: str) -> str:
@@ -109,7 +111,7 @@ MYSQL = Dialect(
     _mysql_literal,
     _mysql_same,
     _mysql_key,
-    "mysql --database=APP_DATABASE < repair.sql   (never --force: it must stop at an error)",
+    RUN["mysql"].format(file="repair.sql") + "   (never --force: it must stop at an error)",
     (
         "SET time_zone = '+00:00';",
         "START TRANSACTION;",
@@ -124,7 +126,7 @@ SQLITE = Dialect(
     _sqlite_literal,
     _sqlite_same,
     _sqlite_key,
-    "sqlite3 -bail APP.db < repair.sql   (-bail: it must stop at an error)",
+    RUN["sqlite"].format(file="repair.sql") + "   (-bail: it must stop at an error)",
     (
         "BEGIN;",
         f"CREATE TEMP TABLE {GUARD} (finding INTEGER NOT NULL, "

@@ -14,6 +14,12 @@ from prodcheck.repair.report import CheckedReport, Item
 # read (fixture rows: PostgreSQL, unless --dialect says otherwise); another's changes
 # are described for review.
 DIALECTS = ("postgres", "mysql", "sqlite")
+# How each dialect's repair.sql is run so that it stops at the first error.
+RUN = {
+    "postgres": 'psql "$DATABASE_URL" --set ON_ERROR_STOP=1 --file {file}',
+    "mysql": "mysql --database=APP_DATABASE < {file}",
+    "sqlite": "sqlite3 -bail APP.db < {file}",
+}
 DIALECT_OF = {
     "postgres": "postgres",
     "fixture": "postgres",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from prodcheck.errors import ConfigError
-from prodcheck.repair.plan import Statement
+from prodcheck.repair.plan import RUN, Statement
 from prodcheck.repair.report import CheckedReport, Item
 from prodcheck.repair.sql_text import NOTHING, finding_comments, header
 
@@ -80,7 +80,7 @@ def render_sql(report: CheckedReport, statements: Sequence[Statement]) -> str:
     head = header(
         report,
         "PostgreSQL",
-        ['psql "$DATABASE_URL" --set ON_ERROR_STOP=1 --file repair.sql'],
+        [RUN["postgres"].format(file="repair.sql")],
         ["it raises and nothing at all", "is changed."],
     )
     if not statements:

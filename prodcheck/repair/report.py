@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from prodcheck.errors import ConfigError
-from prodcheck.yamlfile import json_located, load_schema, schema_errors
+from prodcheck.json_file import json_located, read_text
+from prodcheck.yamlfile import load_schema, schema_errors
 
 # A report holds about 2 KiB per finding: 256 MiB is over 100,000 findings.
 MAX_REPORT_BYTES = 256 * 1024 * 1024
@@ -98,15 +99,11 @@ def _item(number: int, record: dict[str, Any]) -> Item:
 
 
 def read_report(path: Path) -> CheckedReport:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: report not found. Write one with `prodcheck check --format json "
-            f"--output {path}`."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the report: {exc}") from None
+    text = read_text(
+        path,
+        "the report",
+        f"report not found. Write one with `prodcheck check --format json --output {path}`.",
+    )
     located = json_located(
         text, path, "the report", _ADVICE, max_bytes=MAX_REPORT_BYTES, lines=False
     )

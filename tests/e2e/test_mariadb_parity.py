@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from prodcheck.cli import cli
@@ -28,6 +27,7 @@ from ..conftest import SCENARIOS
 from ..db.conftest import mysql_connect, mysql_database, mysql_url_for
 from .test_init_schemas import INIT_SCENARIOS, _assert_proposes_and_checks
 from .test_live_parity import _load, mapped_columns
+from .test_postgres_fixture_billing import fixture_billing_config
 
 DB_SCENARIOS = [folder for folder in find_scenarios((SCENARIOS,)) if (folder / "db").is_dir()]
 TIME_SUFFIXES = ("_at", "_until", "_period_end", "At", "PeriodEnd")
@@ -88,11 +88,7 @@ def test_mariadb_matches_fixtures(folder: Path, tmp_path: Path) -> None:
     scenario = read_scenario(folder)
     assert scenario is not None and scenario.now is not None
     now = ["--now", scenario.now.isoformat(), "--format", "json"]
-    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
-    config["billing"]["fixtures"] = str(folder)
-    config["database"]["url_env"] = "PC_DATABASE_URL"
-    path = tmp_path / "prodcheck.yml"
-    path.write_text(yaml.safe_dump(config))
+    path = fixture_billing_config(folder, tmp_path)
     with mysql_database("prodcheck_parity") as database:
         for table in sorted((folder / "db").glob("*.json")):
             create_table(database, table.stem, _load(table), mapped_columns(folder, table.stem))

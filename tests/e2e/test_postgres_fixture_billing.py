@@ -31,6 +31,17 @@ NAMES = (
 )  # fmt: skip
 
 
+def fixture_billing_config(folder: Path, tmp_path: Path) -> Path:
+    """The scenario's config with billing from its fixture files and the database from
+    the URL in PC_DATABASE_URL, written into tmp_path."""
+    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
+    config["billing"]["fixtures"] = str(folder)
+    config["database"]["url_env"] = "PC_DATABASE_URL"
+    path = tmp_path / "prodcheck.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_postgres_accounts_with_fixture_billing_match_the_fixtures(
     name: str, pg_url: str, tmp_path: Path
@@ -38,15 +49,11 @@ def test_postgres_accounts_with_fixture_billing_match_the_fixtures(
     folder = SCENARIOS / name
     scenario = read_scenario(folder)
     assert scenario is not None and scenario.now is not None
-    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
     schema = "f_" + name.replace("-", "_")
     for path in sorted((folder / "db").glob("*.json")):
         _create_table(pg_url, path.stem, _load(path), schema)
-    config["billing"]["fixtures"] = str(folder)
-    config["database"]["url_env"] = "PC_DATABASE_URL"
     url = f"{pg_url}?options=-csearch_path%3D{schema}"
-    path = tmp_path / "prodcheck.yml"
-    path.write_text(yaml.safe_dump(config))
+    path = fixture_billing_config(folder, tmp_path)
     env = {"PC_DATABASE_URL": url}
     now = scenario.now.isoformat()
     mixed = _invoke(["check", "--config", str(path), "--format", "json", "--now", now], env)

@@ -7,17 +7,20 @@ scenario whose findings all had one passes. Run twice, the plan's guards refuse
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from prodcheck.scenario import read_scenario
 
 from ..conftest import SCENARIOS
 from ..db.conftest import connect
 from .test_live_parity import _create_table, _invoke, _load
+from .test_postgres_fixture_billing import fixture_billing_config
 
 # Access as a boolean, a status column, an expiry (ISO and epoch milliseconds), rows of
 # the app's subscriptions table, joined columns; plans, period ends, subscription ids,
@@ -72,35 +75,68 @@ def _table_rows(url: str, schema: str) -> dict[str, Any]:
         }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_repair_plan_applied_fixes_its_findings(name: str, pg_url: str, tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class Round:
+    """One scenario checked, repaired, its plan applied and checked again."""
+
+    before: list[dict]
+    after: list[dict]
+    codes: tuple[int, int]  # check's exit code before and after
+    repaired: set[str]  # the fingerprints with a database repair
+    plan: Path
+    script: str
+
+
+def _repair_round(
+    name: str, tmp_path: Path, env: dict[str, str], apply: Callable[[str], None], dialect: str
+) -> Round:
+    """Check, repair, apply the plan as written, check again: the repaired findings
+    are gone, nothing new appears, and the scenarios PASSING_AFTER pass."""
     folder = SCENARIOS / name
     scenario = read_scenario(folder)
     assert scenario is not None and scenario.now is not None
     now = scenario.now.isoformat()
-    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
-    schema = "r_" + name.replace("-", "_")
-    for path in sorted((folder / "db").glob("*.json")):
-        _create_table(pg_url, path.stem, _load(path), schema)
-    config["billing"]["fixtures"] = str(folder)
-    config["database"]["url_env"] = "PC_DATABASE_URL"
-    url = f"{pg_url}?options=-csearch_path%3D{schema}"
-    path = tmp_path / "prodcheck.yml"
-    path.write_text(yaml.safe_dump(config))
-    env = {"PC_DATABASE_URL": url}
-
+    path = fixture_billing_config(folder, tmp_path)
     code, before = _check(path, env, now, tmp_path / "before.json")
-    assert code == (1 if any(f["severity"] == "fail" for f in before) else 0), before
     repaired = {f["fingerprint"] for f in before if f.get("repair", {}).get("database")}
     assert repaired, f"{name}: no finding has a database repair"
-
     plan = tmp_path / "plan"
-    result = _invoke(
-        ["repair", "--report", str(tmp_path / "before.json"), "--out", str(plan), "--now", now],
-        {},
-    )
-    assert result.exit_code == 0, result.output
+    args = ["repair", "--report", str(tmp_path / "before.json"), "--out", str(plan)]
+    result = _invoke([*args, "--now", now], {})
+    assert result.exit_code == 0 and dialect in result.output, result.output
     script = (plan / "repair.sql").read_text()
+    apply(script)
+    code_after, after = _check(path, env, now, tmp_path / "after.json")
+    left = {f["fingerprint"] for f in after}
+    assert left == {f["fingerprint"] for f in before} - repaired, after
+    assert (not left) == (name in PASSING_AFTER), after
+    return Round(before, after, (code, code_after), repaired, plan, script)
+
+
+def _refused_again(
+    script: str, apply: Callable[[str], None], tables: Callable[[], Any], error: Any, match: str
+) -> None:
+    """Applied again, the first guard sees a row that no longer holds what the check
+    read: the transaction is rolled back and every table stays as it is."""
+    held = tables()
+    with pytest.raises(error, match=match):
+        apply(script)
+    assert tables() == held
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_repair_plan_applied_fixes_its_findings(name: str, pg_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    schema = "r_" + name.replace("-", "_")
+    for path in sorted((SCENARIOS / name / "db").glob("*.json")):
+        _create_table(pg_url, path.stem, _load(path), schema)
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    done = _repair_round(
+        name, tmp_path, {"PC_DATABASE_URL": url}, partial(_apply, url), "PostgreSQL"
+    )
+    before, after, repaired = done.before, done.after, done.repaired
+    assert done.codes[0] == (1 if any(f["severity"] == "fail" for f in before) else 0), before
     # One guarded UPDATE per row change, a change two findings make written once.
     changes = {
         (row["table"], json.dumps(row["key"]["value"]), c["column"])
@@ -109,28 +145,21 @@ def test_repair_plan_applied_fixes_its_findings(name: str, pg_url: str, tmp_path
         for row in f["repair"]["database"]
         for c in row["set"]
     }
-    assert script.count("GET DIAGNOSTICS") <= len(changes)
-    _apply(url, script)
-
-    code, after = _check(path, env, now, tmp_path / "after.json")
-    left = {f["fingerprint"] for f in after}
-    assert left == {f["fingerprint"] for f in before} - repaired, after
-    review = (plan / "review.csv").read_text()
+    assert done.script.count("GET DIAGNOSTICS") <= len(changes)
+    review = (done.plan / "review.csv").read_text()
     for finding in before:
         if finding["fingerprint"] not in repaired and not finding.get("repair", {}).get("provider"):
             assert finding["fingerprint"] in review
-    assert (not left) == (name in PASSING_AFTER), after
-    if not left:
-        assert code == 0 and json.loads((tmp_path / "after.json").read_text())["verdict"] == "pass"
-
-    # Applied again, every guard sees rows that no longer hold what the check read:
-    # the transaction is rolled back and the tables stay as they are.
-    import psycopg
-
-    tables = _table_rows(pg_url, schema)
-    with pytest.raises(psycopg.errors.RaiseException, match="hold what the check read"):
-        _apply(url, script)
-    assert _table_rows(pg_url, schema) == tables
+    if not after:
+        verdict = json.loads((tmp_path / "after.json").read_text())["verdict"]
+        assert done.codes[1] == 0 and verdict == "pass"
+    _refused_again(
+        done.script,
+        partial(_apply, url),
+        partial(_table_rows, pg_url, schema),
+        psycopg.errors.RaiseException,
+        "hold what the check read",
+    )
 
 
 def test_hostile_values_reach_postgres_as_literals(pg_url: str, tmp_path: Path) -> None:
@@ -233,37 +262,23 @@ def test_repair_plan_applied_to_mariadb(name: str, tmp_path: Path) -> None:
     from .test_mariadb_parity import create_table
 
     folder = SCENARIOS / name
-    scenario = read_scenario(folder)
-    assert scenario is not None and scenario.now is not None
-    now = scenario.now.isoformat()
-    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
-    config["billing"]["fixtures"] = str(folder)
-    config["database"]["url_env"] = "PC_DATABASE_URL"
-    path = tmp_path / "prodcheck.yml"
-    path.write_text(yaml.safe_dump(config))
     with mysql_database("prodcheck_repair") as database:
         for table in sorted((folder / "db").glob("*.json")):
             create_table(database, table.stem, _load(table), mapped_columns(folder, table.stem))
         env = {"PC_DATABASE_URL": mysql_url_for(database)}
-        _, before = _check(path, env, now, tmp_path / "before.json")
-        repaired = {f["fingerprint"] for f in before if f.get("repair", {}).get("database")}
-        assert repaired
-        plan = tmp_path / "plan"
-        args = ["repair", "--report", str(tmp_path / "before.json"), "--out", str(plan)]
-        result = _invoke([*args, "--now", now], {})
-        assert result.exit_code == 0 and "MySQL/MariaDB" in result.output, result.output
-        script = (plan / "repair.sql").read_text()
-        _mysql_apply(database, script)
-        code, after = _check(path, env, now, tmp_path / "after.json")
-        left = {f["fingerprint"] for f in after}
-        assert left == {f["fingerprint"] for f in before} - repaired, after
-        assert (not left) == (name in PASSING_AFTER)
-        assert code == (0 if not left else 1) or any(f["severity"] == "warn" for f in after)
-        # Again: the first guard fails, the session ends, nothing is changed.
-        tables = _mysql_rows(database)
-        with pytest.raises(pymysql.err.IntegrityError, match="one_row_as_checked"):
-            _mysql_apply(database, script)
-        assert _mysql_rows(database) == tables
+        apply = partial(_mysql_apply, database)
+        done = _repair_round(name, tmp_path, env, apply, "MySQL/MariaDB")
+        code = done.codes[1]
+        assert code == (0 if not done.after else 1) or any(
+            f["severity"] == "warn" for f in done.after
+        )
+        _refused_again(
+            done.script,
+            apply,
+            partial(_mysql_rows, database),
+            pymysql.err.IntegrityError,
+            "one_row_as_checked",
+        )
 
 
 # SQLite: untyped columns holding what the fixtures hold (times as ISO text, flags 1/0).
@@ -302,34 +317,17 @@ def test_repair_plan_applied_to_sqlite(name: str, tmp_path: Path) -> None:
 
     from .test_init_schemas import _sqlite_table
 
-    folder = SCENARIOS / name
-    scenario = read_scenario(folder)
-    assert scenario is not None and scenario.now is not None
-    now = scenario.now.isoformat()
     database = tmp_path / "app.db"
     with sqlite3.connect(database) as conn:
-        for table in sorted((folder / "db").glob("*.json")):
+        for table in sorted((SCENARIOS / name / "db").glob("*.json")):
             _sqlite_table(conn, table.stem, _load(table))
-    config = yaml.safe_load((folder / "prodcheck.yml").read_text())
-    config["billing"]["fixtures"] = str(folder)
-    config["database"]["url_env"] = "PC_DATABASE_URL"
-    path = tmp_path / "prodcheck.yml"
-    path.write_text(yaml.safe_dump(config))
     env = {"PC_DATABASE_URL": f"sqlite:///{database}"}
-    _, before = _check(path, env, now, tmp_path / "before.json")
-    repaired = {f["fingerprint"] for f in before if f.get("repair", {}).get("database")}
-    assert repaired
-    plan = tmp_path / "plan"
-    args = ["repair", "--report", str(tmp_path / "before.json"), "--out", str(plan)]
-    result = _invoke([*args, "--now", now], {})
-    assert result.exit_code == 0 and "SQLite" in result.output, result.output
-    script = (plan / "repair.sql").read_text()
-    _sqlite_apply(database, script)
-    _, after = _check(path, env, now, tmp_path / "after.json")
-    left = {f["fingerprint"] for f in after}
-    assert left == {f["fingerprint"] for f in before} - repaired, after
-    assert (not left) == (name in PASSING_AFTER)
-    tables = _sqlite_rows(database)
-    with pytest.raises(sqlite3.IntegrityError, match="one_row_as_checked"):
-        _sqlite_apply(database, script)
-    assert _sqlite_rows(database) == tables
+    apply = partial(_sqlite_apply, database)
+    done = _repair_round(name, tmp_path, env, apply, "SQLite")
+    _refused_again(
+        done.script,
+        apply,
+        partial(_sqlite_rows, database),
+        sqlite3.IntegrityError,
+        "one_row_as_checked",
+    )
